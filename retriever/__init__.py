@@ -1,0 +1,1 @@
+"""MetroKB core: clean, parse, extract facts, index, retrieve and answer over metrology notices."""

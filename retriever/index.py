@@ -1,0 +1,380 @@
+"""Build, swap and load the clause index: FAISS (LangChain) + BM25 + clauses, facts and a manifest.
+
+Layout of `index_dir`:
+    current -> builds/<stamp>      (a symlink, replaced atomically at the end of a build)
+    builds/<stamp>/manifest.json   format version, embedder, per-notice hashes, file SHA-256s
+                  notices.json clauses.jsonl facts.jsonl chunks.jsonl vectors.npy faiss/
+A build that dies half-way leaves `current` pointing at the previous, complete build.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import faiss
+import numpy as np
+import rjieba
+import yaml
+from langchain_community.docstore.in_memory import InMemoryDocstore
+from langchain_community.retrievers import BM25Retriever
+from langchain_community.vectorstores import FAISS
+from langchain_community.vectorstores.utils import DistanceStrategy
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from retriever import patterns as P
+from retriever.clean import NoticeError, fold
+from retriever.facts import extract
+from retriever.models import Chunk, Clause, Fact, Notice
+from retriever.parse import content_hash, parse_file
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+# Exact search while it is cheap; HNSW beyond (see bench/ for the effect).
+FLAT_LIMIT = 50_000
+DATA_FILES = ("notices.json", "clauses.jsonl", "facts.jsonl", "chunks.jsonl", "vectors.npy",
+              "faiss/index.faiss", "faiss/index.pkl")
+
+
+class IndexLoadError(RuntimeError):
+    """The index is missing, damaged or built differently; the message says how to rebuild."""
+
+
+
+
+# --- tokens and chunks ------------------------------------------------------------------
+
+_SKIP = set(" ，。、；：（）《》“”‘’！？,.;:()\"'!?-—[]〔〕\n")
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 tokens: jieba search-mode words of the folded text, punctuation dropped."""
+    return [t for t in rjieba.cut_for_search(fold(text)) if t.strip() and not set(t) <= _SKIP]
+
+
+def split_sentences(text: str, limit: int) -> list[str]:
+    """Pieces of at most ~limit characters, cut after 。 or ；."""
+    pieces, current = [], ""
+    for sentence in P.SENTENCE_END.split(text.replace(";", "；")):
+        if current and len(current) + len(sentence) > limit:
+            pieces.append(current)
+            current = ""
+        current += sentence
+    return pieces + ([current] if current else [])
+
+
+def make_chunks(notice: Notice, clauses: list[Clause], limit: int) -> list[Chunk]:
+    chunks = []
+    for clause in clauses:
+        context = f"{notice.title}（{notice.region or ''}{notice.level}）{clause.path}{clause.heading}"
+        pieces = split_sentences(clause.text, limit)
+        for i, piece in enumerate(pieces):
+            embed_text = f"{context}\n{piece}"
+            chunks.append(Chunk(
+                chunk_id=f"{clause.clause_id}#{i}" if len(pieces) > 1 else clause.clause_id,
+                clause_id=clause.clause_id, doc_id=clause.doc_id, text=piece, embed_text=embed_text,
+                tokens=tuple(tokenize(embed_text)),
+            ))
+    return chunks
+
+
+# --- reading kb/ --------------------------------------------------------------------------
+
+@dataclass
+class NoticeBuild:
+    notice: Notice
+    clauses: list[Clause]
+    facts: list[Fact]
+    warnings: list[str]
+
+
+@dataclass
+class Report:
+    built: list[NoticeBuild] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # file -> reason
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+    changed: bool = True
+    path: Path | None = None
+
+
+def read_catalog(kb_dir: Path) -> dict[str, dict]:
+    path = kb_dir / "catalog.yaml"
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise NoticeError(f"{path}: not valid YAML ({exc}); fix the catalog and re-run ingest") from exc
+    return data.get("notices") or {}
+
+
+def notice_files(kb_dir: Path) -> list[Path]:
+    return sorted(p for p in kb_dir.iterdir() if p.is_file() and p.suffix.lower() in (".txt", ".md"))
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in Path(name).stem).strip("-").lower() or "notice"
+
+
+def read_notice(path: Path, entry: dict | None) -> NoticeBuild:
+    data = path.read_bytes()
+    doc_id = (entry or {}).get("doc_id") or _slug(path.name)
+    parsed = parse_file(data, path.name, doc_id)
+    warnings = list(parsed.warnings)
+    if entry is None:
+        warnings.insert(0, "no catalog entry in kb/catalog.yaml; using the metadata the text states")
+    overrides = {k: (str(v) if k == "date" else v) for k, v in (entry or {}).items()
+                 if k in Notice.model_fields and v is not None and k != "doc_id"}
+    facts, fact_warnings = extract(parsed.clauses)
+    warnings += fact_warnings
+    catalog_text = json.dumps(entry or {}, sort_keys=True, ensure_ascii=False, default=str).encode()
+    notice = parsed.notice.model_copy(update=overrides | {
+        "content_hash": content_hash(data + catalog_text), "warnings": tuple(warnings)})
+    return NoticeBuild(notice, parsed.clauses, facts, warnings)
+
+
+def read_kb(kb_dir: Path) -> Report:
+    """Parse every notice in kb/; a bad file is reported by name and the rest still build."""
+    report = Report()
+    catalog = read_catalog(kb_dir)
+    seen: dict[str, str] = {}
+    for path in notice_files(kb_dir):
+        try:
+            nb = read_notice(path, catalog.get(path.name))
+        except NoticeError as exc:
+            report.skipped[path.name] = str(exc)
+            log.warning("%s", exc)
+            continue
+        except OSError as exc:
+            report.skipped[path.name] = f"{path.name}: cannot be read ({exc.strerror}); skipped"
+            continue
+        if nb.notice.doc_id in seen:
+            report.skipped[path.name] = (f"{path.name}: doc_id {nb.notice.doc_id!r} is already used by "
+                                         f"{seen[nb.notice.doc_id]}; give it its own doc_id in kb/catalog.yaml")
+            continue
+        seen[nb.notice.doc_id] = path.name
+        report.built.append(nb)
+    return report
+
+
+# --- building -----------------------------------------------------------------------------
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _previous_vectors(index_dir: Path, model_id: str) -> dict[str, np.ndarray]:
+    """Embeddings of the current build keyed by embedded text, to re-use for unchanged chunks."""
+    current = index_dir / "current"
+    try:
+        manifest = json.loads((current / "manifest.json").read_text())
+        if manifest["embedder"] != model_id:
+            return {}
+        vectors = np.load(current / "vectors.npy")
+        keys = [json.loads(line)["key"] for line in (current / "chunks.jsonl").open(encoding="utf-8")]
+        return dict(zip(keys, vectors))
+    except (OSError, KeyError, ValueError):
+        return {}
+
+
+def _faiss_index(dim: int, n: int) -> faiss.Index:
+    if n <= FLAT_LIMIT:
+        return faiss.IndexFlatIP(dim)
+    index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = 80
+    index.hnsw.efSearch = 128
+    return index
+
+
+def build_index(
+    kb_dir: Path,
+    index_dir: Path,
+    embedder: Embeddings,
+    chunk_chars: int = 360,
+    progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
+) -> Report:
+    """Parse kb/, embed what changed, write a new build beside the old one and swap it in."""
+    started = time.perf_counter()
+    report = read_kb(kb_dir)
+    if not report.built:
+        report.seconds = time.perf_counter() - started
+        return report
+    model_id = getattr(embedder, "model_id", type(embedder).__name__)
+    hashes = {nb.notice.file: {"doc_id": nb.notice.doc_id, "hash": nb.notice.content_hash} for nb in report.built}
+    old = _read_manifest(index_dir / "current")
+    if not force and old and old.get("notices") == hashes and old.get("embedder") == model_id \
+            and old.get("format_version") == FORMAT_VERSION and _intact(index_dir / "current", old):
+        report.changed, report.reused = False, old.get("counts", {}).get("chunks", 0)
+        report.seconds, report.path = time.perf_counter() - started, (index_dir / "current").resolve()
+        return report
+
+    chunks = [c for nb in report.built for c in make_chunks(nb.notice, nb.clauses, chunk_chars)]
+    cache = _previous_vectors(index_dir, model_id)
+    keys = [_key(c.embed_text) for c in chunks]
+    todo = [i for i, k in enumerate(keys) if k not in cache]
+    dim = getattr(embedder, "dim", None) or len(embedder.embed_query("计量"))
+    vectors = np.zeros((len(chunks), dim), dtype="float32")
+    for i, k in enumerate(keys):
+        if k in cache:
+            vectors[i] = cache[k]
+    batch = 32
+    for start in range(0, len(todo), batch):
+        ids = todo[start:start + batch]
+        vectors[ids] = np.asarray(embedder.embed_documents([chunks[i].embed_text for i in ids]), dtype="float32")
+        if progress:
+            progress(min(start + batch, len(todo)), len(todo))
+    report.embedded, report.reused = len(todo), len(chunks) - len(todo)
+
+    builds = index_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.perf_counter_ns() % 10**6}"
+    tmp = builds / f".{stamp}.partial"
+    tmp.mkdir()
+    _write_build(tmp, report, chunks, keys, vectors, embedder, model_id)
+    manifest = {
+        "format_version": FORMAT_VERSION, "embedder": model_id, "dim": dim, "notices": hashes,
+        "counts": {"notices": len(report.built), "clauses": sum(len(nb.clauses) for nb in report.built),
+                   "facts": sum(len(nb.facts) for nb in report.built), "chunks": len(chunks)},
+        "files": {name: _sha256(tmp / name) for name in DATA_FILES},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+    final = builds / stamp
+    tmp.rename(final)
+    _swap(index_dir, final)
+    report.seconds, report.path = time.perf_counter() - started, final
+    return report
+
+
+def _write_build(path: Path, report: Report, chunks, keys, vectors, embedder, model_id) -> None:
+    with open(path / "notices.json", "w", encoding="utf-8") as f:
+        json.dump([nb.notice.model_dump() for nb in report.built], f, ensure_ascii=False, indent=1)
+    _write_jsonl(path / "clauses.jsonl", (c.model_dump() for nb in report.built for c in nb.clauses))
+    _write_jsonl(path / "facts.jsonl", (x.model_dump() for nb in report.built for x in nb.facts))
+    _write_jsonl(path / "chunks.jsonl", (c.model_dump() | {"key": k} for c, k in zip(chunks, keys)))
+    np.save(path / "vectors.npy", vectors)
+    index = _faiss_index(vectors.shape[1], len(chunks))
+    index.add(vectors)
+    docs = {c.chunk_id: Document(page_content=c.text, metadata={"chunk_id": c.chunk_id, "clause_id": c.clause_id,
+                                                                 "doc_id": c.doc_id}) for c in chunks}
+    store = FAISS(embedder, index, InMemoryDocstore(docs), {i: c.chunk_id for i, c in enumerate(chunks)},
+                  distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT)
+    store.save_local(str(path / "faiss"))
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _swap(index_dir: Path, build: Path) -> None:
+    """Point `current` at the new build atomically, then remove all but it and its predecessor."""
+    previous = (index_dir / "current").resolve() if (index_dir / "current").exists() else None
+    link = index_dir / f".current.{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(build.relative_to(index_dir))
+    os.replace(link, index_dir / "current")
+    for old in (index_dir / "builds").iterdir():
+        if old not in (build, previous) and not old.name.endswith(".partial"):
+            shutil.rmtree(old, ignore_errors=True)
+        elif old.name.endswith(".partial") and time.time() - old.stat().st_mtime > 3600:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_manifest(build: Path) -> dict | None:
+    try:
+        return json.loads((build / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _intact(build: Path, manifest: dict) -> bool:
+    try:
+        return all(_sha256(build / name) == sha for name, sha in manifest["files"].items())
+    except (OSError, KeyError):
+        return False
+
+
+# --- loading ------------------------------------------------------------------------------
+
+class Index:
+    """A loaded, read-only index: notices, clauses, facts, chunks, dense and lexical search."""
+
+    def __init__(self, path: Path, embedder: Embeddings) -> None:
+        manifest = _read_manifest(path)
+        rebuild = "run `python ingest.py` (or `metrokb ingest`) to build it"
+        if manifest is None:
+            raise IndexLoadError(f"no index at {path}; {rebuild}")
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexLoadError(f"index at {path} has format {manifest.get('format_version')}, "
+                              f"this MetroKB reads {FORMAT_VERSION}; {rebuild}")
+        model_id = getattr(embedder, "model_id", type(embedder).__name__)
+        if manifest["embedder"] != model_id:
+            raise IndexLoadError(f"index at {path} was built with embedder {manifest['embedder']!r}, but the "
+                              f"configured embedder is {model_id!r}; re-run ingest (`python ingest.py --force`)")
+        for name, sha in manifest["files"].items():
+            if not (path / name).exists():
+                raise IndexLoadError(f"index file {path / name} is missing; {rebuild}")
+            if _sha256(path / name) != sha:
+                raise IndexLoadError(f"index file {path / name} is damaged (checksum mismatch); {rebuild} with --force")
+        self.path, self.manifest, self.embedder = path, manifest, embedder
+        self.notices = {n["doc_id"]: Notice(**n) for n in json.loads((path / "notices.json").read_text())}
+        self.clauses = {c.clause_id: c for c in map(lambda r: Clause(**r), _read_jsonl(path / "clauses.jsonl"))}
+        self.facts: dict[str, list[Fact]] = {}
+        for row in _read_jsonl(path / "facts.jsonl"):
+            fact = Fact(**row)
+            self.facts.setdefault(fact.clause_id, []).append(fact)
+        self.chunks = [Chunk(**{k: v for k, v in row.items() if k != "key"}) for row in _read_jsonl(path / "chunks.jsonl")]
+        self.vectors = np.load(path / "vectors.npy")
+        self.store = FAISS.load_local(str(path / "faiss"), embedder, allow_dangerous_deserialization=True,
+                                      distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT)
+        self.bm25 = BM25Retriever.from_texts(
+            [" ".join(c.tokens) for c in self.chunks], preprocess_func=str.split,
+            metadatas=[{"chunk_id": c.chunk_id} for c in self.chunks])
+        self.chunk_pos = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self.doc_chunks: dict[str, np.ndarray] = {}
+        for i, c in enumerate(self.chunks):
+            self.doc_chunks.setdefault(c.doc_id, []).append(i)
+        self.doc_chunks = {d: np.asarray(ix) for d, ix in self.doc_chunks.items()}
+
+    def clauses_of(self, doc_id: str) -> list[Clause]:
+        return sorted((c for c in self.clauses.values() if c.doc_id == doc_id), key=lambda c: c.position)
+
+    def facts_of(self, doc_id: str | None = None, kind: str | None = None) -> list[Fact]:
+        return [f for fs in self.facts.values() for f in fs
+                if (doc_id is None or f.doc_id == doc_id) and (kind is None or f.kind == kind)]
+
+
+def _read_jsonl(path: Path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
+
+
+def load_index(index_dir: Path, embedder: Embeddings) -> Index:
+    current = index_dir / "current"
+    if not current.exists():
+        raise IndexLoadError(f"no index in {index_dir}; run `python ingest.py` (or `metrokb ingest`) to build it")
+    return Index(current.resolve(), embedder)
