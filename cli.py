@@ -71,6 +71,48 @@ def cmd_ingest(args) -> int:
     return 1 if args.strict and report.skipped else 0
 
 
+def format_answer(answer) -> str:
+    """An answer and its citations as plain text, for a person at a terminal (or a clipboard)."""
+    lines = [("【未找到答案】" if answer.abstained else "") + answer.answer, ""]
+    for n, c in enumerate(answer.citations, 1):
+        lines.append(f"[{n}] 《{c.title}》 {c.clause}  ({c.clause_id})")
+        lines.append(f"    引文：{c.quote}")
+    if answer.abstained and answer.related:
+        lines.append("相关条款（仅供参考，并非答案）：")
+        lines += [f"  - 《{c.title}》 {c.clause}  ({c.clause_id})" for c in answer.related]
+    return "\n".join(lines).rstrip()
+
+
+def cmd_ask(args) -> int:
+    from retriever.answer import QuestionError
+    from retriever.engine import Engine
+    from retriever.generate import GenerationUnavailable
+    from retriever.search import FilterError
+
+    filters = {k: v for k, v in (("doc_id", args.doc_id), ("region", args.region), ("level", args.level),
+                                 ("year", args.year)) if v is not None}
+    try:
+        answer = Engine().ask(args.question, filters=filters or None, top_k=args.top_k, mode=args.mode)
+    except (QuestionError, FilterError, GenerationUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(answer.model_dump_json(indent=1) if args.json else format_answer(answer))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from retriever.engine import Engine
+    from server.app import create_app
+
+    settings = get_settings()
+    engine = Engine(settings)  # builds the index first if there is none
+    print(f"MetroKB: API http://{args.host}:{args.port}/docs  chat http://{args.host}:{args.port}/ui", flush=True)
+    uvicorn.run(create_app(settings, engine), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="metrokb", description="MetroKB: cited answers from metrology notices")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -81,6 +123,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit non-zero if any notice was skipped")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer one question with citations")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the same JSON object as POST /ask")
+    p.add_argument("--top-k", type=int, default=None)
+    p.add_argument("--mode", choices=["extractive", "generative"], default=None)
+    p.add_argument("--doc-id")
+    p.add_argument("--region")
+    p.add_argument("--level")
+    p.add_argument("--year", type=int)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", help="start the HTTP API (and the chat UI at /ui), building the index if needed")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -125,3 +125,66 @@ FIVE_YEAR_PLAN_END = {"十二五": 2015, "十三五": 2020, "十四五": 2025, "
 
 # Sentence boundaries for splitting long clauses.
 SENTENCE_END = re.compile(r"(?<=[。;])")
+
+# --- questions ----------------------------------------------------------------
+
+# Question types, tried in this order on the folded, simplified question.
+QUESTION_TYPES = (
+    ("metadata", re.compile(r"文号|发文字号|发文机关|发文单位|印发日期|发布日期|成文日期|哪天发布|何时发布|什么时候发布|哪一天|哪个部门印发|谁印发|谁发布|"
+                            r"发布时间|哪个机关|document number|issued by|issuing|publication date|when was .* (issued|published)")),
+    ("comparison", re.compile(r"各地|分别|对比|比较|相比|两地|两个文件|哪个.*更|和.{1,8}(?:的|各自)|与.{1,8}(?:的|各自)|compare|both|respectively")),
+    ("responsibility", re.compile(r"谁|哪些单位|哪个单位|哪些部门|哪个部门|责任单位|牵头|负责|由什么|主管|管理.*委员会|who|which (?:units|departments|agencies)|responsib|lead")),
+    ("deadline", re.compile(r"何时|什么时候|哪一年|哪年|多久|期限|截止|时间节点|到什么时间|when|by which year|deadline|what year")),
+    ("target", re.compile(r"多少|几个|几家|几项|比例|百分之|占比|达到.{0,6}(?:吗|什么)|目标值|指标|覆盖率|受检率|合格率|"
+                          r"how many|how much|what percentage|percent|target|rate")),
+)
+
+# Places a question may name that no notice in the KB covers (provinces, major cities).
+PLACES = (
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 广东 海南 四川 贵州 云南 "
+    "陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 广州 深圳 杭州 宁波 南京 苏州 无锡 武汉 长沙 成都 西安 "
+    "郑州 济南 青岛 厦门 福州 合肥 昆明 贵阳 南宁 株洲 湘潭 衡阳 岳阳 常德 九江 赣州 上饶 台州 金华 嘉兴 绍兴 湖州 "
+    "丽水 衢州 舟山 景德镇 萍乡 新余 鹰潭 吉安 宜春 抚州 永州 怀化 娄底 邵阳 益阳 张家界 大连 沈阳 哈尔滨 长春 石家庄 "
+    "太原 呼和浩特 兰州 西宁 银川 乌鲁木齐 拉萨 海口 三亚 珠海 佛山 东莞"
+).split()
+PLACES_EN = {
+    "beijing": "北京", "shanghai": "上海", "guangzhou": "广州", "shenzhen": "深圳", "hangzhou": "杭州",
+    "wuhan": "武汉", "changsha": "长沙", "chengdu": "成都", "nanjing": "南京", "tianjin": "天津",
+    "chongqing": "重庆", "jiangxi": "江西", "zhejiang": "浙江", "guangdong": "广东",
+}
+# English and alternative names of the regions the KB's notices cover.
+REGION_ALIASES = {
+    "nanchang": "南昌", "wenzhou": "温州", "hunan": "湖南", "chenzhou": "郴州",
+    "samr": "全国", "national": "全国", "国家市场监管总局": "全国", "市场监管总局": "全国", "总局": "全国",
+    "国家层面": "全国", "全国": "全国", "国家级": "全国",
+}
+
+# Cross-language glossary: English metrology terms to the Chinese words notices use.
+GLOSSARY_EN = {
+    "compulsory verification": "强制检定 强检", "mandatory verification": "强制检定 强检", "verification": "检定",
+    "coverage": "覆盖率", "measuring instruments": "计量器具", "measuring instrument": "计量器具",
+    "integrity": "诚信计量", "honest": "诚信计量", "public measurement standards": "社会公用计量标准",
+    "measurement standards": "计量标准", "standards": "计量标准", "energy": "能源计量", "enterprises": "企业",
+    "registered metrologist": "注册计量师", "responsible": "责任单位", "enforcement": "执法",
+    "industrial metrology testing center": "产业计量测试中心", "testing center": "产业计量测试中心",
+    "technical committee": "计量技术委员会", "committee": "计量技术委员会", "talent": "人才", "funding": "经费",
+    "digital": "数字化", "carbon": "碳计量", "training": "培训", "publicity": "宣传", "police": "公安局",
+    "public security": "公安局", "justice": "司法局", "metrology": "计量", "units": "单位", "by 2025": "到2025年",
+    "by 2027": "到2027年", "2035": "2035年", "2015": "2015年", "pass rate": "合格率", "inspection rate": "受检率",
+}
+
+# Words that carry no subject in a question (dropped when measuring how well a clause covers it).
+QUESTION_STOPWORDS = set(
+    "的 了 是 吗 呢 吧 啊 么 什么 多少 哪些 哪个 哪 谁 如何 怎么 怎样 为何 为什么 要求 规定 提出 文件 通知 意见 实施 "
+    "其中 关于 有 有没有 是否 和 与 及 或 对 在 中 里 上 下 请问 一下 告诉 我 你 我们 知道 问 几 个 年 到 目标 应 应该 "
+    "需要 达到 多 少 各 分别 那 呢 这 那个 这个 the a an of in to for is are what which who when how by and does do".split()
+)
+SMALL_TALK = re.compile(r"^(?:你好|您好|hi|hello|谢谢|thanks|thank you|再见|bye|你是谁|讲个笑话|今天天气|天气怎么样).{0,10}$")
+
+# Text in a notice that reads like an instruction to a language model; hidden from the
+# generative answerer and never accepted as support for a generated sentence.
+PLANTED_INSTRUCTION = re.compile(
+    r"[^。\n]*(?:忽略(?:以上|之前|前面|上述)|无视(?:以上|之前)|ignore (?:all |any )?(?:previous|above|prior) instructions|"
+    r"system prompt|系统提示|你现在是|you are now)[^。\n]*[。]?",
+    re.IGNORECASE,
+)

@@ -1,0 +1,269 @@
+"""Compose exact, cited answers from retrieved clauses and their facts, or abstain and say why.
+
+The direct answer comes first (value, deadline, units, 文号), then the supporting sentence quoted.
+Every marker [n] points into `citations`, and every citation's quote is a substring of its clause.
+"""
+from __future__ import annotations
+
+import re
+import time
+
+from retriever import patterns as P
+from retriever.clean import fold
+from retriever.index import Index
+from retriever.models import Answer, Citation, Clause, Fact, Notice
+from retriever.search import Hit, Query, coverage, question_type, retrieve, understand
+
+# Calibrated on eval/ dev split (see eval/REPORT.md): abstain when the best clause covers
+# less than MIN_COVERAGE of the question's subject words and its cosine is below MIN_DENSE.
+MIN_COVERAGE = 0.5
+MIN_DENSE = 0.84
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked (empty, too long, control characters)."""
+
+
+def label(notice: Notice) -> str:
+    """How an answer names a notice: 南昌市, 湖南省, 市场监管总局办公厅."""
+    if notice.level == "国家":
+        return notice.issuer or "国家"
+    return f"{notice.region}{notice.level if notice.level in ('省', '市') else ''}" if notice.region else notice.title
+
+
+def cite(index: Index, clause: Clause, quote: str, score: float) -> Citation:
+    if quote not in clause.text:
+        quote = clause.text.split("\n")[0]
+    notice = index.notices[clause.doc_id]
+    return Citation(doc_id=clause.doc_id, title=notice.title, clause_id=clause.clause_id,
+                    clause=clause.path, text=clause.text, quote=quote, score=round(float(score), 4))
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。；])|\n", text) if s.strip()]
+
+
+def best_sentence(terms: list[str], clause: Clause) -> str:
+    """The clause sentence that covers most of the question's subject words (not its bare heading)."""
+    body = sentences(clause.text)
+    if len(body) > 1 and clause.heading and clause.heading in body[0] and len(body[0]) <= len(clause.heading) + 8:
+        body = body[1:]
+    return max(body, key=lambda s: (coverage(terms, s), -body.index(s))).strip()
+
+
+# --- single-notice answers ---------------------------------------------------------
+
+def _fact_score(q: Query, fact: Fact, clause: Clause, rank: int) -> float:
+    text = (fact.metric or "") + fact.quote + (fact.deadline or "")
+    year_ok = 1.0 if not q.years or fact.year in q.years else 0.0
+    return coverage(q.terms, text) + 0.5 * coverage(q.terms, clause.heading) + year_ok - 0.08 * rank
+
+
+def _best_fact(index: Index, q: Query, hits: list[Hit], kinds: tuple[str, ...]) -> tuple[Fact, Hit] | None:
+    scored = [(_fact_score(q, f, h.clause, rank), f, h) for rank, h in enumerate(hits[:6])
+              for f in index.facts.get(h.clause.clause_id, []) if f.kind in kinds]
+    if not scored:
+        return None
+    _, fact, hit = max(scored, key=lambda t: t[0])
+    return fact, hit
+
+
+def _target_answer(index, q, hits):
+    found = _best_fact(index, q, hits, ("target",) if q.qtype == "target" else ("target", "deadline"))
+    if not found:
+        return None
+    fact, hit = found
+    notice = index.notices[fact.doc_id]
+    lead = f"{fact.deadline}，" if fact.deadline and fact.deadline not in fact.quote else ""
+    direct = f"{label(notice)}：{lead}{fact.quote.rstrip('。')}[1]。"
+    sentence = next((s for s in sentences(hit.clause.text) if fact.quote in s), fact.quote)
+    return direct + f"\n原文（{hit.clause.path}）：“{sentence.strip()}”", [cite(index, hit.clause, sentence.strip(), hit.dense)], fact
+
+
+def _responsibility_answer(index, q, hits):
+    found = _best_fact(index, q, hits, ("responsibility",))
+    if not found:
+        return None
+    fact, hit = found
+    notice = index.notices[fact.doc_id]
+    where = f"{hit.clause.path}{hit.clause.heading}"
+    direct = f"{label(notice)}{where}的责任单位：{'、'.join(fact.units)}[1]。"
+    citations = [cite(index, hit.clause, fact.quote, hit.dense)]
+    if fact.implicit_units:
+        rule = next((f for f in index.facts_of(fact.doc_id, "responsibility") if "不再单独列出" in f.quote), None)
+        if rule:
+            rule_clause = index.clauses[rule.clause_id]
+            direct += f"按该文件规定，责任单位中均包括{'、'.join(fact.implicit_units)}[2]。"
+            start = rule.quote.find("以下责任单位")
+            citations.append(cite(index, rule_clause, rule.quote[start:].rstrip("]】"), hit.dense))
+    return direct + f"\n原文（{hit.clause.path}）：“{fact.quote}”", citations, fact
+
+
+def _general_answer(index, q, hits):
+    hit = hits[0]
+    notice = index.notices[hit.clause.doc_id]
+    sentence = best_sentence(q.terms, hit.clause)
+    head = f"{hit.clause.path}{hit.clause.heading}" if hit.clause.kind not in ("preamble", "header") else hit.clause.path
+    direct = f"{label(notice)}文件{head}：{sentence}[1]"
+    return direct, [cite(index, hit.clause, sentence, hit.dense)], None
+
+
+COMPOSERS = {"target": _target_answer, "deadline": _target_answer, "responsibility": _responsibility_answer}
+
+
+def _single(index: Index, q: Query, hits: list[Hit]):
+    composed = COMPOSERS.get(q.qtype, lambda *_: None)(index, q, hits)
+    return composed or _general_answer(index, q, hits)
+
+
+# --- metadata ------------------------------------------------------------------------
+
+METADATA_FIELDS = (
+    ("doc_number", "文号", re.compile(r"文号|发文字号|document number")),
+    ("date", "发布日期", re.compile(r"日期|哪天|何时|什么时候|时间|哪一天|date|when")),
+    ("issuer", "发文机关", re.compile(r"机关|单位|部门|谁|issued by|issuer|who")),
+)
+
+
+def _date_forms(iso: str) -> list[str]:
+    y, m, d = (int(x) for x in iso.split("-"))
+    digits = "〇一二三四五六七八九"
+    cn = lambda n: ("十" if n == 10 else ("十" + digits[n % 10] if n < 20 else digits[n // 10] + "十" + (digits[n % 10] if n % 10 else ""))) if n >= 10 else digits[n]
+    return [f"{y}年{m}月{d}日", "".join(digits[int(c)] for c in str(y)) + f"年{cn(m)}月{cn(d)}日"]
+
+
+def _metadata_answer(index: Index, q: Query, hits: list[Hit]) -> Answer | None:
+    doc_id = q.doc_ids[0] if q.doc_ids and len(q.doc_ids) == 1 else (hits[0].clause.doc_id if hits else None)
+    if doc_id is None:
+        return None
+    notice = index.notices[doc_id]
+    field, name = next(((f, n) for f, n, p in METADATA_FIELDS if p.search(q.norm)), ("title", "标题"))
+    value = getattr(notice, field)
+    header = index.clauses.get(f"{doc_id}/header")
+    if not value:
+        return Answer(answer=f"知识库中的{label(notice)}文件（《{notice.title}》）没有载明{name}。", abstained=True,
+                      question_type="metadata", related=[cite(index, header, "", 0.0)] if header else [])
+    shown = value if field != "date" else _date_forms(value)[0]
+    forms = [value] if field != "date" else _date_forms(value)
+    quote = next((f for f in forms if header and f in header.text), None)
+    if header is None or quote is None:
+        source = f"（据知识库目录：{notice.source}）" if notice.source else "（据知识库目录）"
+        cites = [cite(index, header, "", 1.0)] if header else []
+        return Answer(answer=f"{label(notice)}文件的{name}为{shown}[1]。{source}", abstained=False,
+                      question_type="metadata", citations=cites)
+    return Answer(answer=f"{label(notice)}文件《{notice.title}》的{name}为{shown}[1]。", abstained=False,
+                  question_type="metadata", citations=[cite(index, header, quote, 1.0)])
+
+
+# --- comparison --------------------------------------------------------------------------
+
+def _base_type(norm: str) -> str:
+    for qtype, pattern in P.QUESTION_TYPES:
+        if qtype not in ("metadata", "comparison") and pattern.search(norm):
+            return qtype
+    return "general"
+
+
+def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieval: str) -> Answer | None:
+    base = _base_type(q.norm)
+    docs = q.doc_ids or list(dict.fromkeys(h.clause.doc_id for h in hits))
+    lines, citations = [], []
+    for doc_id in docs:
+        sub = Query(q.text, q.norm, base, [doc_id], q.regions, [], q.years, q.terms)
+        sub_hits = retrieve(index, sub, k, retrieval)
+        if not sub_hits or not _relevant(sub_hits[0]):
+            continue
+        text, cites, _ = _single(index, sub, sub_hits)
+        first = text.split("\n")[0]
+        for n in range(len(cites), 0, -1):
+            first = first.replace(f"[{n}]", f"[{n + len(citations)}]")
+        lines.append(first)
+        citations += cites
+    if not citations:
+        return None
+    return Answer(answer="\n".join(lines), abstained=False, question_type="comparison", citations=citations)
+
+
+# --- abstention ---------------------------------------------------------------------------
+
+def _relevant(hit: Hit) -> bool:
+    return hit.coverage >= MIN_COVERAGE or hit.dense >= MIN_DENSE
+
+
+def _abstain(index: Index, q: Query, reason: str, hits: list[Hit]) -> Answer:
+    related = [cite(index, h.clause, best_sentence(q.terms, h.clause), h.dense) for h in hits[:3]]
+    return Answer(answer=reason, abstained=True, question_type=q.qtype, related=related)
+
+
+def _year_gap(index: Index, q: Query, fact: Fact | None, hits: list[Hit]) -> str | None:
+    """A reason to abstain when the question names a year the answering notice has nothing for."""
+    if not q.years or q.qtype not in ("target", "deadline") or hits == []:
+        return None
+    doc_ids = q.doc_ids or [hits[0].clause.doc_id]
+    if fact is not None and fact.year in q.years:
+        return None
+    for doc_id in doc_ids:
+        if any(f.year in q.years for f in index.facts_of(doc_id)):
+            return None
+    notice = index.notices[doc_ids[0]]
+    years = "、".join(str(y) for y in q.years)
+    return f"知识库中的{label(notice)}文件没有{years}年的目标或时间要求。"
+
+
+def check_question(question: object, max_chars: int = 1000) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError("question is empty; ask a question in Chinese or English")
+    if len(question) > max_chars:
+        raise QuestionError(f"question is {len(question)} characters; the limit is {max_chars}")
+    if any(ord(c) < 32 and c not in "\n\t\r" for c in question) or "\x7f" in question:
+        raise QuestionError("question contains control characters; send plain text")
+    return question.strip()
+
+
+def ask(index: Index, question: str, filters: dict | None = None, top_k: int | None = None,
+        mode: str = "extractive", retrieval: str = "hybrid", settings=None, llm=None) -> Answer:
+    """Answer one question from the index: cited and exact, or abstained with the reason.
+
+    mode="generative" rewrites the extractive answer with `llm` (or the chat model the settings
+    configure) and keeps only sentences whose citations check out.
+    """
+    started = time.perf_counter()
+    question = check_question(question)
+    if mode == "generative":
+        from retriever.generate import chat_model, generate
+
+        llm = llm or chat_model(settings)
+    answer = _ask(index, question, filters, top_k or 5, retrieval)
+    if mode == "generative":
+        answer = generate(index, question, answer, llm)
+    answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+    return answer
+
+
+def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: str) -> Answer:
+    q = understand(index, question, filters)
+    if P.SMALL_TALK.match(q.norm):
+        return Answer(answer="这个问题不在计量文件知识库的范围内。请询问计量文件中的责任单位、目标指标或时间要求。",
+                      abstained=True, question_type=q.qtype)
+    if q.unknown_places and not q.regions:
+        places = "、".join(q.unknown_places)
+        return _abstain(index, q, f"知识库中没有{places}的计量文件，无法回答。", [])
+    hits = retrieve(index, q, max(k, 8), retrieval)
+    if q.qtype == "metadata":
+        meta = _metadata_answer(index, q, hits)
+        if meta:
+            return meta
+    if not hits or not _relevant(hits[0]):
+        return _abstain(index, q, "知识库中的文件没有回答这个问题的条款。", hits)
+    if q.qtype == "comparison":
+        compared = _comparison_answer(index, q, hits, max(k, 8), retrieval)
+        if compared:
+            return compared
+        q.qtype = _base_type(q.norm)
+    text, citations, fact = _single(index, q, hits)
+    if reason := _year_gap(index, q, fact, hits):
+        return _abstain(index, q, reason, hits)
+    seen = {c.clause_id for c in citations}
+    extra = [cite(index, h.clause, best_sentence(q.terms, h.clause), h.dense) for h in hits
+             if h.clause.clause_id not in seen][: max(0, k - len(citations))]
+    return Answer(answer=text, abstained=False, question_type=q.qtype, citations=citations, related=extra)

@@ -1,0 +1,136 @@
+"""HTTP API over the core: POST /ask, documents and clauses, health; the chat UI is mounted at /ui."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import Literal
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from retriever.answer import QuestionError
+from retriever.config import Settings, get_settings
+from retriever.engine import Engine
+from retriever.generate import GenerationUnavailable
+from retriever.models import Answer, Clause, Notice
+from retriever.search import FilterError
+from server.deps import get_engine, require_api_key
+
+log = logging.getLogger(__name__)
+
+ERRORS = {
+    400: {"description": "Bad question, unknown filter value, or generative mode not configured"},
+    401: {"description": "Missing or wrong X-API-Key"},
+    413: {"description": "Request body too large"},
+    422: {"description": "Malformed request"},
+}
+
+
+class Filters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    doc_id: str | None = None
+    region: str | None = None
+    level: str | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(..., description="the question, in Chinese (simplified or traditional) or English")
+    top_k: int | None = Field(None, ge=1, le=20)
+    filters: Filters | None = None
+    mode: Literal["extractive", "generative"] | None = None
+
+
+class DocumentDetail(BaseModel):
+    notice: Notice
+    clauses: list[Clause]
+
+
+class Health(BaseModel):
+    status: str
+    notices: int
+    clauses: int
+    index: str
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None, with_ui: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if getattr(app.state, "engine", None) is None:
+            app.state.engine = Engine(settings)
+        yield
+
+    app = FastAPI(title="MetroKB", version="0.1.0", lifespan=lifespan, max_body_size=settings.max_body_bytes,
+                  description="Exact, cited answers from Chinese metrology notices.")
+    app.state.engine = engine
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["*"])
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in exc.errors())
+        return JSONResponse(status_code=422, content={"detail": f"invalid request: {problems}"})
+
+    secured = [Depends(require_api_key)]
+
+    @app.get("/health", response_model=Health)
+    def health(engine: Engine = Depends(get_engine)) -> Health:
+        index = engine.index
+        return Health(status="ok", notices=len(index.notices), clauses=len(index.clauses), index=index.path.name)
+
+    @app.post("/ask", response_model=Answer, responses=ERRORS, dependencies=secured)
+    def ask(body: AskRequest, engine: Engine = Depends(get_engine)) -> Answer:
+        if len(body.question) > settings.max_question_chars:
+            raise HTTPException(400, f"question is {len(body.question)} characters; the limit is "
+                                     f"{settings.max_question_chars}")
+        filters = body.filters.model_dump(exclude_none=True) if body.filters else None
+        try:
+            return engine.ask(body.question, filters=filters, top_k=body.top_k, mode=body.mode)
+        except (QuestionError, FilterError, GenerationUnavailable) as exc:
+            raise HTTPException(400, str(exc)) from exc
+
+    @app.get("/documents", response_model=list[Notice], responses=ERRORS, dependencies=secured)
+    def documents(engine: Engine = Depends(get_engine)) -> list[Notice]:
+        return list(engine.index.notices.values())
+
+    @app.get("/documents/{doc_id}", response_model=DocumentDetail, responses=ERRORS | {404: {"description": "Unknown doc_id"}},
+             dependencies=secured)
+    def document(doc_id: str, engine: Engine = Depends(get_engine)) -> DocumentDetail:
+        index = engine.index
+        if doc_id not in index.notices:
+            raise HTTPException(404, f"unknown doc_id {doc_id!r}; GET /documents lists them")
+        return DocumentDetail(notice=index.notices[doc_id], clauses=index.clauses_of(doc_id))
+
+    @app.get("/clauses/{clause_id:path}", response_model=Clause, responses=ERRORS | {404: {"description": "Unknown clause_id"}},
+             dependencies=secured)
+    def clause(clause_id: str, engine: Engine = Depends(get_engine)) -> Clause:
+        found = engine.index.clauses.get(clause_id)
+        if found is None:
+            raise HTTPException(404, f"unknown clause_id {clause_id!r}; GET /documents/{{doc_id}} lists a notice's clauses")
+        return found
+
+    _include_optional(app, secured, with_ui)
+    return app
+
+
+def _include_optional(app: FastAPI, secured, with_ui: bool) -> None:
+    """Quiz routes and the chat UI, when their modules are present."""
+    try:
+        from server.quiz_routes import router as quiz_router
+    except ImportError:
+        quiz_router = None
+    if quiz_router is not None:
+        app.include_router(quiz_router, dependencies=secured)
+    if with_ui:
+        try:
+            from ui.app import mount_ui
+        except ImportError:
+            return
+        mount_ui(app)
