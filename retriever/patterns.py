@@ -51,9 +51,9 @@ TRAILER_START = re.compile(r"^(?:链接|相关链接|附件下载)[:：]?$")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
-# Characters that end a sentence or a line a writer meant to end; a long line ending in
-# anything else was wrapped by the web page and continues on the next line.
-LINE_END = "。；：！？”」』)）"
+# Characters (folded) that end a sentence or a line a writer meant to end; a long line ending
+# in anything else was wrapped by the web page and continues on the next line.
+LINE_END = "。;:!?\"」』)"
 
 # --- structure ----------------------------------------------------------------
 
@@ -63,8 +63,8 @@ CHAPTER = re.compile(rf"^([{CN_NUM}]{{1,3}})、\s*(.*)$")
 SECTION = re.compile(rf"^\(([{CN_NUM}]{{1,3}})\)\s*(.*)$")
 # 1.加强计量标准建设 / 12、…  (item); not 2023年…, not 3.5%
 ITEM = re.compile(r"^(\d{1,2})[.、](?!\d)\s*(.*)$")
-# —加强统筹、规范管理。  (principle led by a dash)
-PRINCIPLE = re.compile(r"^[—–-]{1,2}\s*(\S.*)$")
+# —加强统筹、规范管理。  (principle led by a dash); not a rule of dashes alone
+PRINCIPLE = re.compile(r"^[—–-]{1,2}\s*([^\s—–-].*)$")
 # A short line ending in a colon that opens a new part without a number:
 # 在保障措施方面,《实施意见》提出:
 PART_INTRO = re.compile(r"^(?:在(?P<topic>.{2,12}?)方面)?.{0,30}[:]$")
@@ -109,8 +109,10 @@ TARGET_GRADE = re.compile(r"达到(?P<grade>[a-dA-D]级)")
 QUALIFYING_LEADS = ("超过", "不低于", "不少于")
 # Where a target's metric starts: the previous clause-internal delimiter.
 METRIC_DELIMS = ",;。:"
-# Words that open a metric but are not part of it.
-METRIC_LEAD = re.compile(r"^(?:并|且|和|其中|全部|确保|力争|实现|完成|累计|新增的?)?")
+# Words that open a metric but are not part of it (新增 and 累计 are: they say what is counted).
+METRIC_LEAD = re.compile(r"^(?:并|且|和|其中|全部|确保|力争|实现|完成)?")
+# Words that end the text before a value but are not part of the metric: 能力全部达到B级.
+METRIC_TAIL = re.compile(r"(?:全部|均|都)$")
 
 # Time expressions: 到2025年底, 到"十四五"末, 自2011年起, 每年, 2025年前.
 DEADLINE = re.compile(
@@ -131,8 +133,8 @@ SENTENCE_END = re.compile(r"(?<=[。;])")
 # Question types, tried in this order on the folded, simplified question.
 QUESTION_TYPES = (
     ("metadata", re.compile(r"文号|发文字号|发文机关|发文单位|印发日期|发布日期|成文日期|哪天发布|何时发布|什么时候发布|哪一天|哪个部门印发|谁印发|谁发布|"
-                            r"发布时间|哪个机关|document number|issued by|issuing|publication date|when was .* (issued|published)")),
-    ("comparison", re.compile(r"各地|分别|对比|比较|相比|两地|两个文件|哪个.*更|和.{1,8}(?:的|各自)|与.{1,8}(?:的|各自)|compare|both|respectively")),
+                            r"发布时间|哪个机关|哪天印发|何时印发|什么时候印发|印发时间|哪一年印发|document number|issued by|issuing|publication date|when was .* (issued|published)")),
+    ("comparison", re.compile(r"各地|分别|对比|比较|相比|两地|两个文件|各自|哪个.{0,10}更|compare|respectively")),
     ("responsibility", re.compile(r"谁|哪些单位|哪个单位|哪些部门|哪个部门|责任单位|牵头|负责|由什么|主管|管理.*委员会|who|which (?:units|departments|agencies)|responsib|lead")),
     ("deadline", re.compile(r"何时|什么时候|哪一年|哪年|多久|期限|截止|时间节点|到什么时间|when|by which year|deadline|what year")),
     ("target", re.compile(r"多少|几个|几家|几项|比例|百分之|占比|达到.{0,6}(?:吗|什么)|目标值|指标|覆盖率|受检率|合格率|"
