@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from collections import Counter
+from pathlib import Path
 
 from retriever.config import get_settings
 
@@ -113,6 +114,53 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def _split(values: list[str] | None) -> list[str] | None:
+    return [v.strip() for arg in values for v in arg.split(",") if v.strip()] if values else None
+
+
+def cmd_quiz(args) -> int:
+    """Generate a seeded exam paper and write it as json, csv, md (with answer key) or apkg."""
+    from collections import defaultdict
+
+    from retriever.embed import get_embedder
+    from retriever.export import ExportError, format_for, render, write
+    from retriever.index import IndexLoadError, load_index
+    from retriever.models import QUIZ_KIND_NAMES, QUIZ_KINDS
+    from retriever.quiz import QuizError, all_items, make_paper
+
+    settings = get_settings()
+    try:
+        index = load_index(settings.index_dir, get_embedder(settings.embedder))
+    except IndexLoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.stats:
+        per: dict[str, Counter] = defaultdict(Counter)
+        for item in all_items(index):
+            per[item.citation.doc_id][item.kind] += 1
+        print("doc_id\t" + "\t".join(QUIZ_KIND_NAMES[k] for k in QUIZ_KINDS) + "\ttotal")
+        for doc_id, c in sorted(per.items()) + [("total", sum(per.values(), Counter()))]:
+            print(f"{doc_id}\t" + "\t".join(str(c[k]) for k in QUIZ_KINDS) + f"\t{sum(c.values())}")
+        return 0
+    fmt = format_for(args.output, args.format)
+    try:
+        paper = make_paper(index, args.n, _split(args.kinds), _split(args.doc_ids), args.seed)
+        if args.output:
+            write(paper, fmt, args.output)
+        elif fmt == "apkg":
+            raise ExportError("an Anki deck is a file: give -o FILE.apkg")
+        else:
+            print(render(paper, fmt))
+    except (QuizError, ExportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if len(paper.items) < args.n:
+        print(f"note: only {len(paper.items)} items match the filters, not {args.n}", file=sys.stderr)
+    if args.output:
+        print(f"{args.output}: {len(paper.items)} items, seed {paper.seed}, paper_id {paper.paper_id}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="metrokb", description="MetroKB: cited answers from metrology notices")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -139,6 +187,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("quiz", help="exam practice paper (填空/单选/判断) as json, csv, md or an Anki deck")
+    p.add_argument("--n", type=int, default=20, help="number of items, 1-100 (default 20)")
+    p.add_argument("--seed", type=int, help="same seed and options → same paper (random if omitted)")
+    p.add_argument("--kinds", action="append", help="fill,choice,judge (default: all)")
+    p.add_argument("--doc-ids", action="append", help="notices to draw from, comma-separated (default: all)")
+    p.add_argument("--format", choices=["json", "csv", "md", "apkg"], help="default: from -o's suffix, else md")
+    p.add_argument("-o", "--output", type=Path, help="file to write (default: print to stdout)")
+    p.add_argument("--stats", action="store_true", help="print how many items of each kind each notice yields")
+    p.set_defaults(func=cmd_quiz)
     return parser
 
 

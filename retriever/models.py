@@ -99,13 +99,81 @@ class Answer(BaseModel):
 
 
 QuizKind = Literal["fill", "choice", "judge"]
+# What an item tests: a target value, a deadline, a responsible unit, or which notice states it.
+QuizFacet = Literal["value", "deadline", "unit", "source"]
+QUIZ_KINDS: tuple[QuizKind, ...] = ("fill", "choice", "judge")
+QUIZ_KIND_NAMES: dict[str, str] = {"fill": "填空题", "choice": "单选题", "judge": "判断题"}
+OPTION_LABELS = "ABCDEFGH"
 
 
-class QuizItem(_Frozen):
-    item_id: str
+class QuizQuestion(_Frozen):
+    """An exam item as a candidate sees it: no answer, explanation or citation."""
+
+    item_id: str = Field(description="stable id: clause id + what the item tests")
     kind: QuizKind
     stem: str
-    options: tuple[str, ...] = ()
-    answer: str
+    options: tuple[str, ...] = Field(default=(), description="choice: the options, labelled A, B, C... in order")
+
+
+class QuizItem(QuizQuestion):
+    """An exam item generated from one fact of one clause, with its answer and the clause it comes from."""
+
+    facet: QuizFacet
+    answer: str = Field(description="fill: the blanked text; choice: the correct option; judge: 正确 or 错误")
+    explanation: str = Field(description="why, quoting the clause")
+    citation: Citation
+    truth: str = Field(description="the tested fact as the clause states it: value, deadline, unit or doc_id")
+    shown: str | None = Field(default=None, description="judge: what the statement says in place of `truth`")
+
+    @property
+    def answer_key(self) -> str:
+        """The answer as printed in a key: `B. 市发改委` for a choice, the text otherwise."""
+        if self.kind == "choice":
+            return f"{OPTION_LABELS[self.options.index(self.answer)]}. {self.answer}"
+        return self.answer
+
+    def question(self) -> QuizQuestion:
+        return QuizQuestion(item_id=self.item_id, kind=self.kind, stem=self.stem, options=self.options)
+
+
+class QuizPaper(_Frozen):
+    """A paper as handed to candidates; `paper_id` regenerates it (and grades it) without server state."""
+
+    paper_id: str
+    seed: int
+    kinds: tuple[QuizKind, ...]
+    doc_ids: tuple[str, ...]
+    questions: tuple[QuizQuestion, ...]
+
+
+class Paper(_Frozen):
+    """A generated paper with answers: items grouped by kind (填空, 单选, 判断)."""
+
+    paper_id: str
+    seed: int
+    n: int = Field(description="items asked for; `items` is shorter when fewer match the filters")
+    kinds: tuple[QuizKind, ...]
+    doc_ids: tuple[str, ...] = Field(description="notices the items come from; empty means all")
+    items: tuple[QuizItem, ...]
+
+    def for_candidates(self) -> QuizPaper:
+        return QuizPaper(paper_id=self.paper_id, seed=self.seed, kinds=self.kinds, doc_ids=self.doc_ids,
+                         questions=tuple(item.question() for item in self.items))
+
+
+class GradedItem(_Frozen):
+    item_id: str
+    kind: QuizKind
+    given: str | None = Field(description="the candidate's answer; null when left blank")
+    correct: bool
+    answer: str = Field(description="the right answer as printed in a key, e.g. `B. 市发改委`")
     explanation: str
     citation: Citation
+
+
+class GradeResult(_Frozen):
+    paper_id: str | None = None
+    correct: int
+    total: int
+    score: float = Field(description="percentage of items answered correctly, 0-100")
+    items: tuple[GradedItem, ...]
