@@ -31,45 +31,57 @@ def _progress():
 
 def cmd_ingest(args) -> int:
     from rich.console import Console
-    from rich.table import Table
+    from rich.markup import escape
 
+    from retriever.clean import NoticeError
     from retriever.embed import get_embedder
     from retriever.index import build_index, read_kb
 
     settings = get_settings()
-    console = Console(stderr=False)
-    if args.check:
-        report = read_kb(settings.kb_dir)
-        for nb in report.built:
-            kinds = Counter(f.kind for f in nb.facts)
-            console.print(f"[bold]{nb.notice.file}[/bold] → {nb.notice.doc_id}  《{nb.notice.title}》")
-            console.print(f"  clauses: {len(nb.clauses)}  responsibilities: {kinds['responsibility']}  "
-                          f"targets: {kinds['target']}  deadlines: {kinds['deadline']}")
-            for w in nb.warnings:
-                console.print(f"  [yellow]warning:[/yellow] {w}")
-        for name, reason in report.skipped.items():
-            console.print(f"[red]skipped[/red] {reason}")
-        return 1 if not report.built or (args.strict and (report.skipped or any(nb.warnings for nb in report.built))) else 0
-
-    report = build_index(settings.kb_dir, settings.index_dir, get_embedder(settings.embedder),
-                         settings.chunk_chars, progress=_progress(), force=args.force)
-    for name, reason in report.skipped.items():
-        console.print(f"[red]skipped[/red] {reason}")
-    if not report.built:
-        console.print(f"[red]nothing could be indexed from {settings.kb_dir}[/red]; the previous index is unchanged")
+    console = Console(stderr=False, soft_wrap=True)
+    try:
+        if args.check:
+            report = read_kb(settings.kb_dir)
+        else:
+            report = build_index(settings.kb_dir, settings.index_dir, get_embedder(settings.embedder),
+                                 settings.chunk_chars, progress=_progress(), force=args.force)
+    except NoticeError as exc:
+        console.print(f"[red]error[/red] {escape(str(exc))}")
         return 1
+    for nb in report.built if args.check else ():
+        kinds = Counter(f.kind for f in nb.facts)
+        console.print(f"[bold]{escape(nb.notice.file)}[/bold] → {nb.notice.doc_id}  《{escape(nb.notice.title)}》")
+        console.print(f"  clauses: {len(nb.clauses)}  responsibilities: {kinds['responsibility']}  "
+                      f"targets: {kinds['target']}  deadlines: {kinds['deadline']}")
+        for w in nb.warnings:
+            console.print(f"  [yellow]warning:[/yellow] {escape(w)}")
+    for reason in report.skipped.values():
+        console.print(f"[red]skipped[/red] {escape(reason)}")
+    if not report.built:
+        console.print(f"[red]nothing could be indexed from {escape(str(settings.kb_dir))}[/red]"
+                      + ("" if args.check else "; the previous index is unchanged"))
+        return 1
+    if not args.check:
+        _print_build(console, report, settings)
+    return 1 if args.strict and report.skipped else 0
+
+
+def _print_build(console, report, settings) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="MetroKB ingest" + ("" if report.changed else " (index up to date, nothing rebuilt)"))
     for col in ("notice", "doc_id", "clauses", "facts", "warnings"):
         table.add_column(col)
     for nb in report.built:
-        table.add_row(nb.notice.file, nb.notice.doc_id, str(len(nb.clauses)), str(len(nb.facts)), str(len(nb.warnings)))
+        table.add_row(escape(nb.notice.file), nb.notice.doc_id, str(len(nb.clauses)), str(len(nb.facts)),
+                      str(len(nb.warnings)))
     console.print(table)
     chunks = report.embedded + report.reused
     console.print(f"notices: {len(report.built)}  clauses: {sum(len(nb.clauses) for nb in report.built)}  "
                   f"facts: {sum(len(nb.facts) for nb in report.built)}  chunks: {chunks} "
                   f"(embedded {report.embedded}, re-used {report.reused})  seconds: {report.seconds:.2f}")
-    console.print(f"index: {settings.index_dir / 'current'}")
-    return 1 if args.strict and report.skipped else 0
+    console.print(f"index: {escape(str(settings.index_dir / 'current'))}")
 
 
 def format_answer(answer) -> str:
@@ -168,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="clean, parse and index the notices in kb/")
     p.add_argument("--check", action="store_true", help="print the per-notice parse report; build nothing")
-    p.add_argument("--strict", action="store_true", help="exit non-zero if any notice was skipped")
+    p.add_argument("--strict", action="store_true", help="exit non-zero if any file in kb/ was skipped")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.set_defaults(func=cmd_ingest)
 

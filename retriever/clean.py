@@ -21,8 +21,16 @@ class NoticeError(ValueError):
     """A notice file that cannot be used; the message says why and what to do."""
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def decode(data: bytes, name: str) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030 (a superset of GBK)."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise NoticeError(f"{name}: damaged UTF-16 text ({exc.reason}); save it as UTF-8 and re-run ingest") from exc
     if not data.strip():
         raise NoticeError(f"{name}: the file is empty; add the notice text or remove the file")
     if b"\x00" in data[:4096]:
@@ -99,7 +107,8 @@ def join_wrapped(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         prev = out[-1] if out else ""
-        if len(prev) > 40 and prev[-1] not in P.LINE_END and _continues(fold(prev), fold(line)):
+        # Compare folded text: forum pages end lines with ASCII ':' or ';' too.
+        if len(prev) > 40 and fold(prev[-1]) not in P.LINE_END and _continues(fold(prev), fold(line)):
             out[-1] = prev + line
         else:
             out.append(line)

@@ -49,7 +49,9 @@ class SentenceTransformerEmbeddings(Embeddings):
                 f"cannot load sentence-transformers model {name!r} offline ({exc}); "
                 "give a local model directory in METROKB_EMBEDDER=sentence-transformers:<dir>"
             ) from exc
-        self.model_id = f"sentence-transformers/{os.path.basename(os.path.normpath(name))}"
+        # A local directory is named by its full path: two "…/model" directories are different models.
+        where = os.path.realpath(name) if os.path.isdir(name) else name
+        self.model_id = f"sentence-transformers:{where}"
         self.dim = len(self._inner.embed_query("计量"))
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

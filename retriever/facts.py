@@ -73,22 +73,31 @@ def _deadline_before(folded: str, pos: int) -> re.Match | None:
     return None
 
 
+def _metric(text: str, folded: str, left: int, start: int, end: int) -> str | None:
+    """What a value measures: the words before it, plus the noun after it in 满足社会90%的量传和溯源需求."""
+    metric = P.METRIC_LEAD.sub("", text[left:start].lstrip("、 ")).strip()
+    metric = P.METRIC_TAIL.sub("", metric)
+    if folded.startswith("的", end):
+        stops = [i for d in P.METRIC_DELIMS + "\n" if (i := folded.find(d, end)) >= 0]
+        metric += text[end + 1: min(stops, default=len(text))]
+    return metric.strip() or None
+
+
 def targets(clause: Clause) -> list[Fact]:
     text, folded = clause.text, fold(clause.text)
-    # (where the phrase starts, value span, qualifier)
-    found = [(m.start(), m.start("num"), m.end("unit"),
+    # (where the phrase starts, value span, where the phrase ends, qualifier)
+    found = [(m.start(), m.start("num"), m.end("unit"), m.end(),
               m.group("qual") or (m.group("pre") if m.group("pre") in P.QUALIFYING_LEADS else None))
              for m in P.TARGET_VALUE.finditer(folded)]
-    found += [(m.start(), m.start("grade"), m.end("grade"), None) for m in P.TARGET_GRADE.finditer(folded)]
+    found += [(m.start(), m.start("grade"), m.end("grade"), m.end(), None) for m in P.TARGET_GRADE.finditer(folded)]
     facts, prev_end = [], 0
-    for start, v_start, v_end, qualifier in sorted(found):
+    for start, v_start, v_end, end, qualifier in sorted(found):
         left = max([folded.rfind(d, 0, start) for d in P.METRIC_DELIMS + "\n"] + [prev_end - 1]) + 1
-        metric = P.METRIC_LEAD.sub("", text[left:start].lstrip("、 ")).strip()
         q_left, q_right = _span_bounds(folded, start, v_end, ",;。")
         deadline = _deadline_before(folded, start)
         facts.append(Fact(
             kind="target", clause_id=clause.clause_id, doc_id=clause.doc_id,
-            quote=text[q_left:q_right].strip().rstrip("，；"), metric=metric or None,
+            quote=text[q_left:q_right].strip().rstrip("，；"), metric=_metric(text, folded, left, start, end),
             value=text[v_start:v_end], qualifier=qualifier,
             deadline=text[deadline.start():deadline.end()] if deadline else None,
             year=_year(deadline.group(0)) if deadline else None,

@@ -133,6 +133,8 @@ def read_notice(path: Path, entry: dict | None) -> NoticeBuild:
     warnings = list(parsed.warnings)
     if entry is None:
         warnings.insert(0, "no catalog entry in kb/catalog.yaml; using the metadata the text states")
+    if parsed.notice.title == path.name and not (entry or {}).get("title"):
+        warnings.append("no title line found; the file name stands in (give a title in kb/catalog.yaml)")
     overrides = {k: (str(v) if k == "date" else v) for k, v in (entry or {}).items()
                  if k in Notice.model_fields and v is not None and k != "doc_id"}
     facts, fact_warnings = extract(parsed.clauses)
@@ -182,11 +184,13 @@ def _key(text: str) -> str:
 
 
 def _previous_vectors(index_dir: Path, model_id: str) -> dict[str, np.ndarray]:
-    """Embeddings of the current build keyed by embedded text, to re-use for unchanged chunks."""
+    """Embeddings of the current build keyed by embedded text, to re-use for unchanged chunks.
+
+    Nothing is re-used from a build whose files fail their checksums."""
     current = index_dir / "current"
     try:
         manifest = json.loads((current / "manifest.json").read_text())
-        if manifest["embedder"] != model_id:
+        if manifest["embedder"] != model_id or not _intact(current, manifest):
             return {}
         vectors = np.load(current / "vectors.npy")
         keys = [json.loads(line)["key"] for line in (current / "chunks.jsonl").open(encoding="utf-8")]
@@ -237,6 +241,8 @@ def build_index(
         if k in cache:
             vectors[i] = cache[k]
     batch = 32
+    if progress and todo:
+        progress(0, len(todo))
     for start in range(0, len(todo), batch):
         ids = todo[start:start + batch]
         vectors[ids] = np.asarray(embedder.embed_documents([chunks[i].embed_text for i in ids]), dtype="float32")
@@ -295,8 +301,9 @@ def _swap(index_dir: Path, build: Path) -> None:
         link.unlink()
     link.symlink_to(build.relative_to(index_dir))
     os.replace(link, index_dir / "current")
+    keep = (build.resolve(), previous)  # resolved: index_dir may be a relative path
     for old in (index_dir / "builds").iterdir():
-        if old not in (build, previous) and not old.name.endswith(".partial"):
+        if old.resolve() not in keep and not old.name.endswith(".partial"):
             shutil.rmtree(old, ignore_errors=True)
         elif old.name.endswith(".partial") and time.time() - old.stat().st_mtime > 3600:
             shutil.rmtree(old, ignore_errors=True)
@@ -325,19 +332,21 @@ class Index:
         manifest = _read_manifest(path)
         rebuild = "run `python ingest.py` (or `metrokb ingest`) to build it"
         if manifest is None:
-            raise IndexLoadError(f"no index at {path}; {rebuild}")
+            raise IndexLoadError(f"no readable index manifest at {path}; {rebuild}")
         if manifest.get("format_version") != FORMAT_VERSION:
             raise IndexLoadError(f"index at {path} has format {manifest.get('format_version')}, "
-                              f"this MetroKB reads {FORMAT_VERSION}; {rebuild}")
+                                 f"this MetroKB reads {FORMAT_VERSION}; {rebuild}")
         model_id = getattr(embedder, "model_id", type(embedder).__name__)
         if manifest["embedder"] != model_id:
             raise IndexLoadError(f"index at {path} was built with embedder {manifest['embedder']!r}, but the "
-                              f"configured embedder is {model_id!r}; re-run ingest (`python ingest.py --force`)")
+                                 f"configured embedder is {model_id!r}; re-run ingest (`python ingest.py`) with the "
+                                 "embedder you want, or configure the one the index was built with")
         for name, sha in manifest["files"].items():
             if not (path / name).exists():
                 raise IndexLoadError(f"index file {path / name} is missing; {rebuild}")
             if _sha256(path / name) != sha:
-                raise IndexLoadError(f"index file {path / name} is damaged (checksum mismatch); {rebuild} with --force")
+                raise IndexLoadError(f"index file {path / name} is damaged (checksum mismatch); "
+                                     "run `python ingest.py` to rebuild it")
         self.path, self.manifest, self.embedder = path, manifest, embedder
         self.notices = {n["doc_id"]: Notice(**n) for n in json.loads((path / "notices.json").read_text())}
         self.clauses = {c.clause_id: c for c in map(lambda r: Clause(**r), _read_jsonl(path / "clauses.jsonl"))}

@@ -102,8 +102,6 @@ def parse_lines(lines: list[str], doc_id: str, file: str) -> Parsed:
     roles = [_header_role(f) for f in folded[:first]]
     titles = [i for i, r in enumerate(roles) if r == "title"]
     last_title = titles[-1] if titles else -1
-    if not titles:
-        warnings.append("no title line found; the title comes from the catalog")
 
     header_lines = [ln for i, ln in enumerate(lines[:first]) if i <= last_title or roles[i]]
     preamble = [ln for i, ln in enumerate(lines[:first]) if i > last_title and not roles[i]]
