@@ -14,10 +14,12 @@ from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice
 from retriever.search import Hit, Query, coverage, question_type, retrieve, understand
 
-# Calibrated on eval/ dev split (see eval/REPORT.md): abstain when the best clause covers
-# less than MIN_COVERAGE of the question's subject words and its cosine is below MIN_DENSE.
+# Calibrated on the eval/ dev split (see eval/REPORT.md): abstain when the best clause covers
+# less than MIN_COVERAGE of the question's subject words and its cosine is below MIN_DENSE,
+# or when the best target/deadline found covers less than MIN_FACT_COVERAGE of them.
 MIN_COVERAGE = 0.5
-MIN_DENSE = 0.84
+MIN_DENSE = 0.87
+MIN_FACT_COVERAGE = 0.3
 
 
 class QuestionError(ValueError):
@@ -44,40 +46,87 @@ def sentences(text: str) -> list[str]:
 
 
 def best_sentence(terms: list[str], clause: Clause) -> str:
-    """The clause sentence that covers most of the question's subject words (not its bare heading)."""
+    """The clause sentence that covers most of the question's subject words (not its bare heading).
+
+    Words the heading already has count for little: every sentence of the clause shares them.
+    """
     body = sentences(clause.text)
     if len(body) > 1 and clause.heading and clause.heading in body[0] and len(body[0]) <= len(clause.heading) + 8:
         body = body[1:]
-    return max(body, key=lambda s: (coverage(terms, s), -body.index(s))).strip()
+    heading = fold(clause.heading)
+    phrase = "".join(terms)
+
+    def score(s: str) -> float:
+        folded = fold(s)
+        found = sum(0.3 if t in heading else 1.0 for t in terms if t in folded)
+        return found + 0.05 * _common_run(phrase, folded)
+
+    return max(body, key=lambda s: (score(s), -body.index(s))).strip()
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters the two texts share."""
+    best, prev = 0, [0] * (len(b) + 1)
+    for ca in a:
+        cur = [0] * (len(b) + 1)
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                cur[j] = prev[j - 1] + 1
+                best = max(best, cur[j])
+        prev = cur
+    return best
 
 
 # --- single-notice answers ---------------------------------------------------------
 
-def _fact_score(q: Query, fact: Fact, clause: Clause, rank: int) -> float:
-    text = (fact.metric or "") + fact.quote + (fact.deadline or "")
-    year_ok = 1.0 if not q.years or fact.year in q.years else 0.0
-    return coverage(q.terms, text) + 0.5 * coverage(q.terms, clause.heading) + year_ok - 0.08 * rank
+def _fact_score(q: Query, fact: Fact, hit: Hit, rank: int) -> float:
+    """How well a fact answers the question: its words, its value or time named in the question, its clause."""
+    if fact.kind == "responsibility":
+        words = coverage(q.terms, hit.clause.text + hit.clause.heading)
+    else:
+        words = coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or ""))
+    value = 2.0 if fact.value and fold(fact.value) in q.norm else 0.0
+    when = 1.0 if fact.deadline and fold(fact.deadline).lstrip("到自") in q.norm else 0.0
+    if q.years:
+        when += 1.0 if fact.year in q.years else 0.0
+    return words + 0.5 * coverage(q.terms, hit.clause.heading) + value + when + hit.coverage - 0.08 * rank
 
 
 def _best_fact(index: Index, q: Query, hits: list[Hit], kinds: tuple[str, ...]) -> tuple[Fact, Hit] | None:
-    scored = [(_fact_score(q, f, h.clause, rank), f, h) for rank, h in enumerate(hits[:6])
+    """The best-matching fact among the top clauses, unless the top clause (without one) fits the question far better."""
+    scored = [(_fact_score(q, f, h, rank), f, h) for rank, h in enumerate(hits[:6])
               for f in index.facts.get(h.clause.clause_id, []) if f.kind in kinds]
     if not scored:
         return None
     _, fact, hit = max(scored, key=lambda t: t[0])
+    if hit is not hits[0] and hit.coverage < hits[0].coverage - 0.25:
+        return None
     return fact, hit
 
 
 def _target_answer(index, q, hits):
-    found = _best_fact(index, q, hits, ("target",) if q.qtype == "target" else ("target", "deadline"))
-    if not found:
+    """A target (value) or a deadline: the best-matching fact, preferring those of a year the question names."""
+    facts = [(f, h) for h in hits[:6] for f in index.facts.get(h.clause.clause_id, []) if f.kind in ("target", "deadline")]
+    def named(f: Fact) -> bool:  # the question names this fact's year or time expression
+        return f.year in q.years or bool(f.deadline and fold(f.deadline).lstrip("到自") in q.norm)
+
+    if q.years and any(named(f) for f, _ in facts):
+        facts = [(f, h) for f, h in facts if named(f)]
+    if not facts:
         return None
-    fact, hit = found
+    ranks = {h.clause.clause_id: r for r, h in enumerate(hits)}
+    prefer = "target" if q.qtype == "target" else "deadline"
+    fact, hit = max(facts, key=lambda fh: _fact_score(q, fh[0], fh[1], ranks[fh[1].clause.clause_id])
+                    + (0.3 if fh[0].kind == prefer else 0.0))
+    if hit is not hits[0] and hit.coverage < hits[0].coverage - 0.25:
+        return None
+    if coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or "") + hit.clause.heading) < MIN_FACT_COVERAGE:
+        return "no-match"
     notice = index.notices[fact.doc_id]
     lead = f"{fact.deadline}，" if fact.deadline and fact.deadline not in fact.quote else ""
     direct = f"{label(notice)}：{lead}{fact.quote.rstrip('。')}[1]。"
-    sentence = next((s for s in sentences(hit.clause.text) if fact.quote in s), fact.quote)
-    return direct + f"\n原文（{hit.clause.path}）：“{sentence.strip()}”", [cite(index, hit.clause, sentence.strip(), hit.dense)], fact
+    sentence = next((s for s in sentences(hit.clause.text) if fact.quote in s), fact.quote).strip()
+    return direct + f"\n\n原文（{hit.clause.path}）：“{sentence}”", [cite(index, hit.clause, sentence, hit.dense)], fact
 
 
 def _responsibility_answer(index, q, hits):
@@ -96,7 +145,7 @@ def _responsibility_answer(index, q, hits):
             direct += f"按该文件规定，责任单位中均包括{'、'.join(fact.implicit_units)}[2]。"
             start = rule.quote.find("以下责任单位")
             citations.append(cite(index, rule_clause, rule.quote[start:].rstrip("]】"), hit.dense))
-    return direct + f"\n原文（{hit.clause.path}）：“{fact.quote}”", citations, fact
+    return direct + f"\n\n原文（{hit.clause.path}）：“{fact.quote}”", citations, fact
 
 
 def _general_answer(index, q, hits):
@@ -112,6 +161,7 @@ COMPOSERS = {"target": _target_answer, "deadline": _target_answer, "responsibili
 
 
 def _single(index: Index, q: Query, hits: list[Hit]):
+    """(text, citations, fact) for one notice, or "no-match" when no stated target fits the question."""
     composed = COMPOSERS.get(q.qtype, lambda *_: None)(index, q, hits)
     return composed or _general_answer(index, q, hits)
 
@@ -120,7 +170,8 @@ def _single(index: Index, q: Query, hits: list[Hit]):
 
 METADATA_FIELDS = (
     ("doc_number", "文号", re.compile(r"文号|发文字号|document number")),
-    ("date", "发布日期", re.compile(r"日期|哪天|何时|什么时候|时间|哪一天|date|when")),
+    ("addressees", "主送单位", re.compile(r"主送|下发给|印发给|发给|抄送|addressed|addressees")),
+    ("date", "发布日期", re.compile(r"日期|哪天|何时|什么时候|时间|哪一天|哪一年|哪年|年份|date|when|what year")),
     ("issuer", "发文机关", re.compile(r"机关|单位|部门|谁|issued by|issuer|who")),
 )
 
@@ -143,7 +194,7 @@ def _metadata_answer(index: Index, q: Query, hits: list[Hit]) -> Answer | None:
     if not value:
         return Answer(answer=f"知识库中的{label(notice)}文件（《{notice.title}》）没有载明{name}。", abstained=True,
                       question_type="metadata", related=[cite(index, header, "", 0.0)] if header else [])
-    shown = value if field != "date" else _date_forms(value)[0]
+    shown = value.rstrip("：:") if field != "date" else _date_forms(value)[0]
     forms = [value] if field != "date" else _date_forms(value)
     quote = next((f for f in forms if header and f in header.text), None)
     if header is None or quote is None:
@@ -159,7 +210,7 @@ def _metadata_answer(index: Index, q: Query, hits: list[Hit]) -> Answer | None:
 
 def _base_type(norm: str) -> str:
     for qtype, pattern in P.QUESTION_TYPES:
-        if qtype not in ("metadata", "comparison") and pattern.search(norm):
+        if qtype != "comparison" and pattern.search(norm):
             return qtype
     return "general"
 
@@ -167,13 +218,24 @@ def _base_type(norm: str) -> str:
 def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieval: str) -> Answer | None:
     base = _base_type(q.norm)
     docs = q.doc_ids or list(dict.fromkeys(h.clause.doc_id for h in hits))
+    # one notice, several years (温州到2025年和到2027年…分别): one line per year
+    parts = [(d, [y]) for d in docs for y in q.years] if len(docs) == 1 and len(q.years) > 1 else [(d, q.years) for d in docs]
     lines, citations = [], []
-    for doc_id in docs:
-        sub = Query(q.text, q.norm, base, [doc_id], q.regions, [], q.years, q.terms)
+    for doc_id, years in parts:
+        sub = Query(q.text, q.norm, base, [doc_id], q.regions, [], years, q.terms)
         sub_hits = retrieve(index, sub, k, retrieval)
-        if not sub_hits or not _relevant(sub_hits[0]):
+        if base == "metadata":
+            meta = _metadata_answer(index, sub, sub_hits)
+            if meta is None or meta.abstained:
+                continue
+            text, cites = meta.answer, meta.citations
+        elif not sub_hits or not _relevant(sub_hits[0]):
             continue
-        text, cites, _ = _single(index, sub, sub_hits)
+        else:
+            composed = _single(index, sub, sub_hits)
+            if composed == "no-match":
+                continue
+            text, cites, _ = composed
         first = text.split("\n")[0]
         for n in range(len(cites), 0, -1):
             first = first.replace(f"[{n}]", f"[{n + len(citations)}]")
@@ -260,7 +322,10 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
         if compared:
             return compared
         q.qtype = _base_type(q.norm)
-    text, citations, fact = _single(index, q, hits)
+    composed = _single(index, q, hits)
+    if composed == "no-match":
+        return _abstain(index, q, "知识库中的文件没有与这个问题对应的指标或时间要求。", hits)
+    text, citations, fact = composed
     if reason := _year_gap(index, q, fact, hits):
         return _abstain(index, q, reason, hits)
     seen = {c.clause_id for c in citations}

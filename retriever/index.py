@@ -179,6 +179,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def pipeline_version() -> str:
+    """A hash of the code that turns notice text into clauses, facts and chunks: changing it re-parses kb/."""
+    h = hashlib.sha256()
+    for module in ("clean.py", "parse.py", "facts.py", "patterns.py", "index.py"):
+        h.update((Path(__file__).parent / module).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -226,6 +234,7 @@ def build_index(
     hashes = {nb.notice.file: {"doc_id": nb.notice.doc_id, "hash": nb.notice.content_hash} for nb in report.built}
     old = _read_manifest(index_dir / "current")
     if not force and old and old.get("notices") == hashes and old.get("embedder") == model_id \
+            and old.get("pipeline") == pipeline_version() \
             and old.get("format_version") == FORMAT_VERSION and _intact(index_dir / "current", old):
         report.changed, report.reused = False, old.get("counts", {}).get("chunks", 0)
         report.seconds, report.path = time.perf_counter() - started, (index_dir / "current").resolve()
@@ -257,7 +266,8 @@ def build_index(
     tmp.mkdir()
     _write_build(tmp, report, chunks, keys, vectors, embedder, model_id)
     manifest = {
-        "format_version": FORMAT_VERSION, "embedder": model_id, "dim": dim, "notices": hashes,
+        "format_version": FORMAT_VERSION, "pipeline": pipeline_version(), "embedder": model_id, "dim": dim,
+        "notices": hashes,
         "counts": {"notices": len(report.built), "clauses": sum(len(nb.clauses) for nb in report.built),
                    "facts": sum(len(nb.facts) for nb in report.built), "chunks": len(chunks)},
         "files": {name: _sha256(tmp / name) for name in DATA_FILES},

@@ -133,13 +133,17 @@ SENTENCE_END = re.compile(r"(?<=[。;])")
 # Question types, tried in this order on the folded, simplified question.
 QUESTION_TYPES = (
     ("metadata", re.compile(r"文号|发文字号|发文机关|发文单位|印发日期|发布日期|成文日期|哪天发布|何时发布|什么时候发布|哪一天|哪个部门印发|谁印发|谁发布|"
-                            r"发布时间|哪个机关|哪天印发|何时印发|什么时候印发|印发时间|哪一年印发|document number|issued by|issuing|publication date|when was .* (issued|published)")),
+                            r"发布时间|哪个机关|哪天印发|何时印发|什么时候印发|印发时间|哪一年印发|主送|下发给|印发给|发给了?哪些|抄送|"
+                            r"when did .{0,60} (?:issue|publish)|issued on|issue date|addressed to|document number|issued by|issuing|publication date|when was .* (issued|published)")),
     ("comparison", re.compile(r"各地|分别|对比|比较|相比|两地|两个文件|各自|哪个.{0,10}更|compare|respectively")),
     ("responsibility", re.compile(r"谁|哪些单位|哪个单位|哪些部门|哪个部门|责任单位|牵头|负责|由什么|主管|管理.*委员会|who|which (?:units|departments|agencies)|responsib|lead")),
     ("deadline", re.compile(r"何时|什么时候|哪一年|哪年|多久|期限|截止|时间节点|到什么时间|when|by which year|deadline|what year")),
-    ("target", re.compile(r"多少|几个|几家|几项|比例|百分之|占比|达到.{0,6}(?:吗|什么)|目标值|指标|覆盖率|受检率|合格率|"
+    ("target", re.compile(r"目标是什么|什么目标|主要目标|哪些目标|多少|几个|几家|几项|比例|百分之|占比|达到.{0,6}(?:吗|什么)|目标值|指标|覆盖率|受检率|合格率|"
                           r"how many|how much|what percentage|percent|target|rate")),
 )
+
+# A quantity written in Chinese numerals: 三千项, 百分之九十二, 二〇一一年 (not 哪一年, 第一).
+CHINESE_QUANTITY = re.compile(r"百分之[零一二三四五六七八九十百点]+|[零〇一二三四五六七八九十百千万两]{2,}(?=[项家个年%所名])")
 
 # Places a question may name that no notice in the KB covers (provinces, major cities).
 PLACES = (
@@ -147,7 +151,9 @@ PLACES = (
     "陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 广州 深圳 杭州 宁波 南京 苏州 无锡 武汉 长沙 成都 西安 "
     "郑州 济南 青岛 厦门 福州 合肥 昆明 贵阳 南宁 株洲 湘潭 衡阳 岳阳 常德 九江 赣州 上饶 台州 金华 嘉兴 绍兴 湖州 "
     "丽水 衢州 舟山 景德镇 萍乡 新余 鹰潭 吉安 宜春 抚州 永州 怀化 娄底 邵阳 益阳 张家界 大连 沈阳 哈尔滨 长春 石家庄 "
-    "太原 呼和浩特 兰州 西宁 银川 乌鲁木齐 拉萨 海口 三亚 珠海 佛山 东莞"
+    "太原 呼和浩特 兰州 西宁 银川 乌鲁木齐 拉萨 海口 三亚 珠海 佛山 东莞 台北 高雄 台中 汕头 惠州 中山 江门 "
+    "徐州 常州 南通 扬州 镇江 泰州 盐城 连云港 淮安 宿迁 芜湖 蚌埠 泉州 漳州 莆田 烟台 潍坊 淄博 临沂 济宁 "
+    "洛阳 开封 宜昌 襄阳 荆州 黄石 十堰 柳州 桂林 遵义 绵阳 宜宾 保定 唐山 邯郸 大同 包头 鞍山 吉林市 齐齐哈尔"
 ).split()
 PLACES_EN = {
     "beijing": "北京", "shanghai": "上海", "guangzhou": "广州", "shenzhen": "深圳", "hangzhou": "杭州",
@@ -157,8 +163,8 @@ PLACES_EN = {
 # English and alternative names of the regions the KB's notices cover.
 REGION_ALIASES = {
     "nanchang": "南昌", "wenzhou": "温州", "hunan": "湖南", "chenzhou": "郴州",
-    "samr": "全国", "national": "全国", "国家市场监管总局": "全国", "市场监管总局": "全国", "总局": "全国",
-    "国家层面": "全国", "全国": "全国", "国家级": "全国",
+    "samr": "全国", "state administration for market regulation": "全国", "国家市场监管总局": "全国",
+    "市场监管总局": "全国", "总局": "全国", "国家层面": "全国",
 }
 
 # Cross-language glossary: English metrology terms to the Chinese words notices use.
@@ -173,13 +179,17 @@ GLOSSARY_EN = {
     "digital": "数字化", "carbon": "碳计量", "training": "培训", "publicity": "宣传", "police": "公安局",
     "public security": "公安局", "justice": "司法局", "metrology": "计量", "units": "单位", "by 2025": "到2025年",
     "by 2027": "到2027年", "2035": "2035年", "2015": "2015年", "pass rate": "合格率", "inspection rate": "受检率",
+    "leading role": "龙头引领 牵头", "institute": "计量院 研究院", "technical institutions": "计量技术机构",
+    "addressees": "主送", "guidance": "指导意见", "general office": "办公厅", "expert database": "专家库",
 }
 
 # Words that carry no subject in a question (dropped when measuring how well a clause covers it).
 QUESTION_STOPWORDS = set(
     "的 了 是 吗 呢 吧 啊 么 什么 多少 哪些 哪个 哪 谁 如何 怎么 怎样 为何 为什么 要求 规定 提出 文件 通知 意见 实施 "
     "其中 关于 有 有没有 是否 和 与 及 或 对 在 中 里 上 下 请问 一下 告诉 我 你 我们 知道 问 几 个 年 到 目标 应 应该 "
-    "需要 达到 多 少 各 分别 那 呢 这 那个 这个 the a an of in to for is are what which who when how by and does do".split()
+    "需要 达到 多 少 各 分别 那 呢 这 那个 这个 负责 部门 单位 责任 责任单位 牵头 承担 哪家 各是 相比 "
+    "一年 哪一年 哪年 这份 那份 时限 期限 时间 节点 时间节点 时候 什么时候 多久 定下 计划 打算 要 能 会 被 "
+    "the a an of in to for is are what which who when how by and does do".split()
 )
 SMALL_TALK = re.compile(r"^(?:你好|您好|hi|hello|谢谢|thanks|thank you|再见|bye|你是谁|讲个笑话|今天天气|天气怎么样).{0,10}$")
 

@@ -44,6 +44,23 @@ def gloss(norm: str) -> str:
     return norm + (" " + " ".join(extra) if extra else "")
 
 
+def arabic_numerals(text: str) -> str:
+    """三千项 → 3000项, 百分之九十二 → 92%, 二〇一一年 → 2011年, as notices write them (哪一年 stays)."""
+    import warnings
+
+    import cn2an
+
+    def convert(m: re.Match) -> str:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                return cn2an.transform(m.group(0), "cn2an")
+            except (ValueError, KeyError):
+                return m.group(0)
+
+    return P.CHINESE_QUANTITY.sub(convert, text)
+
+
 def _years(norm: str) -> list[int]:
     years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d|19\d\d)(?!\d)", norm)]
     years += [y for plan, y in P.FIVE_YEAR_PLAN_END.items() if plan in norm]
@@ -65,19 +82,24 @@ def _region_of(index: Index) -> dict[str, list[str]]:
     return regions
 
 
+def _first_mention(norm: str, region: str) -> int:
+    places = [region] + [alias for alias, r in P.REGION_ALIASES.items() if r == region]
+    return min((i for p in places if (i := norm.find(p)) >= 0), default=len(norm))
+
+
 def understand(index: Index, question: str, filters: dict | None = None) -> Query:
     """Type, named regions and years of a question, and which notices it is about."""
-    norm = gloss(normalize_query(question))
+    norm = gloss(arabic_numerals(normalize_query(question)))
     regions = _region_of(index)
     named = [r for r in regions if r in norm]
     named += [r for alias, r in P.REGION_ALIASES.items() if alias in norm and r in regions]
-    named = list(dict.fromkeys(named))
+    named = sorted(dict.fromkeys(named), key=lambda r: _first_mention(norm, r))
     unknown = [p for p in P.PLACES if p in norm and p not in regions and not any(p in r or r in p for r in named)]
     unknown += [zh for en, zh in P.PLACES_EN.items() if re.search(rf"\b{en}\b", norm) and zh not in regions]
     qtype = question_type(norm)
-    if len(named) > 1 and qtype not in ("metadata",):
+    if len(named) > 1:
         qtype = "comparison"
-    doc_ids = sorted({d for r in named for d in regions[r]}) or None
+    doc_ids = list(dict.fromkeys(d for r in named for d in regions[r])) or None
     doc_ids = apply_filters(index, doc_ids, filters)
     terms = [t for t in tokenize(norm) if t not in P.QUESTION_STOPWORDS and not t.isdigit()
              and not any(t in r + "市省" or r in t for r in named)]
