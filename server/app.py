@@ -18,6 +18,7 @@ from retriever.generate import GenerationUnavailable
 from retriever.models import Answer, Clause, Notice
 from retriever.search import FilterError
 from server.deps import get_engine, require_api_key
+from server.quiz_routes import router as quiz_router
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
         if len(body.question) > settings.max_question_chars:
             raise HTTPException(400, f"question is {len(body.question)} characters; the limit is "
                                      f"{settings.max_question_chars}")
+        if any("\ud800" <= c <= "\udfff" for c in body.question):  # JSON "\ud800" escapes; not encodable text
+            raise HTTPException(400, "question contains unpaired surrogate escapes (\\ud800-\\udfff); send UTF-8 text")
         filters = body.filters.model_dump(exclude_none=True) if body.filters else None
         try:
             return engine.ask(body.question, filters=filters, top_k=body.top_k, mode=body.mode)
@@ -116,21 +119,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
             raise HTTPException(404, f"unknown clause_id {clause_id!r}; GET /documents/{{doc_id}} lists a notice's clauses")
         return found
 
-    _include_optional(app, secured, with_ui)
+    app.include_router(quiz_router, dependencies=secured)
+    if with_ui:
+        _mount_ui(app)
     return app
 
 
-def _include_optional(app: FastAPI, secured, with_ui: bool) -> None:
-    """Quiz routes and the chat UI, when their modules are present."""
+def _mount_ui(app: FastAPI) -> None:
     try:
-        from server.quiz_routes import router as quiz_router
-    except ImportError:
-        quiz_router = None
-    if quiz_router is not None:
-        app.include_router(quiz_router, dependencies=secured)
-    if with_ui:
-        try:
-            from ui.app import mount_ui
-        except ImportError:
-            return
-        mount_ui(app)
+        from ui.app import mount_ui
+    except ImportError:  # the chat UI lands in ui/app.py
+        return
+    mount_ui(app)
