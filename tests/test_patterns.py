@@ -333,6 +333,13 @@ def test_sentence_end():
 
 # --- questions ----------------------------------------------------------------------------
 
+def test_chinese_quantity():
+    for text, found in (("达到三千项", "三千"), ("覆盖率百分之九十二", "百分之九十二"), ("二〇一一年起", "二〇一一")):
+        assert search(P.CHINESE_QUANTITY, text).group(0) == found
+    for text in ("哪一年印发", "第一批", "三家", "十四五"):
+        assert not search(P.CHINESE_QUANTITY, text), text
+
+
 def question_type(question: str) -> str | None:
     q = fold(question)
     return next((kind for kind, pattern in P.QUESTION_TYPES if pattern.search(q)), None)
@@ -409,7 +416,7 @@ COVERED = (
     "TITLE ADDRESSEES ISSUER PUBLIC_NOTE RESPONSIBLE_BRACKET RESPONSIBLE_INHERIT RESPONSIBLE_PHRASES UNIT_SUFFIX "
     "UNIT_SPLIT TARGET_VALUE TARGET_GRADE QUALIFYING_LEADS METRIC_DELIMS METRIC_LEAD METRIC_TAIL DEADLINE "
     "FIVE_YEAR_PLAN_END SENTENCE_END QUESTION_TYPES PLACES PLACES_EN REGION_ALIASES GLOSSARY_EN "
-    "QUESTION_STOPWORDS SMALL_TALK PLANTED_INSTRUCTION"
+    "QUESTION_STOPWORDS SMALL_TALK PLANTED_INSTRUCTION CHINESE_QUANTITY"
 ).split()
 
 
