@@ -1,0 +1,105 @@
+"""Follow-up questions: which become standalone questions about a new place, year or the previous place."""
+from __future__ import annotations
+
+import pytest
+
+from retriever.answer import ask
+from retriever.conversation import kb_regions, resolve
+from retriever.search import understand
+
+REGIONS = ["全国", "南昌", "温州", "湖南", "郴州"]
+NANCHANG = "南昌到2025年强检计量器具检定覆盖率目标是多少？"
+WENZHOU = "温州到2025年强检计量器具检定覆盖率目标是多少？"
+HUNAN = "湖南到2025年强检计量器具检定覆盖率目标是多少？"
+ENGLISH = "What is Nanchang's 2025 target for compulsory verification coverage?"
+
+
+def test_kb_regions_come_from_the_notices(index):
+    assert kb_regions(index) == sorted(REGIONS)
+
+
+@pytest.mark.parametrize("message", ["那温州呢？", "温州呢", "温州市呢？", "那温州的情况呢", "换成温州",
+                                     "What about Wenzhou?"])
+def test_a_place_alone_asks_the_previous_question_about_it(message):
+    resolved = resolve(message, NANCHANG, REGIONS)
+    assert resolved.kind == "switch"
+    assert resolved.question == WENZHOU
+
+
+def test_switches_chain_on_the_resolved_question():
+    wenzhou = resolve("那温州呢？", NANCHANG, REGIONS).question
+    assert resolve("换成湖南", wenzhou, REGIONS).question == HUNAN
+    assert resolve("湖南省的呢？", wenzhou, REGIONS).question == HUNAN
+
+
+def test_english_question_keeps_its_language():
+    assert resolve("What about Wenzhou?", ENGLISH, REGIONS).question == ENGLISH.replace("Nanchang", "Wenzhou")
+    assert resolve("and Hunan?", ENGLISH, REGIONS).question == ENGLISH.replace("Nanchang", "Hunan")
+
+
+def test_a_year_alone_switches_the_year():
+    resolved = resolve("那2030年呢？", NANCHANG, REGIONS)
+    assert (resolved.kind, resolved.question) == ("switch", NANCHANG.replace("2025", "2030"))
+    assert resolve("那温州2030年呢", NANCHANG, REGIONS).question == WENZHOU.replace("2025", "2030")
+
+
+def test_a_place_outside_the_kb_is_switched_to_so_the_engine_can_decline(index):
+    resolved = resolve("那北京呢？", NANCHANG, kb_regions(index))
+    assert resolved.question == NANCHANG.replace("南昌", "北京")
+    answer = ask(index, resolved.question)
+    assert answer.abstained and "北京" in answer.answer
+
+
+def test_comparison_follow_up_replaces_every_place():
+    question = resolve("那湖南呢", "南昌和温州的强检覆盖率分别是多少？", REGIONS).question
+    assert question == "湖南的强检覆盖率分别是多少？"
+    both = resolve("那温州和郴州呢", NANCHANG, REGIONS).question
+    assert both == NANCHANG.replace("南昌", "温州和郴州")
+
+
+def test_previous_question_without_a_place_gets_one():
+    question = resolve("那温州呢？", "强检计量器具检定覆盖率目标是多少？", REGIONS).question
+    assert question == "温州强检计量器具检定覆盖率目标是多少？"
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("那谁负责？", "南昌谁负责？"),
+    ("它的文号是什么？", "南昌的文号是什么？"),
+    ("该文件的发布日期是哪天？", "南昌的发布日期是哪天？"),
+])
+def test_a_continuation_carries_the_previous_place(message, expected):
+    resolved = resolve(message, NANCHANG, REGIONS)
+    assert (resolved.kind, resolved.question) == ("carry", expected)
+
+
+def test_english_continuation_carries_the_place():
+    assert resolve("And what is its deadline?", ENGLISH, REGIONS).question == "what is Nanchang's deadline?"
+
+
+@pytest.mark.parametrize("message", ["温州的责任单位是谁？", "诚信计量承诺单位有多少家？",
+                                     "湖南省社会公用计量标准要达到多少项？"])
+def test_a_complete_question_is_asked_as_typed(message):
+    resolved = resolve(message, NANCHANG, REGIONS)
+    assert (resolved.kind, resolved.question, resolved.rewritten) == ("new", message, False)
+
+
+def test_first_message_is_asked_as_typed():
+    assert resolve(" 那温州呢？ ", None, REGIONS).question == "那温州呢？"
+
+
+def test_resolved_follow_ups_are_answered_for_the_new_region(index):
+    """The chat's three turns end to end: each answer draws only on the named region's notice.
+
+    Hunan's notice sets no coverage target, so that turn may be declined, but only from Hunan's clauses.
+    """
+    regions = kb_regions(index)
+    previous, answers = None, []
+    for message in (NANCHANG, "那温州呢？", "换成湖南"):
+        question = resolve(message, previous, regions).question
+        assert understand(index, question).regions == [question[:2]]
+        answers.append(ask(index, question))
+        previous = question
+    sources = [{c.doc_id for c in a.citations + a.related} for a in answers]
+    assert sources == [{"nanchang-2023"}, {"wenzhou"}, {"hunan-2022"}]
+    assert not answers[0].abstained and not answers[1].abstained
+    assert "92%" in answers[0].answer
