@@ -173,6 +173,16 @@ def cmd_quiz(args) -> int:
     return 0
 
 
+def cmd_ui(args) -> int:
+    from retriever.engine import Engine
+    from ui.app import launch
+
+    engine = Engine(get_settings())  # builds the index first if there is none
+    print(f"MetroKB chat: http://{args.host}:{args.port}/", flush=True)
+    launch(engine, host=args.host, port=args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="metrokb", description="MetroKB: cited answers from metrology notices")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -199,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("ui", help="start the chat UI on its own (no HTTP API), building the index if needed")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.set_defaults(func=cmd_ui)
 
     p = sub.add_parser("quiz", help="exam practice paper (填空/单选/判断) as json, csv, md or an Anki deck")
     p.add_argument("--n", type=int, default=20, help="number of items, 1-100 (default 20)")

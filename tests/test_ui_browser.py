@@ -1,0 +1,237 @@
+"""The staff chat in a real headless Chromium, against a real `metrokb serve` on 127.0.0.1 over the test index."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from retriever.models import Answer, Citation
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+NANCHANG = "南昌到2025年强检计量器具检定覆盖率目标是多少？"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(index_dir, tmp_path_factory):
+    """`metrokb serve` in a subprocess; yields (base url, feedback file)."""
+    port, feedback = _free_port(), tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
+    log = tmp_path_factory.mktemp("server") / "serve.log"
+    env = os.environ | {"METROKB_INDEX_DIR": str(index_dir), "METROKB_FEEDBACK_PATH": str(feedback),
+                        "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "serve", "--host", "127.0.0.1",
+                                 "--port", str(port)], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"metrokb serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"metrokb serve did not answer /health within 120 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield base, feedback
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: run `make browser` (apt-get install chromium), never `playwright install`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{server[0]}/ui/")
+    page.wait_for_selector("#question textarea")
+    yield page
+    context.close()
+
+
+def ask(page, question: str):
+    """Type a question, send it, wait for the answer; return the last answer bubble."""
+    bots = page.locator("#chat [data-testid='bot']")
+    before = bots.count()
+    page.fill("#question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "n => { const b = document.querySelectorAll(\"#chat [data-testid='bot']\");"
+        " return b.length > n && !b[b.length - 1].innerText.includes('正在检索'); }", arg=before)
+    return bots.last
+
+
+def test_chat_answers_with_citations_follows_up_and_shows_the_clause_in_place(page, tmp_path):
+    answer = ask(page, NANCHANG)
+    assert "92%以上" in answer.inner_text()
+    assert answer.locator("sup.cite-marker").first.inner_text() == "[1]"
+    assert answer.locator(".badge-cited").count() == 1
+    sources = page.locator("#sources")
+    page.wait_for_function("document.querySelector('#sources mark.quote') !== null")
+    assert "92%以上" in sources.locator(".source mark.quote").first.inner_text()
+    card = sources.locator(".source").first
+    assert "《南昌市人民政府关于深入推进计量工作高质量发展的实施意见》" in card.inner_text()
+    assert "南昌 · 2023-04-26" in card.inner_text() and "一、" in card.inner_text()
+
+    answer = ask(page, "那温州呢？")
+    text = answer.inner_text()
+    assert "按上下文理解为：温州到2025年强检计量器具检定覆盖率目标是多少？" in text
+    assert "温州" in text.split("按上下文理解为")[-1] and "南昌" not in text
+    page.wait_for_function("document.querySelector('#sources .source-title').innerText.includes('温州')")
+    assert sources.locator(".source").first.locator("mark.quote").count() == 1
+
+    card = sources.locator(".source").first
+    key, path = card.get_attribute("data-source"), card.locator(".source-meta b").inner_text()
+    quote = card.locator("mark.quote").inner_text()
+    card.click()
+    context = page.locator("#clause-context")
+    page.wait_for_function(f"document.querySelector('#clause-context').innerText.includes('{key} 原文位置')")
+    assert "《温州市推进计量工作" in context.inner_text() and f"本条 {path}" in context.inner_text()
+    assert context.locator("mark.quote").inner_text() == quote
+    assert "上一条" in context.inner_text() or "下一条" in context.inner_text()
+    shot = tmp_path / "chat-with-sources.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+
+    answer = ask(page, "换成湖南")  # Hunan's notice may have no such target: cited or declined, it is about Hunan
+    assert "按上下文理解为：湖南到2025年" in answer.inner_text()
+    page.wait_for_function("document.querySelector('#sources .source-title').innerText.includes('湖南')")
+
+
+def test_selecting_a_related_source_shows_that_clause(page):
+    ask(page, NANCHANG)
+    page.locator("#sources details.more summary").click()
+    related = page.locator("#sources .source.related").first
+    path = related.locator(".source-meta b").inner_text()
+    related.click()
+    page.wait_for_function("document.querySelector('#clause-context').innerText.includes('相关1 原文位置')")
+    assert f"本条 {path}" in page.locator("#clause-context").inner_text()
+
+
+def test_new_conversation_forgets_the_context(page):
+    ask(page, NANCHANG)
+    page.click("#new-conversation")
+    page.wait_for_function("document.querySelectorAll(\"#chat [data-testid='bot']\").length === 0")
+    assert "提问后" in page.locator("#sources").inner_text()
+    page.locator("#chat button.example").first.click()  # the example questions are back
+    page.wait_for_function("(() => { const b = document.querySelectorAll(\"#chat [data-testid='bot']\");"
+                           " return b.length === 1 && b[0].innerText.includes('92%'); })()")
+    answer = ask(page, "温州的责任单位有哪些？")
+    assert "按上下文理解为" not in answer.inner_text()
+
+
+def test_abstained_answer_and_server_error_look_different(page):
+    answer = ask(page, "上海的强检覆盖率目标是多少？")
+    assert answer.locator(".badge-abstained").inner_text() == "未找到可引用的答案"
+    assert "上海" in answer.inner_text() and answer.locator("sup.cite-marker").count() == 0
+    assert page.locator("#sources .sources-abstained").count() == 1
+
+    answer = ask(page, "测" * 1200)
+    assert answer.locator(".badge-error").count() == 1
+    assert "问题无法处理" in answer.inner_text() and "1000" in answer.inner_text()
+    assert "Traceback" not in page.locator("body").inner_text()
+
+
+def test_thumbs_up_is_recorded_with_question_answer_and_citations(page, server):
+    feedback = server[1]
+    before = feedback.read_text().count("\n") if feedback.exists() else 0
+    ask(page, NANCHANG)
+    copied = page.locator("#copy-text textarea").input_value()
+    assert copied.startswith(f"问：{NANCHANG}") and "[1] 《南昌市人民政府" in copied and "引文：" in copied
+    page.click("#copy-answer")
+    page.wait_for_selector("text=已复制答案及引用")
+    page.locator("#chat button[aria-label='赞']").last.click()  # Gradio's own labels follow the browser locale
+    page.wait_for_selector("text=已记录反馈：有帮助")
+    rows = [json.loads(line) for line in feedback.read_text().splitlines()]
+    assert len(rows) == before + 1
+    row = rows[-1]
+    assert (row["rating"], row["question"], row["abstained"]) == ("up", NANCHANG, False)
+    assert "92%以上" in row["answer"] and row["citations"][0]["clause_id"] == "nanchang-2023/一"
+
+
+def test_browse_shows_metadata_clause_tree_and_extracted_facts(page):
+    page.get_by_role("tab", name="浏览文件").click()
+    page.wait_for_function("document.querySelector('#browse-view').innerText.includes('湘市监计量〔2022〕139号')")
+    view = page.locator("#browse-view")
+    assert "湖南省市场监督管理局" in view.inner_text()
+    assert view.locator(".node").count() > 5
+    assert view.locator(".fact-target").count() >= 1 and "3000项" in view.inner_text()
+
+
+def test_exam_practice_scores_a_paper_and_reviews_wrong_answers(page):
+    page.get_by_role("tab", name="考试练习").click()
+    page.fill("#quiz-count input[type=number]", "3")
+    page.keyboard.press("Enter")
+    page.click("#quiz-make")
+    page.wait_for_selector("#quiz-submit")
+    assert page.locator("[id^=quiz-q]").count() == 3
+    page.click("#quiz-submit")  # nothing answered: every item is wrong and reviewed with its source
+    page.wait_for_function("document.querySelector('#quiz-result').innerText.includes('得分')")
+    result = page.locator("#quiz-result")
+    assert "得分 0 分（答对 0 / 3 题）" in result.inner_text() and "错题回顾（3）" in result.inner_text()
+    assert result.locator(".source.wrong").count() == 3 and result.locator("mark.quote").count() == 3
+    assert "正确答案：" in result.inner_text() and "出处：《" in result.inner_text()
+
+
+# --- the UI's pieces without a browser ----------------------------------------------------
+
+def _citation(text: str, quote: str) -> Citation:
+    return Citation(doc_id="d", title="<t>", clause_id="d/一", clause="一、", text=text, quote=quote, score=1.0)
+
+
+def test_sources_panel_escapes_notice_text_and_marks_only_the_quote():
+    from ui.render import sources_html
+
+    answer = Answer(answer="x[1]", abstained=False, question_type="general",
+                    citations=[_citation("前<script>文&后 到2025年达到92%。", "到2025年达到92%。")])
+    html = sources_html(answer, None)
+    assert "<script>" not in html and "前&lt;script&gt;文&amp;后" in html
+    assert '<mark class="quote">到2025年达到92%。</mark>' in html and "《&lt;t&gt;》" in html
+
+
+def test_feedback_rows_append_as_json_lines(tmp_path):
+    from ui.feedback import record_feedback
+
+    answer = Answer(answer="a[1]", abstained=False, question_type="target", citations=[_citation("t", "t")])
+    turn = {"message": "那温州呢？", "question": "温州…", "filters": {}, "answer": answer.model_dump(mode="json")}
+    path = tmp_path / "deep" / "feedback.jsonl"
+    record_feedback(path, "down", turn)
+    record_feedback(path, "up", turn)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [r["rating"] for r in rows] == ["down", "up"]
+    assert rows[0]["message"] == "那温州呢？" and rows[0]["citations"][0]["clause_id"] == "d/一"
