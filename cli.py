@@ -224,7 +224,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="file to write (default: print to stdout)")
     p.add_argument("--stats", action="store_true", help="print how many items of each kind each notice yields")
     p.set_defaults(func=cmd_quiz)
+
+    from eval.runner import add_arguments as add_eval_arguments
+
+    p = sub.add_parser("eval", help="evaluate answers and citations on the evaluation set, with baselines side by side")
+    add_eval_arguments(p)
+    p.set_defaults(func=cmd_eval)
     return parser
+
+
+def cmd_eval(args) -> int:
+    """Run eval/runner.py: Markdown report on stdout, JSON and Markdown files; --gate exits 1 under the CI thresholds."""
+    from eval.runner import run
+
+    return run(args)
 
 
 def main(argv: list[str] | None = None) -> int:
