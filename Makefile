@@ -22,7 +22,7 @@ ingest: setup
 
 # Debian's Chromium for the browser test of the chat UI (never `playwright install`).
 browser:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
+	@dpkg -s chromium chromium-driver fonts-noto-cjk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null)
 
 test: setup browser
 	$(PY) -m pytest -q

@@ -332,3 +332,15 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
     extra = [cite(index, h.clause, best_sentence(q.terms, h.clause), h.dense) for h in hits
              if h.clause.clause_id not in seen][: max(0, k - len(citations))]
     return Answer(answer=text, abstained=False, question_type=q.qtype, citations=citations, related=extra)
+
+
+def as_text(answer: Answer) -> str:
+    """An answer and its citations as plain text, for a person at a terminal (or a clipboard)."""
+    lines = [("【未找到答案】" if answer.abstained else "") + answer.answer, ""]
+    for n, c in enumerate(answer.citations, 1):
+        lines.append(f"[{n}] 《{c.title}》 {c.clause}  ({c.clause_id})")
+        lines.append(f"    引文：{c.quote}")
+    if answer.abstained and answer.related:
+        lines.append("相关条款（仅供参考，并非答案）：")
+        lines += [f"  - 《{c.title}》 {c.clause}  ({c.clause_id})" for c in answer.related]
+    return "\n".join(lines).rstrip()

@@ -81,12 +81,12 @@ def _filters(doc_id: str | None, region: str | None, year: str | int | None) -> 
 
 def copy_text(turn: dict) -> str:
     """The turn as plain text for the clipboard: the question, then the answer and its citations."""
-    from cli import format_answer  # the same plain-text form `metrokb ask` prints
+    from retriever.answer import as_text  # the same plain-text form `metrokb ask` prints
 
     head = f"问：{turn['message']}"
     if turn["question"] != turn["message"]:
         head += f"\n（按上下文理解为：{turn['question']}）"
-    return head + "\n\n" + format_answer(Answer.model_validate(turn["answer"]))
+    return head + "\n\n" + as_text(Answer.model_validate(turn["answer"]))
 
 
 def _error_message(exc: Exception) -> str:
