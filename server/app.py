@@ -31,7 +31,7 @@ ERRORS = {
 
 
 class Filters(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # strict: `true` is not a year
     doc_id: str | None = None
     region: str | None = None
     level: str | None = None
@@ -39,7 +39,7 @@ class Filters(BaseModel):
 
 
 class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # strict: `true` is not a top_k, 5.0 is not 5
     question: str = Field(..., description="the question, in Chinese (simplified or traditional) or English")
     top_k: int | None = Field(None, ge=1, le=20)
     filters: Filters | None = None

@@ -20,7 +20,7 @@ ERRORS = {
 
 
 class QuizRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # strict: `false` is not a seed
 
     n: int = Field(20, ge=1, le=MAX_ITEMS, description="number of items")
     kinds: list[QuizKind] | None = Field(None, description="fill (填空题), choice (单选题), judge (判断题); all if omitted")
@@ -29,7 +29,7 @@ class QuizRequest(BaseModel):
 
 
 class GradeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # strict: `false` is not a seed
 
     paper_id: str | None = Field(None, description="with it, unanswered items of the paper count as wrong")
     answers: dict[str, str | None] = Field(description="item_id → answer: option letter or text, 对/错, or the blank")
