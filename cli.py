@@ -117,10 +117,15 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     from retriever.engine import Engine
+    from retriever.index import IndexLoadError
     from server.app import create_app
 
     settings = get_settings()
-    engine = Engine(settings)  # builds the index first if there is none
+    try:
+        engine = Engine(settings)  # builds the index first if there is none
+    except IndexLoadError as exc:  # damaged, partial or foreign index: say so and how to rebuild
+        print(f"error: cannot serve: {exc}", file=sys.stderr)
+        return 1
     print(f"MetroKB: API http://{args.host}:{args.port}/docs  chat http://{args.host}:{args.port}/ui", flush=True)
     uvicorn.run(create_app(settings, engine), host=args.host, port=args.port, log_level="info")
     return 0
@@ -225,6 +230,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stats", action="store_true", help="print how many items of each kind each notice yields")
     p.set_defaults(func=cmd_quiz)
 
+    p = sub.add_parser("bench", help="benchmark ingest, /ask latency and throughput, the LangChain baseline and scale")
+    p.add_argument("--sizes", default="50,500", help="synthetic KB sizes in notices (default 50,500; long run: 50,500,5000)")
+    p.add_argument("--rounds", type=int, default=3, help="passes over the questions for latency (default 3)")
+    p.add_argument("--load-seconds", type=float, default=10.0, help="seconds per concurrency level (default 10)")
+    p.add_argument("--max-minutes", type=float, default=120.0,
+                   help="time bound: a scale size whose ingest would not finish in it is reported as not run")
+    p.add_argument("--probes", type=int, default=600, help="generated questions per size (default 600)")
+    p.add_argument("-o", "--output", type=Path, help="also write the table (markdown) to this file")
+    p.add_argument("--keep", action="store_true", help="keep the temporary work directory")
+    p.set_defaults(func=cmd_bench)
+
     from eval.runner import add_arguments as add_eval_arguments
 
     p = sub.add_parser("eval", help="evaluate answers and citations on the evaluation set, with baselines side by side")
@@ -238,6 +254,16 @@ def cmd_eval(args) -> int:
     from eval.runner import run
 
     return run(args)
+
+
+def cmd_bench(args) -> int:
+    """Run bench/run.py and print its one table (progress goes to stderr)."""
+    from bench.run import run
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    print(run(sizes, rounds=args.rounds, load_seconds=args.load_seconds, max_minutes=args.max_minutes,
+              probe_limit=args.probes, out=args.output, keep=args.keep))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
