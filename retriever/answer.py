@@ -118,9 +118,8 @@ def _target_answer(index, q, hits):
     prefer = "target" if q.qtype == "target" else "deadline"
     fact, hit = max(facts, key=lambda fh: _fact_score(q, fh[0], fh[1], ranks[fh[1].clause.clause_id])
                     + (0.3 if fh[0].kind == prefer else 0.0))
-    if hit is not hits[0] and hit.coverage < hits[0].coverage - 0.25:
-        return None
-    if coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or "") + hit.clause.heading) < MIN_FACT_COVERAGE:
+    weak = hit is not hits[0] and hit.coverage < hits[0].coverage - 0.25
+    if weak or coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or "") + hit.clause.heading) < MIN_FACT_COVERAGE:
         return "no-match"
     notice = index.notices[fact.doc_id]
     lead = f"{fact.deadline}，" if fact.deadline and fact.deadline not in fact.quote else ""
@@ -324,7 +323,8 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
         q.qtype = _base_type(q.norm)
     composed = _single(index, q, hits)
     if composed == "no-match":
-        return _abstain(index, q, "知识库中的文件没有与这个问题对应的指标或时间要求。", hits)
+        where = "、".join(label(index.notices[d]) for d in q.doc_ids) if q.doc_ids else ""
+        return _abstain(index, q, f"知识库中的{where}文件没有与这个问题对应的指标或时间要求。", hits)
     text, citations, fact = composed
     if reason := _year_gap(index, q, fact, hits):
         return _abstain(index, q, reason, hits)
