@@ -321,6 +321,8 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
         if compared:
             return compared
         q.qtype = _base_type(q.norm)
+    if reason := _year_gap(index, q, None, hits):
+        return _abstain(index, q, reason, hits)
     composed = _single(index, q, hits)
     if composed == "no-match":
         where = "、".join(label(index.notices[d]) for d in q.doc_ids) if q.doc_ids else ""
