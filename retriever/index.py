@@ -372,10 +372,15 @@ class Index:
             [" ".join(c.tokens) for c in self.chunks], preprocess_func=str.split,
             metadatas=[{"chunk_id": c.chunk_id} for c in self.chunks])
         self.chunk_pos = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self._folded = "\n".join(fold(c.text) for c in self.clauses.values())
         self.doc_chunks: dict[str, np.ndarray] = {}
         for i, c in enumerate(self.chunks):
             self.doc_chunks.setdefault(c.doc_id, []).append(i)
         self.doc_chunks = {d: np.asarray(ix) for d, ix in self.doc_chunks.items()}
+
+    def mentions(self, folded_term: str) -> bool:
+        """Whether any clause of any notice contains the (folded) term."""
+        return folded_term in self._folded
 
     def clauses_of(self, doc_id: str) -> list[Clause]:
         return sorted((c for c in self.clauses.values() if c.doc_id == doc_id), key=lambda c: c.position)

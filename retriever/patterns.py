@@ -133,7 +133,8 @@ SENTENCE_END = re.compile(r"(?<=[。;])")
 # Question types, tried in this order on the folded, simplified question.
 QUESTION_TYPES = (
     ("metadata", re.compile(r"文号|发文字号|发文机关|发文单位|印发日期|发布日期|成文日期|哪天发布|何时发布|什么时候发布|哪一天|哪个部门印发|谁印发|谁发布|"
-                            r"发布时间|哪个机关|哪天印发|何时印发|什么时候印发|印发时间|哪一年印发|主送|下发给|印发给|发给了?哪些|抄送|"
+                            r"发布时间|哪个机关|哪次会议|审议通过|(?:依据|根据|依照)(?:了|的是)?.{0,12}(?:哪|什么)[份个些]?(?:文件|精神|规定)|"
+                            r"(?:哪份|哪个|什么)文件.{0,6}(?:制定|依据|根据)|based on (?:which|what)|哪天印发|何时印发|什么时候印发|印发时间|哪一年印发|主送|下发给|印发给|发给了?哪些|抄送|"
                             r"when did .{0,60} (?:issue|publish)|issued on|issue date|addressed to|document number|issued by|issuing|publication date|when was .* (issued|published)")),
     ("comparison", re.compile(r"各地|分别|对比|比较|相比|两地|两个文件|各自|哪个.{0,10}更|compare|respectively")),
     ("responsibility", re.compile(r"谁|哪些单位|哪个单位|哪些部门|哪个部门|责任单位|牵头|负责|由什么|主管|管理.*委员会|who|which (?:units|departments|agencies)|responsib|lead")),
@@ -144,6 +145,9 @@ QUESTION_TYPES = (
 
 # A quantity written in Chinese numerals: 三千项, 百分之九十二, 二〇一一年 (not 哪一年, 第一).
 CHINESE_QUANTITY = re.compile(r"百分之[零一二三四五六七八九十百点]+|[零〇一二三四五六七八九十百千万两]{2,}(?=[项家个年%所名])")
+
+# A question that asks for several things at once (哪两个时间节点, 哪些, 分别).
+PLURAL_ASK = re.compile(r"哪些|哪两|哪几|几个|分别|各自|which (?:two|years|dates)")
 
 # Places a question may name that no notice in the KB covers (provinces, major cities).
 PLACES = (
@@ -181,6 +185,8 @@ GLOSSARY_EN = {
     "by 2027": "到2027年", "2035": "2035年", "2015": "2015年", "pass rate": "合格率", "inspection rate": "受检率",
     "leading role": "龙头引领 牵头", "institute": "计量院 研究院", "technical institutions": "计量技术机构",
     "addressees": "主送", "guidance": "指导意见", "general office": "办公厅", "expert database": "专家库",
+    "achievements": "成果", "science and technology": "科技", "organisation": "组织", "organization": "组织",
+    "legal person": "法人", "approved": "批准", "new": "新增", "upgraded": "改造", "county": "县级",
 }
 
 # Words that carry no subject in a question (dropped when measuring how well a clause covers it).
@@ -191,6 +197,12 @@ QUESTION_STOPWORDS = set(
     "一年 哪一年 哪年 这份 那份 时限 期限 时间 节点 时间节点 时候 什么时候 多久 定下 计划 打算 要 能 会 被 "
     "the a an of in to for is are what which who when how by and does do".split()
 )
+# Attributes a question may ask for that policy notices rarely state (contact details, fees, fines,
+# exam registration). When the knowledge base never mentions the word, MetroKB abstains.
+ATTRIBUTE_TERMS = (
+    "地址 联系电话 电话 联系方式 邮箱 网址 报名条件 报名 报考条件 收费标准 收费 费用 价格 多少钱 罚款 罚金 "
+    "工资 待遇 办理流程 申请流程 营业时间 办公时间"
+).split()
 SMALL_TALK = re.compile(r"^(?:你好|您好|hi|hello|谢谢|thanks|thank you|再见|bye|你是谁|讲个笑话|今天天气|天气怎么样).{0,10}$")
 
 # Text in a notice that reads like an instruction to a language model; hidden from the

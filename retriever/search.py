@@ -28,6 +28,7 @@ class Query:
     unknown_places: list[str] = field(default_factory=list)  # places no notice covers
     years: list[int] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # subject words (no question words)
+    segments: dict[str, str] = field(default_factory=dict)  # region -> the part of the question about it
 
 
 @dataclass
@@ -61,7 +62,7 @@ def arabic_numerals(text: str) -> str:
     return P.CHINESE_QUANTITY.sub(convert, text)
 
 
-def _years(norm: str) -> list[int]:
+def years_named(norm: str) -> list[int]:
     years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d|19\d\d)(?!\d)", norm)]
     years += [y for plan, y in P.FIVE_YEAR_PLAN_END.items() if plan in norm]
     return sorted(set(years))
@@ -101,11 +102,18 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
         qtype = "comparison"
     doc_ids = list(dict.fromkeys(d for r in named for d in regions[r])) or None
     doc_ids = apply_filters(index, doc_ids, filters)
-    terms = [t for t in tokenize(norm) if t not in P.QUESTION_STOPWORDS and not t.isdigit()
-             and not any(t in r + "市省" or r in t for r in named)]
+    starts = [_first_mention(norm, r) for r in named]
+    segments = {r: norm[a:b] for r, a, b in zip(named, starts, starts[1:] + [len(norm)])}
+    return Query(question, norm, qtype, doc_ids, named, unknown, years_named(norm), subject_terms(norm, named), segments)
+
+
+def subject_terms(text: str, regions: list[str]) -> list[str]:
+    """The words of a question that name its subject: no question words, numbers or region names."""
+    terms = [t for t in tokenize(text) if t not in P.QUESTION_STOPWORDS and not t.isdigit()
+             and not any(t in r + "市省" or r in t for r in regions)]
     if any(not t.isascii() for t in terms):  # English words add nothing once glossed into Chinese
         terms = [t for t in terms if not t.isascii()]
-    return Query(question, norm, qtype, doc_ids, named, unknown, _years(norm), terms)
+    return terms
 
 
 def apply_filters(index: Index, doc_ids: list[str] | None, filters: dict | None) -> list[str] | None:
@@ -155,6 +163,12 @@ def _lexical(index: Index, tokens: list[str], rows: np.ndarray | None, k: int) -
     return {int(i): float(scores[i]) for i in top if scores[i] > 0}
 
 
+def is_bare_heading(clause: Clause) -> bool:
+    """A chapter or section line with no text of its own (二、完善…体系建设): structure, not an answer."""
+    return clause.kind in ("chapter", "section") and "\n" not in clause.text and "。" not in clause.text \
+        and len(clause.text) <= len(clause.heading) + 8
+
+
 def coverage(terms: list[str], text: str) -> float:
     if not terms:
         return 0.0
@@ -187,6 +201,8 @@ def retrieve(index: Index, query: Query, k: int = 8, mode: str = "hybrid") -> li
     for i, score in fused.items():
         chunk = index.chunks[i]
         clause = index.clauses[chunk.clause_id]
+        if is_bare_heading(clause):
+            continue
         cos = float(index.vectors[i] @ qvec)
         hit = pooled.get(clause.clause_id)
         if hit is None:

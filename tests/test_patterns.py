@@ -340,6 +340,18 @@ def test_chinese_quantity():
         assert not search(P.CHINESE_QUANTITY, text), text
 
 
+def test_plural_ask():
+    for text in ("主要目标分了哪两个时间节点", "有哪些责任单位", "南昌和温州分别是多少", "which two years"):
+        assert P.PLURAL_ASK.search(text), text
+    for text in ("覆盖率目标是多少", "哪一年完成"):
+        assert not P.PLURAL_ASK.search(text), text
+
+
+def test_attribute_terms_are_words_notices_rarely_state():
+    assert {"地址", "联系电话", "报名条件", "收费", "罚款"} <= set(P.ATTRIBUTE_TERMS)
+    assert not {"目标", "责任单位", "计量"} & set(P.ATTRIBUTE_TERMS)
+
+
 def question_type(question: str) -> str | None:
     q = fold(question)
     return next((kind for kind, pattern in P.QUESTION_TYPES if pattern.search(q)), None)
@@ -416,7 +428,7 @@ COVERED = (
     "TITLE ADDRESSEES ISSUER PUBLIC_NOTE RESPONSIBLE_BRACKET RESPONSIBLE_INHERIT RESPONSIBLE_PHRASES UNIT_SUFFIX "
     "UNIT_SPLIT TARGET_VALUE TARGET_GRADE QUALIFYING_LEADS METRIC_DELIMS METRIC_LEAD METRIC_TAIL DEADLINE "
     "FIVE_YEAR_PLAN_END SENTENCE_END QUESTION_TYPES PLACES PLACES_EN REGION_ALIASES GLOSSARY_EN "
-    "QUESTION_STOPWORDS SMALL_TALK PLANTED_INSTRUCTION CHINESE_QUANTITY"
+    "QUESTION_STOPWORDS SMALL_TALK PLANTED_INSTRUCTION CHINESE_QUANTITY PLURAL_ASK ATTRIBUTE_TERMS"
 ).split()
 
 
