@@ -123,9 +123,14 @@ def _target_answer(index, q, hits):
     notice = index.notices[fact.doc_id]
     if q.qtype == "deadline" and P.PLURAL_ASK.search(q.norm):
         return _deadlines_of(index, notice, hit, fact)
-    lead = f"{fact.deadline}，" if fact.deadline and fact.deadline not in fact.quote else ""
-    direct = f"{label(notice)}：{lead}{fact.quote.rstrip('。')}[1]。"
-    sentence = next((s for s in sentences(hit.clause.text) if fact.quote in s), fact.quote).strip()
+    statement = fact.quote
+    if fact.kind == "deadline":  # a deadline governs a paragraph: state the sentence the question is about
+        statement = max(sentences(fact.quote), key=lambda s: (coverage(q.terms, s), -len(s))).strip()
+    lead = f"{fact.deadline}，" if fact.deadline and fact.deadline not in statement else ""
+    direct = f"{label(notice)}：{lead}{statement.rstrip('。；')}[1]。"
+    sentence = next((s for s in sentences(hit.clause.text) if statement in s), fact.quote).strip()
+    if fact.kind == "deadline" and fact.quote in hit.clause.text:
+        sentence = fact.quote
     return direct + f"\n\n原文（{hit.clause.path}）：“{sentence}”[1]", [cite(index, hit.clause, sentence, hit.dense)], fact
 
 
@@ -141,11 +146,16 @@ def _deadlines_of(index: Index, notice: Notice, hit: Hit, fact: Fact):
 
 
 def _responsibility_answer(index, q, hits):
-    found = _candidates(index, q, hits, ("responsibility",))
+    """The 责任单位 of the task the question names; a unit named in a sentence only if that sentence fits best."""
+    found = [(f, h, r) for r, h in enumerate(hits[:3]) for f in index.facts.get(h.clause.clause_id, [])
+             if f.kind == "responsibility"]
     if not found:
         return None
     _, fact, hit = max((_fact_score(q, f, h, r), f, h) for f, h, r in found)
-    if hit is not hits[0] and hit.coverage < hits[0].coverage - 0.25:
+    if hit is not hits[0] and hit.coverage < hits[0].coverage:
+        return None
+    annotated = "责任单位" in fact.quote[:6]
+    if not annotated and coverage(q.terms, fact.quote) < coverage(q.terms, best_sentence(q.terms, hits[0].clause)):
         return None
     notice = index.notices[fact.doc_id]
     where = f"{hit.clause.path}{hit.clause.heading}"
@@ -174,8 +184,18 @@ COMPOSERS = {"target": _target_answer, "deadline": _target_answer, "responsibili
 
 
 def _single(index: Index, q: Query, hits: list[Hit]):
-    """(text, citations, fact) for one notice, or "no-match" when no stated target fits the question."""
+    """(text, citations, fact) for one notice, or "no-match" when no stated target fits the question.
+
+    A target the question does not name loses to a sentence of the best clause that fits it far better
+    (到2025年…全覆盖 is a target without a number).
+    """
     composed = COMPOSERS.get(q.qtype, lambda *_: None)(index, q, hits)
+    if isinstance(composed, tuple) and q.qtype == "target" and composed[2] is not None:
+        fact = composed[2]
+        fact_fit = coverage(q.terms, (fact.metric or "") + fact.quote)
+        if not (fact.value and fold(fact.value) in q.norm) and \
+                coverage(q.terms, best_sentence(q.terms, hits[0].clause)) > fact_fit + 0.25:
+            return _general_answer(index, q, hits)
     return composed or _general_answer(index, q, hits)
 
 
@@ -184,7 +204,7 @@ def _single(index: Index, q: Query, hits: list[Hit]):
 METADATA_FIELDS = (
     ("doc_number", "文号", re.compile(r"文号|发文字号|document number")),
     ("addressees", "主送单位", re.compile(r"主送|下发给|印发给|发给|抄送|addressed|addressees")),
-    ("date", "发布日期", re.compile(r"日期|哪天|何时|什么时候|时间|哪一天|哪一年|哪年|年份|date|when|what year")),
+    ("date", "发布日期", re.compile(r"日期|落款|签发|成文|哪天|何时|什么时候|时间|哪一天|哪一年|哪年|年份|date|when|what year")),
     ("issuer", "发文机关", re.compile(r"机关|单位|部门|谁|issued by|issuer|who")),
 )
 

@@ -107,10 +107,17 @@ def targets(clause: Clause) -> list[Fact]:
 
 
 def deadlines(clause: Clause) -> list[Fact]:
+    """Time expressions, each quoting what it governs: from its sentence to the next time expression
+    in the same paragraph, or the paragraph's end (到2025年，…。…组织架构基本形成。)."""
     text, folded = clause.text, fold(clause.text)
     facts = []
-    for m in P.DEADLINE.finditer(folded):
-        left, right = _span_bounds(folded, m.start(), m.end(), "。")
+    found = list(P.DEADLINE.finditer(folded))
+    for m, after in zip(found, found[1:] + [None]):
+        left, _ = _span_bounds(folded, m.start(), m.end(), "。")
+        line_end = folded.find("\n", m.end())
+        right = len(folded) if line_end < 0 else line_end
+        if after is not None and after.start() < right:
+            right = max(folded.rfind("。", m.end(), after.start()) + 1, _span_bounds(folded, m.start(), m.end(), "。")[1])
         facts.append(Fact(
             kind="deadline", clause_id=clause.clause_id, doc_id=clause.doc_id,
             quote=text[left:right].strip(), deadline=text[m.start():m.end()], year=_year(m.group(0)),

@@ -133,7 +133,7 @@ SENTENCE_END = re.compile(r"(?<=[。;])")
 # Question types, tried in this order on the folded, simplified question.
 QUESTION_TYPES = (
     ("metadata", re.compile(r"文号|发文字号|发文机关|发文单位|印发日期|发布日期|成文日期|哪天发布|何时发布|什么时候发布|哪一天|哪个部门印发|谁印发|谁发布|"
-                            r"发布时间|哪个机关|哪次会议|审议通过|(?:依据|根据|依照)(?:了|的是)?.{0,12}(?:哪|什么)[份个些]?(?:文件|精神|规定)|"
+                            r"发布时间|落款日期|签发日期|成文日期|哪个机关|哪次会议|审议通过|(?:依据|根据|依照)(?:了|的是)?.{0,12}(?:哪|什么)[份个些]?(?:文件|精神|规定)|"
                             r"(?:哪份|哪个|什么)文件.{0,6}(?:制定|依据|根据)|based on (?:which|what)|哪天印发|何时印发|什么时候印发|印发时间|哪一年印发|主送|下发给|印发给|发给了?哪些|抄送|"
                             r"when did .{0,60} (?:issue|publish)|issued on|issue date|addressed to|document number|issued by|issuing|publication date|when was .* (issued|published)")),
     ("comparison", re.compile(r"各地|分别|对比|比较|相比|两地|两个文件|各自|哪个.{0,10}更|compare|respectively")),
@@ -195,6 +195,7 @@ QUESTION_STOPWORDS = set(
     "其中 关于 有 有没有 是否 和 与 及 或 对 在 中 里 上 下 请问 一下 告诉 我 你 我们 知道 问 几 个 年 到 目标 应 应该 "
     "需要 达到 多 少 各 分别 那 呢 这 那个 这个 负责 部门 单位 责任 责任单位 牵头 承担 哪家 各是 相比 "
     "一年 哪一年 哪年 这份 那份 时限 期限 时间 节点 时间节点 时候 什么时候 多久 定下 计划 打算 要 能 会 被 "
+    "由 可以 可 能够 把 将 让 给 向 从 以 域性 "
     "the a an of in to for is are what which who when how by and does do".split()
 )
 # Attributes a question may ask for that policy notices rarely state (contact details, fees, fines,
