@@ -84,20 +84,8 @@ def _print_build(console, report, settings) -> None:
     console.print(f"index: {escape(str(settings.index_dir / 'current'))}")
 
 
-def format_answer(answer) -> str:
-    """An answer and its citations as plain text, for a person at a terminal (or a clipboard)."""
-    lines = [("【未找到答案】" if answer.abstained else "") + answer.answer, ""]
-    for n, c in enumerate(answer.citations, 1):
-        lines.append(f"[{n}] 《{c.title}》 {c.clause}  ({c.clause_id})")
-        lines.append(f"    引文：{c.quote}")
-    if answer.abstained and answer.related:
-        lines.append("相关条款（仅供参考，并非答案）：")
-        lines += [f"  - 《{c.title}》 {c.clause}  ({c.clause_id})" for c in answer.related]
-    return "\n".join(lines).rstrip()
-
-
 def cmd_ask(args) -> int:
-    from retriever.answer import QuestionError
+    from retriever.answer import QuestionError, as_text
     from retriever.engine import Engine
     from retriever.generate import GenerationUnavailable
     from retriever.search import FilterError
@@ -109,7 +97,7 @@ def cmd_ask(args) -> int:
     except (QuestionError, FilterError, GenerationUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(answer.model_dump_json(indent=1) if args.json else format_answer(answer))
+    print(answer.model_dump_json(indent=1) if args.json else as_text(answer))
     return 0
 
 
