@@ -163,6 +163,9 @@ def add_arguments(parser) -> None:
                         help=f"comma-separated systems to run (default: all of {', '.join(SYSTEMS)})")
     parser.add_argument("--top-k", type=int, default=None, help="citations per answer (default: the settings' top_k)")
     parser.add_argument("--gate", action="store_true", help="exit 1 when the product misses a CI threshold")
+    parser.add_argument("--from-feedback", type=Path, default=None, metavar="FEEDBACK_JSONL",
+                        help="instead of evaluating, turn the chat's thumbs up/down into questions "
+                             "(written to eval/results/from-feedback.jsonl) for review")
 
 
 def run(args) -> int:
@@ -178,6 +181,14 @@ def run(args) -> int:
     from retriever.embed import EmbedderError, get_embedder
     from retriever.index import IndexLoadError, load_index
 
+    if args.from_feedback:
+        from eval.feedback import write_candidates
+
+        if not args.from_feedback.exists():
+            print(f"metrokb eval: no feedback file at {args.from_feedback}", file=sys.stderr)
+            return 2
+        print(write_candidates(args.from_feedback, RESULTS_DIR / "from-feedback.jsonl"))
+        return 0
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     unknown = [s for s in systems if s not in SYSTEMS]
     if unknown:
