@@ -40,8 +40,10 @@ class Hit:
 
 
 def gloss(norm: str) -> str:
-    """Append the Chinese words for English metrology terms, so BM25 and fact matching work across languages."""
+    """Append the notices' words for English metrology terms and Chinese synonyms, so BM25 and fact
+    matching work across languages and wordings."""
     extra = [zh for en, zh in P.GLOSSARY_EN.items() if re.search(rf"\b{re.escape(en)}\b", norm)]
+    extra += [word for synonym, word in P.SYNONYMS_ZH.items() if synonym in norm]
     return norm + (" " + " ".join(extra) if extra else "")
 
 

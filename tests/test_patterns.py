@@ -348,8 +348,13 @@ def test_plural_ask():
 
 
 def test_attribute_terms_are_words_notices_rarely_state():
-    assert {"地址", "联系电话", "报名条件", "收费", "罚款"} <= set(P.ATTRIBUTE_TERMS)
-    assert not {"目标", "责任单位", "计量"} & set(P.ATTRIBUTE_TERMS)
+    assert {"地址", "联系电话", "报名条件"} <= set(P.ATTRIBUTE_TERMS)
+    assert not {"目标", "责任单位", "计量", "费用", "收费"} & set(P.ATTRIBUTE_TERMS)
+
+
+def test_synonyms_map_to_the_notices_words():
+    assert P.SYNONYMS_ZH["抽查"] == "抽检" and P.SYNONYMS_ZH["费用"] == "经费"
+    assert all(k not in v.split() for k, v in P.SYNONYMS_ZH.items())
 
 
 def question_type(question: str) -> str | None:
@@ -428,7 +433,7 @@ COVERED = (
     "TITLE ADDRESSEES ISSUER PUBLIC_NOTE RESPONSIBLE_BRACKET RESPONSIBLE_INHERIT RESPONSIBLE_PHRASES UNIT_SUFFIX "
     "UNIT_SPLIT TARGET_VALUE TARGET_GRADE QUALIFYING_LEADS METRIC_DELIMS METRIC_LEAD METRIC_TAIL DEADLINE "
     "FIVE_YEAR_PLAN_END SENTENCE_END QUESTION_TYPES PLACES PLACES_EN REGION_ALIASES GLOSSARY_EN "
-    "QUESTION_STOPWORDS SMALL_TALK PLANTED_INSTRUCTION CHINESE_QUANTITY PLURAL_ASK ATTRIBUTE_TERMS"
+    "QUESTION_STOPWORDS SMALL_TALK PLANTED_INSTRUCTION CHINESE_QUANTITY PLURAL_ASK ATTRIBUTE_TERMS SYNONYMS_ZH"
 ).split()
 
 
