@@ -22,6 +22,10 @@ MIN_DENSE = 0.87
 MIN_FACT_COVERAGE = 0.3
 
 
+# What a composer returns when the notice states no target or deadline that fits the question.
+NO_MATCH = "no-match"
+
+
 class QuestionError(ValueError):
     """A question that cannot be asked (empty, too long, control characters)."""
 
@@ -119,7 +123,7 @@ def _target_answer(index, q, hits):
     fact, hit, _ = max(facts, key=lambda t: _fact_score(q, t[0], t[1], t[2]) + (0.3 if t[0].kind == prefer else 0.0))
     weak = hit is not hits[0] and hit.coverage < hits[0].coverage - 0.25
     if weak or coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or "") + hit.clause.heading) < MIN_FACT_COVERAGE:
-        return "no-match"
+        return NO_MATCH
     notice = index.notices[fact.doc_id]
     if q.qtype == "deadline" and P.PLURAL_ASK.search(q.norm):
         return _deadlines_of(index, notice, hit, fact)
@@ -184,7 +188,7 @@ COMPOSERS = {"target": _target_answer, "deadline": _target_answer, "responsibili
 
 
 def _single(index: Index, q: Query, hits: list[Hit]):
-    """(text, citations, fact) for one notice, or "no-match" when no stated target fits the question.
+    """(text, citations, fact) for one notice, or NO_MATCH when no stated target fits the question.
 
     A target the question does not name loses to a sentence of the best clause that fits it far better
     (到2025年…全覆盖 is a target without a number).
@@ -300,7 +304,7 @@ def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieva
             continue
         else:
             composed = _single(index, sub, sub_hits)
-            if composed == "no-match":
+            if composed == NO_MATCH:
                 continue
             text, cites, _ = composed
         first = text.split("\n")[0]
@@ -394,7 +398,7 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
     if reason := _year_gap(index, q, None, hits):
         return _abstain(index, q, reason, hits)
     composed = _single(index, q, hits)
-    if composed == "no-match":
+    if composed == NO_MATCH:
         where = "、".join(label(index.notices[d]) for d in q.doc_ids) if q.doc_ids else ""
         return _abstain(index, q, f"知识库中的{where}文件没有与这个问题对应的指标或时间要求。", hits)
     text, citations, fact = composed
