@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 import schemathesis
 import uvicorn
@@ -242,6 +243,22 @@ def test_swaps_during_load_fail_no_request(tmp_path, index_dir, kb_copy, embedde
     result = results[0]
     assert not result.errors, result.errors
     assert result.sent == result.answered == result.ok > 0
+
+
+# --- scale ---------------------------------------------------------------------------------------
+
+def test_lexical_scores_are_rank_bm25s_without_its_per_chunk_loop(index):
+    from rank_bm25 import BM25Okapi
+
+    from retriever.index import SparseBM25, tokenize
+
+    okapi = BM25Okapi([list(c.tokens) for c in index.chunks])
+    assert isinstance(index.bm25.vectorizer, SparseBM25)
+    for question in [*QUESTIONS, "南昌 南昌 南昌 覆盖率", "没有这个词zzz", ""]:
+        tokens = tokenize(question)
+        assert np.allclose(index.bm25.vectorizer.get_scores(tokens), okapi.get_scores(tokens))
+    top = index.bm25.invoke(" ".join(tokenize("湾里管理局 市司法局")))[0]
+    assert top.metadata["chunk_id"].startswith("nanchang-2023/")
 
 
 # --- bad input -----------------------------------------------------------------------------------
