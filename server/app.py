@@ -17,15 +17,13 @@ from retriever.engine import Engine
 from retriever.generate import GenerationUnavailable
 from retriever.models import Answer, Clause, Notice
 from retriever.search import FilterError
-from server.deps import get_engine, require_api_key
+from server.deps import COMMON_ERRORS, get_engine, require_api_key
 from server.quiz_routes import router as quiz_router
 
 log = logging.getLogger(__name__)
 
-ERRORS = {
+ERRORS = COMMON_ERRORS | {
     400: {"description": "Bad question, unknown filter value, or generative mode not configured"},
-    401: {"description": "Missing or wrong X-API-Key"},
-    413: {"description": "Request body too large"},
     422: {"description": "Malformed request"},
 }
 

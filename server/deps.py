@@ -9,6 +9,12 @@ from retriever.index import Index
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
+# Responses every secured route can give, declared so the OpenAPI schema lists them.
+COMMON_ERRORS = {
+    401: {"description": "Missing or wrong X-API-Key"},
+    413: {"description": "Request body too large"},
+}
+
 
 def get_engine(request: Request) -> Engine:
     return request.app.state.engine

@@ -7,14 +7,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from retriever.index import Index
 from retriever.models import GradeResult, QuizKind, QuizPaper
 from retriever.quiz import MAX_ITEMS, QuizError, grade, make_paper
-from server.deps import get_index
+from server.deps import COMMON_ERRORS, get_index
 
 router = APIRouter(tags=["quiz"])
 
-ERRORS = {
+ERRORS = COMMON_ERRORS | {
     400: {"description": "Unknown doc_ids or item ids, a paper_id this service did not issue, or no matching items"},
-    401: {"description": "Missing or wrong X-API-Key"},
-    413: {"description": "Request body too large"},
     422: {"description": "Malformed request: n outside 1..100, unknown kind, wrong types"},
 }
 
