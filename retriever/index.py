@@ -391,10 +391,19 @@ class Index:
         self.path, self.manifest, self.embedder = path, manifest, embedder
         self.notices = {n["doc_id"]: Notice(**n) for n in json.loads((path / "notices.json").read_text())}
         self.clauses = {c.clause_id: c for c in map(lambda r: Clause(**r), _read_jsonl(path / "clauses.jsonl"))}
-        self.facts: dict[str, list[Fact]] = {}
+        self.facts: dict[str, list[Fact]] = {}  # by clause_id
+        self._doc_facts: dict[str, list[Fact]] = {}
         for row in _read_jsonl(path / "facts.jsonl"):
             fact = Fact(**row)
             self.facts.setdefault(fact.clause_id, []).append(fact)
+            self._doc_facts.setdefault(fact.doc_id, []).append(fact)
+        self._doc_clauses: dict[str, list[Clause]] = {}
+        for clause in sorted(self.clauses.values(), key=lambda c: c.position):
+            self._doc_clauses.setdefault(clause.doc_id, []).append(clause)
+        self.regions: dict[str, list[str]] = {}  # region -> doc_ids
+        for notice in self.notices.values():
+            if notice.region:
+                self.regions.setdefault(notice.region, []).append(notice.doc_id)
         self.chunks = [Chunk(**{k: v for k, v in row.items() if k != "key"}) for row in _read_jsonl(path / "chunks.jsonl")]
         self.vectors = np.load(path / "vectors.npy")
         self.store = FAISS.load_local(str(path / "faiss"), embedder, allow_dangerous_deserialization=True,
@@ -415,11 +424,13 @@ class Index:
         return folded_term in self._folded
 
     def clauses_of(self, doc_id: str) -> list[Clause]:
-        return sorted((c for c in self.clauses.values() if c.doc_id == doc_id), key=lambda c: c.position)
+        """A notice's clauses in document order."""
+        return list(self._doc_clauses.get(doc_id, []))
 
     def facts_of(self, doc_id: str | None = None, kind: str | None = None) -> list[Fact]:
-        return [f for fs in self.facts.values() for f in fs
-                if (doc_id is None or f.doc_id == doc_id) and (kind is None or f.kind == kind)]
+        facts = self._doc_facts.get(doc_id, []) if doc_id is not None else \
+            [f for fs in self._doc_facts.values() for f in fs]
+        return [f for f in facts if kind is None or f.kind == kind]
 
 
 def _read_jsonl(path: Path):

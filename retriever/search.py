@@ -77,14 +77,6 @@ def question_type(norm: str) -> str:
     return "general"
 
 
-def _region_of(index: Index) -> dict[str, list[str]]:
-    regions: dict[str, list[str]] = {}
-    for notice in index.notices.values():
-        if notice.region:
-            regions.setdefault(notice.region, []).append(notice.doc_id)
-    return regions
-
-
 def _first_mention(norm: str, region: str) -> int:
     places = [region] + [alias for alias, r in P.REGION_ALIASES.items() if r == region]
     return min((i for p in places if (i := norm.find(p)) >= 0), default=len(norm))
@@ -93,7 +85,7 @@ def _first_mention(norm: str, region: str) -> int:
 def understand(index: Index, question: str, filters: dict | None = None) -> Query:
     """Type, named regions and years of a question, and which notices it is about."""
     norm = gloss(arabic_numerals(normalize_query(question)))
-    regions = _region_of(index)
+    regions = index.regions
     named = [r for r in regions if r in norm]
     named += [r for alias, r in P.REGION_ALIASES.items() if alias in norm and r in regions]
     named = sorted(dict.fromkeys(named), key=lambda r: _first_mention(norm, r))
