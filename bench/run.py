@@ -64,6 +64,11 @@ def machine() -> str:
             f"Python {platform.python_version()}; load average at start {load}")
 
 
+def load1() -> str:
+    """The 1-minute load average: on a shared machine it says how much a figure can be trusted."""
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
 def rss_mb(pid: int, key: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(key + ":"):
@@ -166,11 +171,12 @@ def stage_ingest(table: Table, kb: Path, index_dir: Path) -> float:
     r = run_child("ingest", kb, index_dir, timeout=None)
     chunks = r["embedded"] + r["reused"]
     table.add("ingest (kb/, 5 notices)", "cold build", f"{r['seconds']:.1f} s, {chunks / r['seconds']:.1f} chunks/s",
-              f"{chunks} chunks; embedder load {r['model_load_s']:.1f} s, process wall {r['wall_s']:.1f} s")
+              f"{chunks} chunks; embedder load {r['model_load_s']:.1f} s, process wall {r['wall_s']:.1f} s; {load1()}")
     table.add("ingest (kb/, 5 notices)", "unchanged re-run", f"{r['rerun_s']:.2f} s",
               "nothing rebuilt" if not r["rerun_changed"] else "REBUILT (unexpected)")
     table.add("ingest (kb/, 5 notices)", "one notice changed", f"{r['changed_s']:.2f} s",
-              f"{r['changed_embedded']} chunks re-embedded ({r['changed_file']} edited)")
+              f"{r['changed_embedded']} chunk{'' if r['changed_embedded'] == 1 else 's'} re-embedded "
+              f"({r['changed_file']} edited)")
     table.add("ingest (kb/, 5 notices)", "peak memory (ingest process)", f"{r['peak_rss_mb']:.0f} MiB",
               "ru_maxrss of the ingest process")
     return chunks / r["seconds"]
@@ -195,7 +201,7 @@ def stage_in_process(table: Table, index, questions: list[str], rounds: int) -> 
             t = time.perf_counter()
             ask(index, q)
             asks.append((time.perf_counter() - t) * 1000)
-    n = f"{len(usable)} questions × {rounds} rounds"
+    n = f"{len(usable)} questions × {rounds} rounds; {load1()}"
     table.add("/ask in process", "latency", ms(asks), n)
     table.add("floor", "embed_query alone", ms(floor), "one question, same questions, interleaved")
     table.add("floor", "/ask p50 ÷ floor p50", f"{pct(asks, 50) / pct(floor, 50):.2f}×", "target ≤ 3×")
@@ -235,7 +241,7 @@ def _measure_server(table: Table, proc: subprocess.Popen, url: str, questions: l
             r = client.post("/ask", json={"question": q})
             lat.append((time.perf_counter() - t) * 1000)
             bad += r.status_code != 200
-    table.add("/ask over HTTP (127.0.0.1)", "latency, one client", ms(lat), f"{len(questions)} requests, {bad} non-200")
+    table.add("/ask over HTTP (127.0.0.1)", "latency, one client", ms(lat), f"{len(questions)} requests, {bad} non-200; {load1()}")
     results["http"] = lat
     for clients in levels:
         r = run_load(url, questions, clients, load_seconds, max_requests=50 * len(questions))
@@ -243,7 +249,7 @@ def _measure_server(table: Table, proc: subprocess.Popen, url: str, questions: l
         table.add("/ask throughput", f"{clients} concurrent client{'s' if clients > 1 else ''}",
                   f"{r.throughput:.1f} req/s",
                   f"{r.ok}/{r.sent} ok in {r.seconds:.1f} s, {r.lost} lost, {errors}; "
-                  f"p50 {r.percentile(50):.0f} / p95 {r.percentile(95):.0f} ms")
+                  f"p50 {r.percentile(50):.0f} / p95 {r.percentile(95):.0f} ms; {load1()}")
     table.add("server", "memory after load", f"{rss_mb(proc.pid):.0f} MiB",
               f"VmRSS; peak VmHWM {rss_mb(proc.pid, 'VmHWM'):.0f} MiB")
     return results
@@ -326,7 +332,7 @@ def stage_scale(table: Table, work: Path, sizes: list[int], embedder, probe_limi
         load_s = time.perf_counter() - t
         kind = type(index.store.index).__name__
         table.add(stage, "ingest (cold)", f"{r['seconds']:.0f} s, {rate:.1f} chunks/s",
-                  f"{chunks} chunks; peak {r['peak_rss_mb']:.0f} MiB; {r['skipped']} files skipped")
+                  f"{chunks} chunks; peak {r['peak_rss_mb']:.0f} MiB; {r['skipped']} files skipped; {load1()}")
         table.add(stage, "index", f"{dir_mb(build):.1f} MiB on disk",
                   f"FAISS {kind} (flat up to {FLAT_LIMIT:,} chunks); loads in {load_s:.2f} s")
         results[n] = _scale_asks(table, stage, index, kb, probe_limit)
@@ -341,20 +347,22 @@ def _scale_asks(table: Table, stage: str, index, kb: synth.SynthKB, probe_limit:
     probes = synth.sample_probes(kb, probe_limit)
     for p in probes[:5]:
         ask(index, p.question)
-    lat, hits, by_kind = [], 0, {}
+    lat, hits, values, by_kind = [], 0, 0, {}
     for p in probes:
         t = time.perf_counter()
         answer = ask(index, p.question)
         lat.append((time.perf_counter() - t) * 1000)
         ok = bool(answer.citations) and answer.citations[0].clause_id == p.gold
         hits += ok
+        values += p.expect in answer.answer
         k = by_kind.setdefault(p.kind, [0, 0])
         k[0] += ok
         k[1] += 1
     accuracy = 100 * hits / len(probes)
     kinds = ", ".join(f"{k} {100 * a / b:.0f}%" for k, (a, b) in sorted(by_kind.items()))
-    table.add(stage, "ask() latency, generated questions", ms(lat), f"{len(probes)} questions naming region + notice")
-    table.add(stage, "first-citation accuracy", f"{accuracy:.1f}%", f"{hits}/{len(probes)}: {kinds}")
+    table.add(stage, "ask() latency, generated questions", ms(lat), f"{len(probes)} questions naming region + notice; {load1()}")
+    table.add(stage, "first-citation accuracy", f"{accuracy:.1f}%",
+              f"{hits}/{len(probes)}: {kinds}; the value/unit/year in the answer text {100 * values / len(probes):.0f}%")
     table.add(stage, "FAISS flat vs HNSW", *_faiss_effect(index, kb))
     return {"p50": pct(lat, 50), "p95": pct(lat, 95), "accuracy": accuracy}
 
@@ -372,29 +380,29 @@ def _faiss_effect(index, kb: synth.SynthKB) -> tuple[str, str]:
     flat.add(vectors)
     queries = np.asarray([index.embedder.embed_query(q) for q in kb.open_questions], dtype="float32")
     k = min(FAISS_K, len(vectors))
-    timings = {}
-    for name, ix in (("flat", flat), ("hnsw", hnsw)):
-        lat = []
-        for _ in range(5):
-            for q in queries:
+    indexes = {"flat": flat, "hnsw": hnsw}
+    search = {name: [] for name in indexes}
+    for _ in range(5):
+        for q in queries:
+            for name, ix in indexes.items():  # interleaved, so both see the same machine load
                 t = time.perf_counter()
                 ix.search(q[None, :], k)
-                lat.append((time.perf_counter() - t) * 1000)
-        timings[name] = pct(lat, 50)
+                search[name].append((time.perf_counter() - t) * 1000)
+    timings = {name: pct(lat, 50) for name, lat in search.items()}
     exact = flat.search(queries, k)[1]
     approx = hnsw.search(queries, k)[1]
     recall = np.mean([len(set(a) & set(e)) / k for a, e in zip(approx, exact)])
-    asks = {}
-    original = index.store.index
-    for name, ix in (("flat", flat), ("hnsw", hnsw)):
-        index.store.index = ix
-        lat = []
+    original, lat = index.store.index, {name: [] for name in indexes}
+    try:
         for q in kb.open_questions:
-            t = time.perf_counter()
-            ask(index, q)
-            lat.append((time.perf_counter() - t) * 1000)
-        asks[name] = pct(lat, 50)
-    index.store.index = original
+            for name, ix in indexes.items():
+                index.store.index = ix
+                t = time.perf_counter()
+                ask(index, q)
+                lat[name].append((time.perf_counter() - t) * 1000)
+    finally:
+        index.store.index = original
+    asks = {name: pct(v, 50) for name, v in lat.items()}
     value = f"search p50 {timings['flat']:.2f} vs {timings['hnsw']:.2f} ms"
     note = (f"HNSW recall@{k} {recall:.3f}; ask() p50 on {len(kb.open_questions)} region-less questions "
             f"{asks['flat']:.0f} vs {asks['hnsw']:.0f} ms")

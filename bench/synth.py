@@ -110,12 +110,19 @@ def _notice(region: str, field: str, n: int, rng: random.Random) -> tuple[str, d
     ]) + "\n"
     entry = {"doc_id": doc_id, "title": title, "issuer": f"{region}市人民政府办公室", "doc_number": number,
              "date": date, "region": region, "level": "市"}
-    name = f"{region}市{field}工作方案"
     metric, value = (ta[1], f"{va}{ta[2]}") if rng.random() < 0.5 else (tb[1], f"{vb}{tb[2]}")
+    forms = {  # two phrasings of each question: the full name of the notice, and a shorter everyday one
+        "target": (f"{region}市{field}工作方案提出，到{target_year}年{metric}要达到多少？",
+                   f"{region}{field}方案里{metric}的目标是多少？"),
+        "responsibility": (f"{region}市{field}工作方案中，{heading}的责任单位有哪些？",
+                           f"{region}的{field}工作方案，“{heading}”由哪些部门负责？"),
+        "deadline": (f"{region}市{field}工作方案要求什么时候{task}？",
+                     f"按照{region}{field}工作方案，{task}的期限是哪一年？"),
+    }
     probes = [
-        Probe(f"{name}提出，到{target_year}年{metric}要达到多少？", f"{doc_id}/一", "target", value),
-        Probe(f"{name}中，{heading}的责任单位有哪些？", f"{doc_id}/二", "responsibility", units[-1]),
-        Probe(f"{name}要求什么时候{task}？", f"{doc_id}/三", "deadline", f"{due}年"),
+        Probe(rng.choice(forms["target"]), f"{doc_id}/一", "target", value),
+        Probe(rng.choice(forms["responsibility"]), f"{doc_id}/二", "responsibility", units[-1]),
+        Probe(rng.choice(forms["deadline"]), f"{doc_id}/三", "deadline", f"{due}年"),
     ]
     return text, entry, probes
 
