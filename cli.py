@@ -35,7 +35,7 @@ def cmd_ingest(args) -> int:
 
     from retriever.clean import NoticeError
     from retriever.embed import get_embedder
-    from retriever.index import build_index, read_kb
+    from retriever.index import build_index, parse_summary, read_kb
 
     settings = get_settings()
     console = Console(stderr=False, soft_wrap=True)
@@ -49,12 +49,7 @@ def cmd_ingest(args) -> int:
         console.print(f"[red]error[/red] {escape(str(exc))}")
         return 1
     for nb in report.built if args.check else ():
-        kinds = Counter(f.kind for f in nb.facts)
-        console.print(f"[bold]{escape(nb.notice.file)}[/bold] → {nb.notice.doc_id}  《{escape(nb.notice.title)}》")
-        console.print(f"  clauses: {len(nb.clauses)}  responsibilities: {kinds['responsibility']}  "
-                      f"targets: {kinds['target']}  deadlines: {kinds['deadline']}")
-        for w in nb.warnings:
-            console.print(f"  [yellow]warning:[/yellow] {escape(w)}")
+        _print_summary(console, parse_summary(nb))
     for reason in report.skipped.values():
         console.print(f"[red]skipped[/red] {escape(reason)}")
     if not report.built:
@@ -64,6 +59,26 @@ def cmd_ingest(args) -> int:
     if not args.check:
         _print_build(console, report, settings)
     return 1 if args.strict and report.skipped else 0
+
+
+def _print_summary(console, s: dict) -> None:
+    """One document of the parse report: what it is, its structure, its facts, and what to look at."""
+    from rich.markup import escape
+
+    console.print(f"[bold]{escape(s['file'])}[/bold] → {s['doc_id']}  《{escape(s['title'])}》")
+    where = f"{s['region'] or '—'}/{s['level']}"
+    version = "" if s["status"] == "current" else f"  superseded by {s['superseded_by']}"
+    console.print(f"  {s['kind']}  {where}  issuer: {s['issuer'] or '—'}  date: {s['date'] or '—'}  "
+                  f"effective: {s['effective'] or '—'}  style: {s['style']}{version}")
+    structure = "  ".join(f"{k}: {v}" for k, v in s["clauses"].items())
+    if s["articles"]:
+        structure += f"  (articles {s['articles']} of 第{s['last_article']}条)"
+    console.print(f"  clauses: {sum(s['clauses'].values())}  {structure}  references: {s['references']}")
+    console.print("  facts: " + ("  ".join(f"{k}: {v}" for k, v in sorted(s["facts"].items())) or "none"))
+    for note in s["notes"]:
+        console.print(f"  note: {escape(note)}")
+    for w in s["warnings"]:
+        console.print(f"  [yellow]warning:[/yellow] {escape(w)}")
 
 
 def _print_build(console, report, settings) -> None:

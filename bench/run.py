@@ -284,7 +284,7 @@ def stage_langchain(table: Table, kb: Path, embedder, questions: list[str], metr
     from retriever.clean import clean_text, decode
     from retriever.index import notice_files
 
-    texts = ["\n".join(clean_text(decode(p.read_bytes(), p.name))[0]) for p in notice_files(kb)]
+    texts = ["\n".join(clean_text(decode(p.read_bytes(), p.name)).lines) for p in notice_files(kb)]
     chunks = [c for t in texts for c in RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50).split_text(t)]
     t = time.perf_counter()
     store = FAISS.from_texts(chunks, embedder)

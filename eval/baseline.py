@@ -50,7 +50,7 @@ class PlainPipeline:
         catalog = read_catalog(kb_dir)
         texts, metadatas = [], []
         for path in notice_files(kb_dir):
-            lines, _ = clean_text(decode(path.read_bytes(), path.name))
+            lines = clean_text(decode(path.read_bytes(), path.name)).lines
             doc_id = (catalog.get(path.name) or {}).get("doc_id")
             for piece in splitter.split_text("\n".join(lines)):
                 metadatas.append({"doc_id": doc_id, "chunk": len(texts)})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from retriever import patterns as P
@@ -63,8 +64,9 @@ def strip_pinyin(text: str) -> str:
     return P.PINYIN_ANNOTATION.sub("", text)
 
 
-def repair(text: str) -> str:
-    for damaged, original in P.MOJIBAKE_REPAIRS.items():
+def repair(text: str, repairs: dict[str, str] | None = None) -> str:
+    """Undo byte damage a file's catalog entry lists (damaged text as collected -> what the original says)."""
+    for damaged, original in (repairs or {}).items():
         text = text.replace(damaged, original)
     return text
 
@@ -90,47 +92,98 @@ def readable(line: str) -> str:
     return "".join(c if i in keep else c.translate(_READABLE) for i, c in enumerate(line))
 
 
-def drop_boilerplate(lines: list[str]) -> list[str]:
-    kept = []
-    for line in lines:
+@dataclass
+class Cleaned:
+    """A document's clean lines, with what the markup said about them before it was dropped."""
+
+    lines: list[str]
+    warnings: list[str] = field(default_factory=list)
+    headings: dict[int, int] = field(default_factory=dict)  # line index -> Markdown heading level (# = 1)
+    front_end: int | None = None  # first line after a scaffolding comment (<!-- INFO END -->) that ends the front matter
+
+
+def drop_boilerplate(lines: list[str], origins: list[int] | None = None) -> list[str]:
+    """Drop page furniture; Markdown headings keep their text. `origins` receives each kept line's old index."""
+    kept, where = [], []
+    for i, line in enumerate(lines):
         if P.TRAILER_START.match(fold(line)):
             break
         line = P.MARKDOWN_LINK.sub(r"\1", P.MARKDOWN_HEADING.sub("", line)).strip()
         if not line or P.BOILERPLATE_LINE.match(fold(line)) or set(line) <= set("|-—=*# "):
             continue
         kept.append(line)
+        where.append(i)
+    if origins is not None:
+        origins[:] = where
     return kept
 
 
-def join_wrapped(lines: list[str]) -> list[str]:
-    """Re-join a sentence that a web page broke over two lines (a long line not ending in punctuation)."""
+def join_wrapped(lines: list[str], keep: set[int] = frozenset(), origins: list[int] | None = None) -> list[str]:
+    """Re-join a sentence that a web page broke over two lines (a long line not ending in punctuation).
+
+    Lines whose index is in `keep` (Markdown headings) are never joined; `origins` receives, for each
+    output line, the index of the input line it starts with."""
     out: list[str] = []
-    for line in lines:
+    where: list[int] = []
+    for i, line in enumerate(lines):
         prev = out[-1] if out else ""
         # Compare folded text: forum pages end lines with ASCII ':' or ';' too.
-        if len(prev) > 40 and fold(prev[-1]) not in P.LINE_END and _continues(fold(prev), fold(line)):
+        if len(prev) > 40 and fold(prev[-1]) not in P.LINE_END and _continues(fold(prev), fold(line)) \
+                and i not in keep and where[-1] not in keep:
             out[-1] = prev + line
         else:
             out.append(line)
+            where.append(i)
+    if origins is not None:
+        origins[:] = where
     return out
 
 
 def _continues(prev: str, line: str) -> bool:
     """Whether `line` is the rest of `prev`'s sentence rather than a title, header line or new clause."""
-    starts_new = (P.CHAPTER, P.SECTION, P.ITEM, P.PRINCIPLE, P.DOC_NUMBER, P.ADDRESSEES)
-    return not P.TITLE.match(prev) and not any(p.match(line) for p in starts_new)
+    starts_new = (P.CHAPTER, P.SECTION, P.ITEM, P.PRINCIPLE, P.DOC_NUMBER, P.ADDRESSEES, P.ARTICLE,
+                  P.LEGAL_HEADING, P.APPENDIX, P.EVENT_LINE)
+    return not P.TITLE.match(prev) and not P.EVENT_LINE.match(prev) and not any(p.match(line) for p in starts_new)
 
 
-def clean_text(raw: str) -> tuple[list[str], list[str]]:
-    """Clean notice text into lines; returns (lines, warnings)."""
+@dataclass
+class Cleaned:
+    """A document's clean lines, with what its markup said before it was dropped."""
+
+    lines: list[str]
+    warnings: list[str] = field(default_factory=list)
+    headings: dict[int, int] = field(default_factory=dict)  # line index -> Markdown heading level (# is 1)
+    front_end: int | None = None  # first line after a comment (<!-- INFO END -->) that closes the front matter
+
+
+def clean_text(raw: str, repairs: dict[str, str] | None = None) -> Cleaned:
+    """Clean document text into lines, remembering Markdown headings and where the front matter ends.
+
+    `repairs` are the byte-damage repairs of this file's catalog entry, applied before anything else."""
     warnings = []
-    text = strip_pinyin(repair(raw.replace("\r\n", "\n").replace("\r", "\n")))
+    text = strip_pinyin(repair(raw.replace("\r\n", "\n").replace("\r", "\n"), repairs))
     for m in P.DAMAGE.finditer(text):
         warnings.append(f"damaged characters near {text[max(0, m.start() - 6): m.end() + 6]!r}")
     text = to_simplified(text)
-    lines = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
-    lines = join_wrapped(drop_boilerplate(lines))
-    return [readable(line) for line in lines], warnings
+    raw_lines = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
+    levels = {i: len(m.group(1)) for i, line in enumerate(raw_lines) if (m := MARKDOWN_LEVEL.match(line))}
+    comments = [i for i, line in enumerate(raw_lines) if P.HTML_COMMENT.match(line)]
+    kept_at: list[int] = []
+    lines = drop_boilerplate([ln if i not in comments else "" for i, ln in enumerate(raw_lines)], kept_at)
+    keep = {k for k, i in enumerate(kept_at) if i in levels}
+    joined_at: list[int] = []
+    lines = join_wrapped(lines, keep, joined_at)
+    origin = [kept_at[k] for k in joined_at]  # raw line index of each output line
+    headings = {n: levels[i] for n, i in enumerate(origin) if i in levels}
+    # The first comment after some text closes the front matter (a converter's <!-- INFO END -->).
+    first_text = origin[0] if origin else 0
+    closing = next((c for c in comments if c > first_text), None)
+    front_end = next((n for n, i in enumerate(origin) if closing is not None and i > closing), None)
+    return Cleaned([readable(line) for line in lines], warnings, headings, front_end)
+
+
+# A Markdown heading: its hashes give its level.
+MARKDOWN_LEVEL = re.compile(r"^(#{1,6})\s")
 
 
 def normalize_query(text: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from retriever import article_facts
 from retriever import patterns as P
 from retriever.clean import fold
 from retriever.models import Clause, Fact
@@ -126,13 +127,23 @@ def deadlines(clause: Clause) -> list[Fact]:
 
 
 def extract(clauses: list[Clause]) -> tuple[list[Fact], list[str]]:
-    """All facts of one notice's clauses (in document order), and warnings for unparsed annotations."""
+    """All facts of one document's clauses (in document order), and warnings for unparsed annotations.
+
+    Notice clauses yield responsibilities, targets and deadlines; every clause (articles above all) yields
+    the facts of regulations: penalties, time limits, authorities, definitions, rules and lists."""
     facts, warnings, inherited = [], [], ()
     for clause in sorted(clauses, key=lambda c: c.position):
-        if clause.kind == "header":
+        if clause.kind == "header" or _bare(clause):
             continue
-        found, inherited = responsibilities(clause, inherited)
-        if "责任单位" in clause.text and not found:
-            warnings.append(f"{clause.path}: 责任单位 mentioned but no annotation could be read")
-        facts += found + targets(clause) + deadlines(clause)
+        if clause.kind != "article":
+            found, inherited = responsibilities(clause, inherited)
+            if "责任单位" in clause.text and not found:
+                warnings.append(f"{clause.path}: 责任单位 mentioned but no annotation could be read")
+            facts += found + targets(clause) + deadlines(clause)
+        facts += article_facts.extract(clause)
     return facts, warnings
+
+
+def _bare(clause: Clause) -> bool:
+    """A heading of the legal hierarchy (第二章 …) states nothing."""
+    return clause.kind in ("part", "chapter", "section") and clause.path.startswith("第") and "\n" not in clause.text

@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -30,6 +31,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from rank_bm25 import BM25Okapi
 
+from retriever import meta, refs
 from retriever import patterns as P
 from retriever.clean import NoticeError, fold
 from retriever.facts import extract
@@ -38,11 +40,16 @@ from retriever.parse import content_hash, parse_file
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Exact search while it is cheap; HNSW beyond (see bench/ for the effect).
 FLAT_LIMIT = 50_000
 DATA_FILES = ("notices.json", "clauses.jsonl", "facts.jsonl", "chunks.jsonl", "vectors.npy",
               "faiss/index.faiss", "faiss/index.pkl")
+
+
+# Fields a catalog entry may set on a document (besides doc_id and repairs, which ingest reads itself).
+CATALOG_FIELDS = ("title", "issuer", "doc_number", "date", "region", "level", "source", "addressees", "kind",
+                  "effective", "series")
 
 
 class IndexLoadError(RuntimeError):
@@ -62,7 +69,7 @@ def tokenize(text: str) -> list[str]:
 
 
 def split_sentences(text: str, limit: int) -> list[str]:
-    """Pieces of at most ~limit characters, cut after 。 or ；."""
+    """Pieces of at most ~limit characters, cut after 。 or ；, or at a line's end (lists, tables)."""
     pieces, current = [], ""
     for sentence in P.SENTENCE_END.split(text.replace(";", "；")):
         if current and len(current) + len(sentence) > limit:
@@ -94,7 +101,8 @@ class NoticeBuild:
     notice: Notice
     clauses: list[Clause]
     facts: list[Fact]
-    warnings: list[str]
+    warnings: list[str]  # what a person should look at: numbering gaps, damage, a file name for a title
+    notes: list[str] = field(default_factory=list)  # what ingest decided: no catalog entry, an older version
 
 
 @dataclass
@@ -130,20 +138,35 @@ def _slug(name: str) -> str:
 def read_notice(path: Path, entry: dict | None) -> NoticeBuild:
     data = path.read_bytes()
     doc_id = (entry or {}).get("doc_id") or _slug(path.name)
-    parsed = parse_file(data, path.name, doc_id)
+    parsed = parse_file(data, path.name, doc_id, (entry or {}).get("repairs"))
     warnings = list(parsed.warnings)
-    if entry is None:
-        warnings.insert(0, "no catalog entry in kb/catalog.yaml; using the metadata the text states")
+    notes = [] if entry is not None else ["no catalog entry in kb/catalog.yaml; metadata read from the text"]
     if parsed.notice.title == path.name and not (entry or {}).get("title"):
         warnings.append("no title line found; the file name stands in (give a title in kb/catalog.yaml)")
-    overrides = {k: (str(v) if k == "date" else v) for k, v in (entry or {}).items()
-                 if k in Notice.model_fields and v is not None and k != "doc_id"}
+    overrides = {k: (str(v) if k in ("date", "effective") else v) for k, v in (entry or {}).items()
+                 if k in CATALOG_FIELDS and v is not None}
     facts, fact_warnings = extract(parsed.clauses)
     warnings += fact_warnings
     catalog_text = json.dumps(entry or {}, sort_keys=True, ensure_ascii=False, default=str).encode()
-    notice = parsed.notice.model_copy(update=overrides | {
+    notice = meta.complete(parsed.notice, overrides).model_copy(update={
         "content_hash": content_hash(data + catalog_text), "warnings": tuple(warnings)})
-    return NoticeBuild(notice, parsed.clauses, facts, warnings)
+    return NoticeBuild(notice, parsed.clauses, facts, warnings, notes)
+
+
+def parse_summary(nb: NoticeBuild) -> dict:
+    """What `ingest --check` and an upload's job report say of one document: metadata, structure, facts, warnings."""
+    n = nb.notice
+    articles = [c for c in nb.clauses if c.kind == "article"]
+    return {
+        "doc_id": n.doc_id, "file": n.file, "title": n.title, "kind": n.kind, "style": n.style,
+        "region": n.region, "level": n.level, "issuer": n.issuer, "date": n.date, "effective": n.effective,
+        "status": n.status, "superseded_by": n.superseded_by,
+        "clauses": dict(Counter(c.kind for c in nb.clauses)),
+        "articles": len(articles), "last_article": max((c.number or 0 for c in articles), default=None),
+        "facts": dict(Counter(f.kind for f in nb.facts)),
+        "references": sum(len(c.refs) for c in nb.clauses),
+        "warnings": list(nb.warnings), "notes": list(nb.notes),
+    }
 
 
 def read_kb(kb_dir: Path) -> Report:
@@ -167,7 +190,18 @@ def read_kb(kb_dir: Path) -> Report:
             continue
         seen[nb.notice.doc_id] = path.name
         report.built.append(nb)
+    _link(report.built)
     return report
+
+
+def _link(built: list[NoticeBuild]) -> None:
+    """What only the whole knowledge base tells: which version of a document is current, what references resolve to."""
+    notices = meta.assign_versions([nb.notice for nb in built])
+    clauses = refs.resolve(notices, {nb.notice.doc_id: nb.clauses for nb in built})
+    for nb in built:
+        nb.notice, nb.clauses = notices[nb.notice.doc_id], clauses[nb.notice.doc_id]
+        if nb.notice.status == "superseded":
+            nb.notes.append(f"an older version of 《{nb.notice.title}》; {nb.notice.superseded_by} is current")
 
 
 # --- building -----------------------------------------------------------------------------
@@ -183,7 +217,8 @@ def _sha256(path: Path) -> str:
 def pipeline_version() -> str:
     """A hash of the code that turns notice text into clauses, facts and chunks: changing it re-parses kb/."""
     h = hashlib.sha256()
-    for module in ("clean.py", "parse.py", "facts.py", "patterns.py", "index.py"):
+    for module in ("clean.py", "parse.py", "meta.py", "refs.py", "numerals.py", "facts.py", "article_facts.py",
+                   "patterns.py", "index.py"):
         h.update((Path(__file__).parent / module).read_bytes())
     return h.hexdigest()[:16]
 

@@ -1,4 +1,8 @@
-"""The one data model every part of MetroKB imports: notices, clauses, facts, chunks, answers, quiz items."""
+"""The one data model every part of MetroKB imports: documents, clauses, facts, chunks, answers, quiz items.
+
+A document is a policy notice (通知/意见, clauses 一、(一)1.) or a regulation (法律/法规/规章, articles
+第X条 with 款/项/目 inside); both are `Notice` objects and both are cut into `Clause`s, the unit answers cite.
+"""
 from __future__ import annotations
 
 from typing import Literal
@@ -11,49 +15,123 @@ class _Frozen(BaseModel):
 
 
 Level = Literal["国家", "省", "市", "县", "未知"]
-ClauseKind = Literal["header", "preamble", "chapter", "section", "item", "principle"]
-FactKind = Literal["responsibility", "target", "deadline"]
+# What a document is, in the hierarchy of Chinese legal sources (法律 > 行政法规 > 地方性法规 / 规章 > 规范性文件).
+DocKind = Literal["法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "规范性文件", "通知·意见", "未知"]
+# How a document's body is written: 一、(一)1. clauses, 第X条 articles, or neither (each paragraph a clause).
+DocStyle = Literal["notice", "articles", "mixed", "paragraphs"]
+ClauseKind = Literal[
+    "header", "preamble", "part", "chapter", "section", "item", "principle", "article", "appendix", "paragraph"
+]
+FactKind = Literal[
+    "responsibility", "target", "deadline",  # policy notices
+    "penalty", "time_limit", "effective", "authority", "definition", "rule", "list",  # regulations
+]
 QuestionType = Literal[
-    "target", "deadline", "responsibility", "metadata", "comparison", "general", "unanswerable"
+    "target", "deadline", "responsibility", "metadata", "comparison", "general",
+    "penalty", "time_limit", "authority", "definition", "permission", "list", "unanswerable",
 ]
 
 
+class Event(_Frozen):
+    """A dated step in a document's life, as its front matter states it (通过, 修正, 修订, 批准, 发布, 施行)."""
+
+    date: str  # ISO yyyy-mm-dd
+    action: str  # 通过 / 修正 / 修订 / 批准 / 发布 / 公布 / 施行 / 印发
+    by: str | None = None  # the body that acted: 全国人民代表大会常务委员会, 国务院, 国家计量局
+    text: str = ""  # the line as written
+
+
 class Notice(_Frozen):
-    """One notice (通知/意见) with its header metadata."""
+    """One document — a policy notice or a regulation — with its metadata and its place among its versions."""
 
     doc_id: str
     file: str
     title: str
-    issuer: str | None = None
+    issuer: str | None = None  # the adopting or issuing body
     doc_number: str | None = None
-    date: str | None = None  # ISO yyyy-mm-dd
-    region: str | None = None
+    date: str | None = None  # ISO yyyy-mm-dd: issued, or the latest adoption/amendment/revision
+    region: str | None = None  # 南昌, 浙江, 全国
     level: Level = "未知"
     source: str | None = None
     addressees: str | None = None
+    kind: DocKind = "未知"
+    style: DocStyle = "notice"
+    events: tuple[Event, ...] = ()
+    effective: str | None = None  # ISO date the document takes effect, when it says so
+    series: str = ""  # versions of one document share it: its normalised title, or the catalog's `series`
+    status: Literal["current", "superseded"] = "current"
+    superseded_by: str | None = None  # doc_id of the next newer version
     content_hash: str = ""
     warnings: tuple[str, ...] = ()
+
+    @property
+    def version_label(self) -> str:
+        """How an answer names this version: 2022年3月29日修订版 / 2018年版."""
+        last = next((e for e in reversed(self.events) if e.action in ("修正", "修订")), None)
+        if last:
+            y, m, d = (int(x) for x in last.date.split("-"))
+            return f"{y}年{m}月{d}日{last.action}版"
+        return f"{self.date[:4]}年版" if self.date else "现行版"
 
     @property
     def year(self) -> int | None:
         return int(self.date[:4]) if self.date else None
 
 
-class Clause(_Frozen):
-    """One numbered clause of a notice (一、 / (一) / 1. / —), or its header or preamble."""
+class Part(_Frozen):
+    """A paragraph (款), item (项) or sub-item (目) inside an article: `text[start:end]` of its clause."""
 
-    clause_id: str  # e.g. nanchang-2023/二/(三)/1
+    kind: Literal["款", "项", "目"]
+    label: str  # as cited after the article: 第二款, 第（三）项, 第二款第（三）项
+    start: int
+    end: int
+
+
+class Ref(_Frozen):
+    """A cross-reference in a clause: 本细则第十七条第二款, 《中华人民共和国计量法》第三十三条."""
+
+    text: str  # as written
+    start: int  # offset in the clause text
+    title: str | None = None  # the document named, None for 本法/本细则/bare 第X条 (this document)
+    article: str  # 第十七条
+    part: str | None = None  # 第二款 / 第（三）项
+    target: str | None = None  # the clause id it resolves to in the knowledge base, if any
+
+
+class Clause(_Frozen):
+    """The unit answers cite: a notice clause (一、 / (一) / 1. / —), an article (第X条), an appended list,
+    or a document's header or preamble. Headings of 编/章/节 are clauses too, without text of their own."""
+
+    clause_id: str  # e.g. nanchang-2023/二/(三)/1, 计量法-2018-10-26/第九条
     doc_id: str
     kind: ClauseKind
-    path: str  # readable: 二、(三)1.
-    heading: str
+    path: str  # readable: 二、(三)1. / 第二章 第九条
+    heading: str  # notices: the clause's run-in heading; articles: their chapter and section titles
     text: str  # the clause as shown to users
     position: int  # order in the document
     parent_id: str | None = None
+    number: int | None = None  # article number (第九条 → 9)
+    parts: tuple[Part, ...] = ()
+    refs: tuple[Ref, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The clause's own name, as cited: 第九条 (articles), 二、(三)1. (notice clauses)."""
+        return self.path.rsplit(" ", 1)[-1]
+
+    def part_at(self, start: int, end: int) -> Part | None:
+        """The smallest part covering text[start:end], if the span lies inside one."""
+        inside = [p for p in self.parts if p.start <= start and end <= p.end]
+        return min(inside, key=lambda p: p.end - p.start, default=None)
 
 
 class Fact(_Frozen):
-    """A responsibility, target or deadline stated in one clause; `quote` is a substring of the clause text."""
+    """Something one clause states, with its exact quote (a substring of the clause text).
+
+    Notices: responsibility (units), target (metric, value), deadline. Regulations: penalty (value: the
+    amount or sanction), time_limit (value: 十五日), effective (value: ISO date), authority (value: the body
+    that decides/approves/supervises), definition (subject: the term, value: its meaning), rule (modal:
+    应当/不得/可以…), list (items of an enumeration)."""
 
     kind: FactKind
     clause_id: str
@@ -66,6 +144,10 @@ class Fact(_Frozen):
     qualifier: str | None = None  # 以上 / 以下 / 左右 / 超过
     deadline: str | None = None  # 到2025年 / 到"十四五"末 / 每年 ...
     year: int | None = None
+    # regulations: what the rule is about (the act penalised, the term defined, the matter decided)
+    subject: str | None = None
+    modal: str | None = None  # rule: 必须 / 应当 / 不得 / 禁止 / 可以 ...
+    items: tuple[str, ...] = ()  # list: the enumerated items, as written
 
 
 class Chunk(_Frozen):
@@ -87,6 +169,8 @@ class Citation(BaseModel):
     text: str = Field(description="the whole clause text")
     quote: str = Field(description="the exact supporting span, a substring of text")
     score: float
+    part: str | None = Field(None, description="the paragraph or item of an article the quote lies in, e.g. 第一款, 第（三）项")
+    version: str | None = Field(None, description="which version of a regulation is quoted, e.g. 2022年3月29日修订版")
 
 
 class Answer(BaseModel):

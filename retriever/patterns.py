@@ -18,14 +18,6 @@ PINYIN_ANNOTATION = re.compile(
     rf"(?<=[\u3400-\u9fff])\((?=[a-zü{TONE_VOWELS}]*[{TONE_VOWELS}])[a-zü{TONE_VOWELS}]{{1,7}}\)"
 )
 
-# Byte-level damage seen in re-posted pinyin-annotated pages, repaired before anything else
-# (key: damaged text as collected; value: what the original page says).
-MOJIBAKE_REPAIRS = {
-    "?shù)攸h": "地黨",  # 當(dāng)?shù)攸h委 → 當地黨委
-    "??茖W": "。科學",  # 建設(shè)??茖W(xué)規劃 → 建設。科學規劃
-    "?yàn)橹攸c": "為重點",  # 領域?yàn)橹攸c(diǎn) → 領域為重點
-    "?xì)獗韽?qiáng)": "氣表強(qiáng)",  # 燃?xì)獗韽?qiáng)制 → 燃氣表強制
-}
 # What is left of unrepaired damage: a '?' or U+FFFD inside CJK text.
 DAMAGE = re.compile(r"[?\ufffd](?=[\u3400-\u9fffa-z])")
 
@@ -69,17 +61,114 @@ PRINCIPLE = re.compile(r"^[—–-]{1,2}\s*([^\s—–-].*)$")
 # 在保障措施方面,《实施意见》提出:
 PART_INTRO = re.compile(r"^(?:在(?P<topic>.{2,12}?)方面)?.{0,30}[:]$")
 
+# --- structure of laws, regulations and rules (第X条) -------------------------------
+
+# Numerals that count articles, chapters and items: 第一百零二条, 第十条之一, 第9条.
+LEGAL_NUM = "零〇一二三四五六七八九十百千两0-9"
+# 第九条 县级以上…  / 第十条之一 … / 第一条【立法目的】… (the article that opens on this line)
+ARTICLE = re.compile(
+    rf"^第 ?(?P<num>[{LEGAL_NUM}]{{1,7}}) ?条(?P<sub>之[一二三四五六七八九十]{{1,3}})?"
+    r"(?P<sep> +|:|(?=\[)|$)?(?:\[(?P<head>[^\]]{1,20})\])? *(?P<rest>.*)$"
+)
+# 第一编 总则 / 第二章 计量基准器具… / 第一节 一般规定 / 第一分编 (a heading of the legal hierarchy)
+LEGAL_HEADING = re.compile(rf"^第 ?(?P<num>[{LEGAL_NUM}]{{1,5}}) ?(?P<level>分编|编|章|节)(?![^ ]*[,。;]) *(?P<title>[^,。;]{{0,60}})$")
+# 附: / 附件 / 附件1:… / 附表二 / 附录 《…》 (an appended list or table); not 附则 (a chapter title), 附近, 附加
+APPENDIX = re.compile(
+    r"^(?:(?P<kind>附件|附表|附录)(?P<num>[0-9一二三四五六七八九十]{0,3}) *(?::|(?=[《 ])|$) *(?P<rest>.*)"
+    r"|附 *(?::|$) *(?P<rest2>.*))$"
+)
+# An item marker inside an article's line, after the start, a colon or a semicolon: …条件:(一)…;(二)…
+INLINE_ITEM = re.compile(rf"(?<=[:;。])\(([{CN_NUM}]{{1,3}})\)")
+# A reference to an article: 本细则第十七条第二款, 《中华人民共和国计量法》第三十三条, 计量法第七条,
+# 第五十四条第(三)项. A short name (计量法) stops at 本, punctuation and 《》.
+CROSS_REF = re.compile(
+    r"(?:(?P<this>本(?:法|条例|实施细则|细则|办法|规定|规则|决定))|《(?P<title>[^《》]{2,60})》的?"
+    r"|(?P<short>[^\s本,。;:、《》()\[\]]{1,20}?(?:法|条例|细则|办法|规定))(?=第))?"
+    rf"第(?P<art>[{LEGAL_NUM}]{{1,7}})条(?P<sub>之[一二三四五六七八九十]{{1,3}})?"
+    r"(?:第(?P<para>[一二三四五六七八九十]{1,3})款)?(?:第\((?P<item>[一二三四五六七八九十]{1,3})\)项)?"
+)
+# Words before a short name in a reference that are not part of it: 按计量法第七条 → 计量法.
+REF_LEAD = re.compile(r"^(?:按照|依照|依据|根据|违反|参照|适用|执行|按|依|照|对|由|经|和|及|或|与)")
+# A table caption or row that an appended table starts with: 表1 国际单位制的基本单位 / | 长度 | 米 | m |
+TABLE_LINE = re.compile(r"^(?:表 ?[0-9一二三四五六七八九十]{1,3}\b|表 ?[0-9一二三四五六七八九十]{1,3} |\|)")
+# Page scaffolding a converter leaves in Markdown: <!-- INFO END -->, <!-- page 3 -->.
+HTML_COMMENT = re.compile(r"^<!--.*-->$")
+# Punctuation a sentence or a paragraph ends with (folded); an un-numbered heading line ends with none.
+SENTENCE_FINAL = "。;:!?"
+# The longest line taken for an un-numbered heading between articles (法定计量单位的使用).
+HEADING_MAX_CHARS = 30
+
 # --- header -------------------------------------------------------------------
 
 # 湘市监计量〔2022〕139号, 郴政发〔2011〕17号 (folded: [ ] for 〔 〕)
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[\[〔]\d{4}[\]〕]\d{1,4}号")
-DATE_ARABIC = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-DATE_CHINESE = re.compile(r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
 # The notice's own title line: 关于…的通知/意见/措施…, or 《…》 alone.
 TITLE = re.compile(r"^.{0,40}关于.{2,80}(?:通知|意见|措施|办法|方案|规划|决定)$|^.{2,40}(?:若干措施|实施意见|指导意见)$")
 ADDRESSEES = re.compile(r"^(?=[^。]*各)[^。]{4,800}:$")
 ISSUER = re.compile(r"^.{2,30}(?:人民政府|监督管理局|办公厅|办公室|委员会|总局|厅|局)$")
 PUBLIC_NOTE = re.compile(r"^\(此件.{2,8}\)$")
+
+# --- header of laws, regulations and rules ---------------------------------------
+
+# The title line of a law, regulation, rule or notice: 中华人民共和国计量法, 浙江省计量监督管理条例,
+# 中华人民共和国计量法实施细则(2022年修订); no sentence punctuation inside.
+LEGAL_TITLE = re.compile(
+    r"^[^。;,:!?]{2,60}(?:法|条例|规定|办法|细则|规则|决定|命令|通知|意见|方案|规划|纲要|公告|通告|批复|措施|要点)"
+    r"(?:\([^()]{2,16}\))?$"
+)
+# A version note after a title: (2018年修正), (2022年修订本), (试行) stays.
+TITLE_VERSION = re.compile(r"\((?:\d{4}年)?[^()]{0,6}(?:修正|修订|修改)[^()]{0,4}\)$")
+# A date anywhere in a line: 2018年10月26日, 一九八六年七月一日.
+DATE_IN_TEXT = re.compile(
+    r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4}) ?年 ?(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3}) ?月 ?"
+    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3}) ?日"
+)
+# What happened on a date in a document's front matter (the last of these words in the event wins).
+EVENT_ACTION = re.compile(r"通过|修正|修订|批准|发布|公布|施行|印发|颁布|实施")
+# Words around the acting body in an event that are not its name: 第十三届, 第六次会议, 公告第5号, 令第3号.
+EVENT_NOISE = re.compile(
+    r"第[0-9一二三四五六七八九十百]+(?:届|次会议|次全体会议|次常务会议|次|号)|公告|令(?= ?第| ?\(?\d{4}|$)|根据|同意|会议$|[()]"
+)
+# A front-matter line that records adoption, amendment or publication (dated, ending in an action word),
+# possibly several in one parenthesised line: (1985年9月6日…通过 根据2009年8月27日…第一次修正).
+EVENT_LINE = re.compile(
+    r"^\(?(?:根据)?(?:\d{4}|[〇零一二三四五六七八九]{4}) ?年.{0,200}(?:通过|修正|修订|批准|发布|公布|施行|印发|颁布)\)?$"
+)
+# When the document takes effect: 本法自1986年7月1日起施行 / 自发布之日起施行.
+EFFECTIVE = re.compile(
+    r"自(?P<when>(?:\d{4}|[〇零一二三四五六七八九]{4})年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日"
+    r"|(?:发布|公布|印发|颁布)之日)起(?:施行|执行|实施|生效)"
+)
+
+# Kinds of document (models.DocKind), by what the title ends with and who adopted it.
+NOTICE_TITLE = re.compile(r"(?:通知|意见|方案|规划|措施|要点|纲要|通告|公告|批复|函)(?:\([^()]*\))?$")
+LAW_TITLE = re.compile(r"(?<!办)法(?:\([^()]*\))?$")
+REGULATION_TITLE = re.compile(r"(?:条例|规定|办法|细则|规则|决定|命令)(?:\([^()]*\))?$")
+NATIONAL_LEGISLATURE = re.compile(r"全国人民代表大会")
+LOCAL_LEGISLATURE = re.compile(r"(?<!全国)人民代表大会")
+STATE_COUNCIL = re.compile(r"国务院")
+# A rule's order number, its 文号: 国家市场监督管理总局令第3号, 浙江省人民政府令第300号.
+ORDER_NUMBER = re.compile(r"[\u4e00-\u9fff]{2,24}?令 ?(?:\(?\d{4}\)?年?)?第? ?[0-9一二三四五六七八九十百]+ ?号")
+
+# --- regions and levels ---------------------------------------------------------
+
+# A national body or document: 中华人民共和国…, 国务院, 全国人大, 国家…局, 市场监管总局, 教育部.
+NATIONAL = re.compile(r"^(?:中华人民共和国|中国|中共中央|中央|全国|国家|国务院)|^[\u4e00-\u9fff]{0,8}(?:总局|部)(?:办公厅)?$|^[^省市县区]{2,8}总局")
+# A place that opens a title or a body's name: 浙江省…, 嘉兴市人民政府, 湘西土家族苗族自治州…, 中共南昌市委…
+# (市 followed by 场 is 市场; 省 followed by 级 is 省级).
+PLACE_PREFIX = re.compile(
+    r"^(?:中共)?(?P<place>[\u4e00-\u9fff]{2,8}?)(?:(?:壮族|回族|维吾尔)?(?P<suffix>特别行政区|自治区|自治州|自治县|省|市|地区|盟|县|区|旗))(?![场级直属])"
+)
+# A place named in running text as the seat of a government or legislature: 嘉兴市人民政府, 济南市人大常委会.
+PLACE_IN_TEXT = re.compile(
+    r"(?<![本全各我该省市县区])(?![经由向在对与和及据按将报])(?P<place>[\u4e00-\u9fff]{2,4}?)(?P<suffix>省|市|县)"
+    r"(?=人民政府|人民代表大会|人大常委会|市场监督管理局|市场监管局|质量技术监督局)"
+)
+# The level a place suffix implies.
+LEVEL_OF_SUFFIX = {"省": "省", "自治区": "省", "特别行政区": "省", "市": "市", "自治州": "市", "地区": "市", "盟": "市",
+                   "县": "县", "自治县": "县", "区": "县", "旗": "县"}
+# Words of a place name that are not the place: 本, 全, 各.
+NOT_A_PLACE = re.compile(r"^(?:本|全|各|我|该|上级|下级|其他|有关|所在|当地|同级|相关)")
 
 # --- facts --------------------------------------------------------------------
 
@@ -126,7 +215,50 @@ DEADLINE = re.compile(
 FIVE_YEAR_PLAN_END = {"十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 
 # Sentence boundaries for splitting long clauses.
-SENTENCE_END = re.compile(r"(?<=[。;])")
+SENTENCE_END = re.compile(r"(?<=[。;\n])")
+
+# --- facts of laws, regulations and rules --------------------------------------
+
+# Numerals in amounts and periods: 1000, 一千, 三万, 十五, 二十.
+AMOUNT_NUM = "0-9.一二三四五六七八九十百千万两零〇"
+# Words that make a sentence a penalty: 罚款, 没收, 吊销, 责令…, 行政处分, 追究刑事责任.
+PENALTY_WORD = re.compile(r"罚款|罚金|没收|吊销|责令|警告|处分|拘留|刑事责任|停业整顿|撤销|取消.{0,8}资格|通报批评")
+# The amount of a fine: 1000元以下, 五千元以上三万元以下, 违法所得一倍以上三倍以下, 货值金额百分之五十以下.
+PENALTY_AMOUNT = re.compile(
+    rf"(?:(?:[{AMOUNT_NUM}]+元以上)?[{AMOUNT_NUM}]+元以下"
+    rf"|违法所得[{AMOUNT_NUM}]+倍以上[{AMOUNT_NUM}]+倍以下|违法所得[{AMOUNT_NUM}]+倍以下"
+    rf"|货值金额[^,。;]{{0,12}}?(?:[{AMOUNT_NUM}]+倍|百分之[{AMOUNT_NUM}]+)以下)"
+)
+# The act a penalty sentence punishes: the words before 的, that open it (…未按照规定申请检定的,).
+PENALTY_ACT = re.compile(r"^(?:违反本[^,。;]{0,6}规定,)?(?P<act>[^。;]{4,120}?)的,")
+# A time limit: 十五日内, 二十个工作日内, 三个月内, 一九九0年底以前.
+TIME_LIMIT = re.compile(
+    rf"(?P<value>(?:[{AMOUNT_NUM}]+|半)个?(?:工作日|日|天|月|年|小时|周))(?:内|以内|之内)"
+    r"|(?P<year>[一二三四五六七八九〇零0-9]{4}年(?:底|末)?)(?:以前|之前|前)"
+)
+# Who decides, approves, supervises or receives: 由县级以上地方人民政府计量行政部门决定, 经省级以上人民政府计量
+# 行政部门考核合格, 向国务院计量行政部门申请; the body must end like a body.
+AUTHORITY = (
+    re.compile(r"由(?P<body>[^,。;:、由]{2,40}?)(?:统一|依法|按照[^,。;]{0,10})?"
+               r"(?P<act>决定|审批|批准|负责|制定|监督|考核|确定|指定|授权|主持|办理|公布|颁发|发给|受理|处理|备案|执行|核准|组织)"),
+    re.compile(r"经(?P<body>[^,。;:、经]{2,40}?)(?P<act>考核合格|批准|审批|同意|授权|审查|主持考核|核准|检定合格|鉴定合格)"),
+    re.compile(r"向(?P<body>[^,。;:、向]{2,40}?)(?P<act>申请|备案|报告|申报|提出|提交|报送)"),
+    re.compile(r"(?:^|[,。;])(?P<body>[^,。;:由经向]{2,30}?)(?:应当|可以|必须|有权)?(?P<act>负责|主管|对[^,。;]{2,30}实施(?:统一)?监督管理)"),
+)
+# How the name of a body ends (人民政府计量行政部门, 国务院, 计量检定机构, 人民法院, 海关).
+BODY_END = re.compile(r"(?:部门|政府|机构|局|委员会|院|中心|国务院|海关|法院|单位|机关|部|委|厅|站|所)$")
+# A definition: 计量器具是指…, 本条例所称计量活动,是指…, X:指…
+DEFINITION = re.compile(
+    r"(?:^|(?<=[\n。;:, ]))(?:\([一二三四五六七八九十]+\))?(?:本(?:法|条例|细则|办法|规定|章|节)|前款|本条)?(?:所称|中的)?"
+    r"(?P<term>[^,。;:\n()“”\"]{2,24}?),?(?:是指|指的是|系指)(?P<meaning>[^。\n]+)"
+)
+# Words that say what may, must or must not be done, as the article words it.
+MODAL = re.compile(r"必须|应当|不得|不准|禁止|严禁|可以|有权|不予|无须|方可")
+# An enumeration inside a sentence: 贸易结算、安全防护、医疗卫生、环境监测 (three or more terms).
+ENUMERATION = re.compile(r"[\u4e00-\u9fff]{2,14}(?:、[\u4e00-\u9fff]{2,14}){2,}")
+# Words before the first term and after the last that belong to the sentence, not the list.
+ENUM_LEAD = re.compile(r"^(?:以及|或者|并且|包括|用于|对于|从事|进行|其中|例如|比如|以及|和|及|或|并|对|在|含|即|如|由|是|为|有|将)+")
+ENUM_TAIL = re.compile(r"(?:等方面|方面|等领域|领域|等活动|等|的).*$")
 
 # --- questions ----------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from retriever.index import read_catalog
 from retriever.clean import NoticeError, clean_text, decode, fold, join_wrapped, normalize_query, readable, strip_pinyin
 
 KB = Path(__file__).resolve().parent.parent / "kb"
@@ -16,12 +17,14 @@ TRADITIONAL = set("計監關於發標準機構測檢們質規劃聯網級與實�
 
 
 @pytest.fixture(scope="module")
-def cleaned() -> dict[str, tuple[list[str], list[str]]]:
-    return {p.name: clean_text(decode(p.read_bytes(), p.name)) for p in sorted(KB.glob("*.txt"))}
+def cleaned() -> dict:
+    catalog = read_catalog(KB)
+    return {p.name: clean_text(decode(p.read_bytes(), p.name), catalog[p.name].get("repairs"))
+            for p in sorted(KB.glob("*.txt"))}
 
 
 def text_of(cleaned, name: str) -> str:
-    return "\n".join(cleaned[name][0])
+    return "\n".join(cleaned[name].lines)
 
 
 # --- pinyin ------------------------------------------------------------------------------
@@ -75,14 +78,14 @@ def test_known_byte_damage_is_repaired(cleaned, name, repaired):
 
 @pytest.mark.parametrize("name", [HUNAN, WENZHOU])
 def test_no_damage_left(cleaned, name):
-    text, warnings = text_of(cleaned, name), cleaned[name][1]
+    text, warnings = text_of(cleaned, name), cleaned[name].warnings
     assert not re.search("[?？\ufffd]", text)
     assert warnings == []
 
 
 def test_unknown_damage_is_reported_with_its_place():
     raw = (KB / HUNAN).read_text(encoding="utf-8").replace("?shù)攸h委", "?shù)攸x委")
-    _, warnings = clean_text(raw)
+    warnings = clean_text(raw, read_catalog(KB)[HUNAN].get("repairs")).warnings
     assert len(warnings) == 1
     assert warnings[0].startswith("damaged characters near") and "?shù)" in warnings[0]
 
@@ -104,19 +107,19 @@ def test_no_boilerplate_survives(cleaned, name, furniture):
 
 
 def test_boilerplate_removal_keeps_the_notice(cleaned):
-    samr = cleaned[SAMR][0]
+    samr = cleaned[SAMR].lines
     assert samr[0] == "《关于加强计量技术委员会建设的指导意见》"
     assert samr[-1].startswith("（二十）加强宣传引导。") and samr[-1].endswith("良好社会环境。")
-    chenzhou = cleaned[CHENZHOU][0]
+    chenzhou = cleaned[CHENZHOU].lines
     assert chenzhou[-1] == "二〇一一年十一月二十九日"
     assert "（五）加大宣传力度。" in chenzhou[-2]
-    assert cleaned[HUNAN][0][-1].startswith("九、强化监督管理。")
+    assert cleaned[HUNAN].lines[-1].startswith("九、强化监督管理。")
 
 
 # --- line re-joining and punctuation ------------------------------------------------------
 
 def test_wrapped_lines_are_rejoined(cleaned):
-    lines = cleaned[CHENZHOU][0]
+    lines = cleaned[CHENZHOU].lines
     [guiding] = [ln for ln in lines if ln.startswith("（一）指导思想。")]
     assert "充分发挥计量在推动科学技术进步、服务经济转型和促进社会发展等方面的基础和先行作用。" in guiding
     [integrity] = [ln for ln in lines if ln.startswith("（六） 加强诚信计量体系建设。")]
@@ -126,7 +129,7 @@ def test_wrapped_lines_are_rejoined(cleaned):
 
 
 def test_a_line_ending_in_an_ascii_colon_is_not_joined(cleaned):
-    lines = cleaned[SAMR][0]
+    lines = cleaned[SAMR].lines
     i = next(i for i, ln in enumerate(lines) if ln.startswith("教育部、科技部"))
     assert lines[i].endswith("各大区国家计量测试中心：")
     assert lines[i + 1] == "现将《关于加强计量技术委员会建设的指导意见》印发给你们，请结合实际做好相关工作。"
@@ -140,7 +143,7 @@ def test_join_wrapped_keeps_titles_and_clause_starts_apart():
 
 
 def test_punctuation_is_full_width_where_a_reader_expects_it(cleaned):
-    lines = cleaned[CHENZHOU][0]
+    lines = cleaned[CHENZHOU].lines
     assert any(ln.startswith("（二） 工作目标。到2015年，基本完善社会公用计量标准，满足社会90%的量传和溯源需求") for ln in lines)
     assert readable("会议于14:50开始,共1,000家;(一)") == "会议于14:50开始，共1,000家；（一）"
 
@@ -175,7 +178,7 @@ def test_decode_names_the_file_and_the_reason(data, reason):
 # --- matching form ------------------------------------------------------------------------
 
 def test_fold_keeps_positions(cleaned):
-    for lines, _ in cleaned.values():
+    for lines in (c.lines for c in cleaned.values()):
         for line in lines:
             assert len(fold(line)) == len(line)
     assert fold("（一）湘市监计量〔2022〕139号“十四五”（E-CQS）") == '(一)湘市监计量[2022]139号"十四五"(e-cqs)'

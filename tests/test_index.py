@@ -245,20 +245,28 @@ def test_damaged_vectors_are_not_reused(kb_copy, seeded, recorder, embedder):
 def add_bad_files(kb_dir: Path) -> None:
     (kb_dir / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
     (kb_dir / "empty.txt").write_bytes(b"")
+    (kb_dir / "page.txt").write_text("找回密码\n立即注册\nPowered by Discuz!\n", encoding="utf-8")
+
+
+def add_memo(kb_dir: Path) -> None:
+    """A document in no known style: ingested paragraph by paragraph, with a warning."""
     (kb_dir / "memo.txt").write_text("会议纪要\n请各单位认真学习计量法律法规。\n", encoding="utf-8")
 
 
 def test_bad_files_are_reported_and_the_rest_indexed(kb_copy, seeded, recorder):
     add_bad_files(kb_copy)
+    add_memo(kb_copy)
     report = build_index(kb_copy, seeded, recorder)
     assert report.skipped == {
         "empty.txt": "empty.txt: the file is empty; add the notice text or remove the file",
-        "memo.txt": "memo.txt: no clauses found (expected 一、, (一) or 1. markers); skipped",
+        "page.txt": "page.txt: no text left after cleaning (only page furniture); add the document text",
         "scan.txt": "scan.txt: binary file (NUL bytes), not a text notice; skipped",
     }
-    assert report.embedded == 0
-    assert set(load_index(seeded, recorder).notices) == {
-        "hunan-2022", "nanchang-2023", "wenzhou", "samr-2022", "chenzhou-2011"}
+    [memo] = [nb for nb in report.built if nb.notice.file == "memo.txt"]
+    assert memo.notice.title == "会议纪要" and any("no clause markers found" in w for w in memo.warnings)
+    index = load_index(seeded, recorder)
+    assert set(index.notices) == {"hunan-2022", "nanchang-2023", "wenzhou", "samr-2022", "chenzhou-2011", "memo"}
+    assert index.clauses["memo/第1段"].text == "请各单位认真学习计量法律法规。"
 
 
 def test_ingest_exit_status_and_report(kb_copy, seeded):
@@ -266,7 +274,7 @@ def test_ingest_exit_status_and_report(kb_copy, seeded):
     add_bad_files(kb)
     ok = run_ingest(kb, seeded)
     assert ok.returncode == 0, ok.stderr
-    for reason in ("scan.txt: binary file", "empty.txt: the file is empty", "memo.txt: no clauses found"):
+    for reason in ("scan.txt: binary file", "empty.txt: the file is empty", "page.txt: no text left"):
         assert f"skipped {reason}" in ok.stdout
     assert "hunan-2022" in ok.stdout and "(embedded 0, re-used 12)" in ok.stdout
     strict = run_ingest(kb, seeded, "--strict")
@@ -288,8 +296,9 @@ def test_ingest_check_prints_the_parse_report(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     i = lines.index("001_c18782d26fd38f79.txt → nanchang-2023  《南昌市人民政府关于深入推进计量工作高质量发展的实施意见》")
-    assert lines[i + 1] == "  clauses: 32  responsibilities: 20  targets: 3  deadlines: 1"
-    assert "  clauses: 25  responsibilities: 0  targets: 14  deadlines: 10" in lines
+    assert lines[i + 1].startswith("  通知·意见  南昌/市  issuer: 南昌市人民政府  date: 2023-04-26")
+    assert lines[i + 2].startswith("  clauses: 32  header: 1  preamble: 1  chapter: 5  section: 19  item: 6")
+    assert "responsibility: 20" in lines[i + 3] and "target: 3" in lines[i + 3] and "deadline: 1" in lines[i + 3]
     assert not (tmp_path / "unused").exists()
 
 

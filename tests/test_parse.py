@@ -182,14 +182,15 @@ def test_catalog_overrides_the_text(kb, kb_copy):
     assert (chenzhou.date, chenzhou.issuer, chenzhou.level) == ("2011-12-01", "郴州市政府办公室", "市")
 
 
-def test_notice_without_catalog_entry_still_ingests_with_a_warning(kb_copy):
+def test_notice_without_catalog_entry_takes_its_metadata_from_the_text(kb_copy):
     write_catalog(kb_copy, lambda n: n.pop(CHENZHOU))
     report = read_kb(kb_copy)
     assert report.skipped == {}
     [nb] = [nb for nb in report.built if nb.notice.file == CHENZHOU]
     assert nb.notice.doc_id == "004-3456b6ecd4469940"
-    assert (nb.notice.doc_number, nb.notice.date, nb.notice.level) == ("郴政发〔2011〕17号", "2011-11-29", "未知")
-    assert any("no catalog entry" in w for w in nb.warnings)
+    assert (nb.notice.doc_number, nb.notice.date) == ("郴政发〔2011〕17号", "2011-11-29")
+    assert (nb.notice.region, nb.notice.level, nb.notice.kind) == ("郴州", "市", "通知·意见")  # from its issuer
+    assert any("no catalog entry" in n for n in nb.notes) and not nb.warnings
     assert "004-3456b6ecd4469940/四/(三)" in {c.clause_id for c in nb.clauses}
 
 
@@ -245,7 +246,16 @@ def test_repeated_clause_number_is_kept_and_warned_about(kb_copy):
     assert any("appears twice" in w for w in nb.warnings)
 
 
-def test_text_without_clauses_is_refused():
-    with pytest.raises(NoticeError) as err:
-        parse_file("关于计量工作的说明\n计量是实现单位统一、量值准确可靠的活动。".encode(), "kb/note.txt", "note")
-    assert str(err.value) == "kb/note.txt: no clauses found (expected 一、, (一) or 1. markers); skipped"
+def test_text_in_no_known_style_yields_its_paragraphs_with_a_warning():
+    text = "关于计量工作的说明\n计量是实现单位统一、量值准确可靠的活动。\n各单位要配备合格的计量器具。"
+    parsed = parse_file(text.encode(), "note.txt", "note")
+    assert parsed.notice.title == "关于计量工作的说明" and parsed.notice.style == "paragraphs"
+    assert [(c.clause_id, c.kind, c.text) for c in parsed.clauses if c.kind == "paragraph"] == [
+        ("note/第1段", "paragraph", "计量是实现单位统一、量值准确可靠的活动。"),
+        ("note/第2段", "paragraph", "各单位要配备合格的计量器具。")]
+    assert any(w.startswith("no clause markers found") for w in parsed.warnings)
+
+
+def test_only_page_furniture_is_refused():
+    with pytest.raises(NoticeError, match="no text left after cleaning"):
+        parse_file("找回密码\n立即注册\nPowered by Discuz!".encode(), "kb/page.txt", "page")
