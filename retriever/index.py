@@ -127,8 +127,13 @@ def read_catalog(kb_dir: Path) -> dict[str, dict]:
     return data.get("notices") or {}
 
 
-def notice_files(kb_dir: Path) -> list[Path]:
-    return sorted(p for p in kb_dir.iterdir() if p.is_file() and p.suffix.lower() in (".txt", ".md"))
+def notice_files(kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -> list[Path]:
+    """Document files (.txt, .md) of kb/ and of any extra folders, each folder's README.md aside."""
+    found = []
+    for folder in (kb_dir, *extra_dirs):
+        found += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".txt", ".md")
+                        and not (folder != kb_dir and p.name.lower() == "readme.md"))
+    return found
 
 
 def _slug(name: str) -> str:
@@ -169,12 +174,13 @@ def parse_summary(nb: NoticeBuild) -> dict:
     }
 
 
-def read_kb(kb_dir: Path) -> Report:
-    """Parse every notice in kb/; a bad file is reported by name and the rest still build."""
+def read_kb(kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -> Report:
+    """Parse every document in kb/ (and extra folders, read in place); a bad file is reported by name and
+    the rest still build. The catalog is kb/catalog.yaml, keyed by file name."""
     report = Report()
     catalog = read_catalog(kb_dir)
     seen: dict[str, str] = {}
-    for path in notice_files(kb_dir):
+    for path in notice_files(kb_dir, extra_dirs):
         try:
             nb = read_notice(path, catalog.get(path.name))
         except NoticeError as exc:
@@ -259,10 +265,11 @@ def build_index(
     chunk_chars: int = 360,
     progress: Callable[[int, int], None] | None = None,
     force: bool = False,
+    extra_dirs: tuple[Path, ...] | list[Path] = (),
 ) -> Report:
-    """Parse kb/, embed what changed, write a new build beside the old one and swap it in."""
+    """Parse kb/ (and extra folders), embed what changed, write a new build beside the old one and swap it in."""
     started = time.perf_counter()
-    report = read_kb(kb_dir)
+    report = read_kb(kb_dir, extra_dirs)
     if not report.built:
         report.seconds = time.perf_counter() - started
         return report
@@ -439,6 +446,7 @@ class Index:
         for notice in self.notices.values():
             if notice.region:
                 self.regions.setdefault(notice.region, []).append(notice.doc_id)
+        self.current = {d for d, n in self.notices.items() if n.status == "current"}  # newest versions
         self.chunks = [Chunk(**{k: v for k, v in row.items() if k != "key"}) for row in _read_jsonl(path / "chunks.jsonl")]
         self.vectors = np.load(path / "vectors.npy")
         self.store = FAISS.load_local(str(path / "faiss"), embedder, allow_dangerous_deserialization=True,
@@ -453,6 +461,13 @@ class Index:
         for i, c in enumerate(self.chunks):
             self.doc_chunks.setdefault(c.doc_id, []).append(i)
         self.doc_chunks = {d: np.asarray(ix) for d, ix in self.doc_chunks.items()}
+
+    def idf(self, term: str) -> float:
+        """BM25 idf of a token: rare words weigh more; a token no chunk has weighs as the rarest one."""
+        idf = self.bm25.vectorizer.idf
+        if not hasattr(self, "_idf_max"):
+            self._idf_max = max(idf.values(), default=1.0)
+        return max(idf.get(term, self._idf_max), 0.1)
 
     def mentions(self, folded_term: str) -> bool:
         """Whether any clause of any notice contains the (folded) term."""

@@ -129,7 +129,7 @@ def build_ui(get_engine: Callable[[], Engine]) -> gr.Blocks:
         filters = _filters(doc_id, region, year)
         try:
             eng = engine()
-            resolved = resolve(message, conv.get("previous"), kb_regions(eng.index))
+            resolved = resolve(message, conv.get("previous"), eng.index)
             answer = eng.ask(resolved.question, filters=filters)
         except Exception as exc:  # any failure is shown in the chat, never as a stack trace
             if not isinstance(exc, (QuestionError, FilterError, GenerationUnavailable)):
