@@ -41,10 +41,11 @@ def cmd_ingest(args) -> int:
     console = Console(stderr=False, soft_wrap=True)
     try:
         if args.check:
-            report = read_kb(settings.kb_dir)
+            report = read_kb(settings.kb_dir, settings.extra_kb_dirs)
         else:
             report = build_index(settings.kb_dir, settings.index_dir, get_embedder(settings.embedder),
-                                 settings.chunk_chars, progress=_progress(), force=args.force)
+                                 settings.chunk_chars, progress=_progress(), force=args.force,
+                                 extra_dirs=settings.extra_kb_dirs)
     except NoticeError as exc:
         console.print(f"[red]error[/red] {escape(str(exc))}")
         return 1
