@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
 
     app = FastAPI(title="MetroKB", version="0.1.0", lifespan=lifespan, max_body_size=settings.max_body_bytes,
                   description="Exact, cited answers from Chinese metrology notices.")
-    app.state.engine, app.state.keyring = engine, keyring
+    app.state.engine, app.state.keyring, app.state.settings = engine, keyring, settings
     app.add_middleware(AccessMiddleware, keyring=keyring, upload_limit=settings.max_upload_bytes)
     if settings.cors_origins:  # added after, so it runs first: a CORS preflight carries no key
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
