@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".md")  # what ingest reads
 MAX_NAME_CHARS = 120
+INHERITED = ("region", "level", "issuer")  # what a new version takes from the one it replaces, unless given
 DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # a doc_id given with an upload: lower-case, digits, hyphens
 
 Reason = Literal["invalid", "unsupported", "too_large", "conflict", "not_found"]
@@ -120,7 +121,7 @@ class Admin:
         self.kb_dir = settings.kb_dir
         self.work_dir = settings.index_dir / "admin"
         self.uploads = self.work_dir / "uploads"
-        self._lock = threading.Lock()  # held while kb/ is changed and indexed
+        self.kb_lock = threading.Lock()  # held while kb/ is changed and indexed: hold it to make changes wait
         self.jobs = JobQueue(self.work_dir / "jobs.jsonl", self._run, self._record)
         self._clean_uploads()
 
@@ -149,7 +150,8 @@ class Admin:
         name = self._free_name(name)
         entry = read_catalog(self.kb_dir).get(old.file) or {}
         series = str(entry.get("series") or doc_id)
-        fields = (edit.fields() if edit else {}) | {"series": series}
+        inherited = {k: getattr(old, k) for k in INHERITED if getattr(old, k) not in (None, "未知")}
+        fields = inherited | (edit.fields() if edit else {}) | {"series": series}
         fields |= {"doc_id": new_doc_id or self._free_doc_id(_slug(name))}
         return self._stage_and_queue(who, "replace", name, data, fields, series=series,
                                      extra={old.file: {"series": series}} if not entry.get("series") else None)
@@ -245,7 +247,7 @@ class Admin:
     # --- the worker
 
     def _run(self, job: Job, plan: Plan, progress: Progress) -> Job:
-        with self._lock:
+        with self.kb_lock:
             progress(0.02, "changing kb/")
             self._apply(plan)
             progress(0.1, "parsing kb/")

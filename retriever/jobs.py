@@ -159,7 +159,11 @@ class JobQueue:
         """Load the jobs file; a job left queued or running was cut short by a stop: mark it failed."""
         if not self._path.exists():
             return
-        for line in self._path.read_text(encoding="utf-8").splitlines():
+        text = self._path.read_text(encoding="utf-8")
+        if text and not text.endswith("\n"):  # a line cut off by a kill: end it, so the next one starts afresh
+            with self._path.open("a", encoding="utf-8") as fh:
+                fh.write("\n")
+        for line in text.splitlines():
             try:
                 job = Job.model_validate(json.loads(line))
             except ValueError:
