@@ -39,8 +39,8 @@ def is_admin_path(path: str) -> bool:
 class AccessMiddleware:
     """Refuse every request without a valid key or session (401; a browser page is sent to /login)."""
 
-    def __init__(self, app: ASGIApp, keyring: Keyring, upload_limit: int) -> None:
-        self.app, self.keyring, self.upload_limit = app, keyring, upload_limit
+    def __init__(self, app: ASGIApp, keyring: Keyring) -> None:
+        self.app, self.keyring = app, keyring
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or scope["path"] in OPEN_PATHS:
@@ -52,16 +52,29 @@ class AccessMiddleware:
         if principal is None:
             await self._refuse(scope, receive, send, headers)
             return
-        app = self.app
         if is_admin_path(scope["path"]):
             try:
                 self.keyring.require_admin(principal)
             except AccessError as exc:
                 await _respond(JSONResponse({"detail": str(exc)}, status_code=403), scope, receive, send)
                 return
-            app = RequestBodyLimitMiddleware(app, self.upload_limit + FORM_OVERHEAD)  # raises the app's limit
         scope[PRINCIPAL] = principal
-        await app(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
+class UploadLimit:
+    """Around the mounted UI: Gradio's file upload (admins only, see AccessMiddleware) may carry a notice up to
+    METROKB_MAX_UPLOAD_BYTES, not just the app's request limit. It must sit inside the mount, which re-applies it."""
+
+    def __init__(self, app: ASGIApp, upload_limit: int) -> None:
+        self.app = app
+        self.upload = RequestBodyLimitMiddleware(app, upload_limit + FORM_OVERHEAD)  # a nested limit overrides
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == f"{UI_PATH}/gradio_api/upload":
+            await self.upload(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, headers: Headers) -> None:
         if scope["type"] == "websocket":

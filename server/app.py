@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.routing import Mount
 
 from retriever.access import Keyring
 from retriever.admin import Admin
@@ -22,7 +23,7 @@ from retriever.engine import Engine
 from retriever.generate import GenerationUnavailable
 from retriever.models import Answer, Clause, Notice
 from retriever.search import FilterError
-from server.access import FORM_OVERHEAD, AccessMiddleware, login_router
+from server.access import FORM_OVERHEAD, UI_PATH, AccessMiddleware, UploadLimit, login_router
 from server.admin_routes import router as admin_router
 from server.deps import COMMON_ERRORS, get_engine, require_api_key
 from server.quiz_routes import router as quiz_router
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
     app = FastAPI(title="MetroKB", version="0.1.0", lifespan=lifespan, max_body_size=settings.max_body_bytes,
                   description="Exact, cited answers from Chinese metrology notices.")
     app.state.engine, app.state.keyring, app.state.settings = engine, keyring, settings
-    app.add_middleware(AccessMiddleware, keyring=keyring, upload_limit=settings.max_upload_bytes)
+    app.add_middleware(AccessMiddleware, keyring=keyring)
     if settings.cors_origins:  # added after, so it runs first: a CORS preflight carries no key
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["*"])
@@ -136,13 +137,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
     app.include_router(admin_router, max_body_size=settings.max_upload_bytes + FORM_OVERHEAD)
     app.include_router(login_router(keyring, settings.session_hours * 3600))
     if with_ui:
-        _mount_ui(app)
+        _mount_ui(app, settings)
     return app
 
 
-def _mount_ui(app: FastAPI) -> None:
+def _mount_ui(app: FastAPI, settings: Settings) -> None:
     try:
         from ui.app import mount_ui
     except ImportError:  # the chat UI lands in ui/app.py
         return
     mount_ui(app)
+    for route in app.routes:
+        if isinstance(route, Mount) and route.path == UI_PATH:
+            route.app = UploadLimit(route.app, settings.max_upload_bytes)

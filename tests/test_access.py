@@ -188,3 +188,19 @@ def test_without_keys_everything_reads_openly_and_administration_says_how_to_ena
         assert c.post("/ui/gradio_api/upload", files={"files": ("a.txt", b"x")}).status_code == 403
         assert c.get("/login").headers["location"] == "/ui/"
     assert not (settings.kb_dir / "a.txt").exists()
+
+
+def test_only_an_admin_uploads_files_to_the_ui_and_up_to_the_upload_limit(app, admin_settings):
+    """The app refuses bodies over 64 KiB, but the admin tab takes notices up to METROKB_MAX_UPLOAD_BYTES."""
+    notice = "一、目标\n到2026年，检定率达到98%以上。\n".encode() * 4000  # ~190 KB
+    assert admin_settings.max_body_bytes < len(notice) < admin_settings.max_upload_bytes
+    with TestClient(app) as c:
+        files = {"files": ("big.txt", notice, "text/plain")}
+        r = c.post("/ui/gradio_api/upload", files=files, headers={"X-API-Key": admin_settings.admin_key})
+        assert r.status_code == 200 and r.json()[0].endswith("big.txt")
+        r = c.post("/ui/gradio_api/upload", files={"files": ("small.txt", notice[:1000])},
+                   headers={"X-API-Key": admin_settings.api_key})
+        assert r.status_code == 403 and "admin key" in r.json()["detail"]
+        too_big = {"files": ("huge.txt", b"a" * (admin_settings.max_upload_bytes + 100_000))}
+        assert c.post("/ui/gradio_api/upload", files=too_big,
+                      headers={"X-API-Key": admin_settings.admin_key}).status_code == 413
