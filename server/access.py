@@ -61,10 +61,19 @@ class AccessMiddleware:
         scope[PRINCIPAL] = principal
         await self.app(scope, receive, send)
 
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, headers: Headers) -> None:
+        if scope.get("method") == "GET" and "text/html" in headers.get("accept", ""):
+            target = scope["path"] + (f"?{scope['query_string'].decode('latin-1')}" if scope["query_string"] else "")
+            response: Response = RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+        else:
+            response = JSONResponse({"detail": UNAUTHORIZED}, status_code=401,
+                                    headers={"WWW-Authenticate": "APIKey"})
+        await _respond(response, scope, receive, send)
+
 
 class UploadLimit:
-    """Around the mounted UI: Gradio's file upload (admins only, see AccessMiddleware) may carry a notice up to
-    METROKB_MAX_UPLOAD_BYTES, not just the app's request limit. It must sit inside the mount, which re-applies it."""
+    """Middleware of the mounted UI: Gradio's file upload (admins only, see AccessMiddleware) may carry a notice up
+    to METROKB_MAX_UPLOAD_BYTES, not just the app's request limit (the mount re-applies that, so this sits inside)."""
 
     def __init__(self, app: ASGIApp, upload_limit: int) -> None:
         self.app = app
@@ -76,20 +85,9 @@ class UploadLimit:
         else:
             await self.app(scope, receive, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send, headers: Headers) -> None:
-        if scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 1008})
-            return
-        if scope["method"] == "GET" and "text/html" in headers.get("accept", ""):
-            target = scope["path"] + (f"?{scope['query_string'].decode('latin-1')}" if scope["query_string"] else "")
-            response: Response = RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-        else:
-            response = JSONResponse({"detail": UNAUTHORIZED}, status_code=401,
-                                    headers={"WWW-Authenticate": "APIKey"})
-        await _respond(response, scope, receive, send)
-
 
 async def _respond(response: Response, scope: Scope, receive: Receive, send: Send) -> None:
+    """Send the response; a websocket is closed instead (policy violation)."""
     if scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1008})
     else:

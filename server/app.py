@@ -148,5 +148,5 @@ def _mount_ui(app: FastAPI, settings: Settings) -> None:
         return
     mount_ui(app)
     for route in app.routes:
-        if isinstance(route, Mount) and route.path == UI_PATH:
-            route.app = UploadLimit(route.app, settings.max_upload_bytes)
+        if isinstance(route, Mount) and route.path == UI_PATH:  # inside the mount, which re-applies the app's limit
+            route.app.add_middleware(UploadLimit, upload_limit=settings.max_upload_bytes)
