@@ -81,6 +81,14 @@ def check_content(name: str, data: bytes, max_bytes: int) -> None:
         raise AdminError("invalid", f"{name}: the file has no text; upload the notice's text")
 
 
+def check_doc_id(doc_id: str) -> str:
+    """A doc_id given with an upload: it names the document in citations and URLs, so keep it plain."""
+    if not DOC_ID.match(doc_id):
+        raise AdminError("invalid", f"doc_id {doc_id!r} is refused: use lower-case letters, digits and hyphens, "
+                                    "e.g. ganzhou-2025")
+    return doc_id
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -105,7 +113,7 @@ def parse_report(nb: NoticeBuild) -> ParseReport:
 
 
 def current_version(built: list[NoticeBuild], catalog: dict[str, dict], series: str, newest: str) -> str | None:
-    """The doc_id that is current in a series: the latest date; without dates, the version just uploaded."""
+    """The doc_id that is current in a series: the latest date; on a tie or without dates, the version just uploaded."""
     members = [nb.notice for nb in built if (catalog.get(nb.notice.file) or {}).get("series") == series
                or nb.notice.doc_id == series]
     if not members:
@@ -122,6 +130,7 @@ class Admin:
         self.work_dir = settings.index_dir / "admin"
         self.uploads = self.work_dir / "uploads"
         self.kb_lock = threading.Lock()  # held while kb/ is changed and indexed: hold it to make changes wait
+        self._accepting = threading.Lock()  # one request at a time checks names and doc_ids and queues its job
         self.jobs = JobQueue(self.work_dir / "jobs.jsonl", self._run, self._record)
         self._clean_uploads()
 
@@ -135,11 +144,12 @@ class Admin:
         """Queue a new document; refused (AdminError) if its name is taken or it cannot be used."""
         name = check_name(name)
         check_content(name, data, self.settings.max_upload_bytes)
-        if name in self._files_taken():
-            raise AdminError("conflict", f"kb/{name} already exists; to upload a new version use "
-                                         f"PUT /documents/{{doc_id}}, or give the file another name")
-        fields = (edit.fields() if edit else {}) | ({"doc_id": doc_id} if doc_id else {})
-        return self._stage_and_queue(who, "add", name, data, fields, series=None)
+        fields = (edit.fields() if edit else {}) | ({"doc_id": check_doc_id(doc_id)} if doc_id else {})
+        with self._accepting:
+            if name in self._files_taken():
+                raise AdminError("conflict", f"kb/{name} already exists; to upload a new version use "
+                                             f"PUT /documents/{{doc_id}}, or give the file another name")
+            return self._stage_and_queue(who, "add", name, data, fields, series=None)
 
     def replace(self, who: Principal, doc_id: str, name: str, data: bytes, edit: CatalogEdit | None = None,
                 new_doc_id: str | None = None) -> Job:
@@ -147,14 +157,15 @@ class Admin:
         old = self._notice(doc_id)
         name = check_name(name)
         check_content(name, data, self.settings.max_upload_bytes)
-        name = self._free_name(name)
         entry = read_catalog(self.kb_dir).get(old.file) or {}
         series = str(entry.get("series") or doc_id)
         inherited = {k: getattr(old, k) for k in INHERITED if getattr(old, k) not in (None, "未知")}
         fields = inherited | (edit.fields() if edit else {}) | {"series": series}
-        fields |= {"doc_id": new_doc_id or self._free_doc_id(_slug(name))}
-        return self._stage_and_queue(who, "replace", name, data, fields, series=series,
-                                     extra={old.file: {"series": series}} if not entry.get("series") else None)
+        with self._accepting:
+            name = self._free_name(name)
+            fields["doc_id"] = check_doc_id(new_doc_id) if new_doc_id else self._free_doc_id(_slug(name))
+            return self._stage_and_queue(who, "replace", name, data, fields, series=series,
+                                         extra={old.file: {"series": series}} if not entry.get("series") else None)
 
     def edit(self, who: Principal, doc_id: str, edit: CatalogEdit) -> Job:
         """Queue a change of a document's catalog fields, then a re-index."""
@@ -221,10 +232,7 @@ class Admin:
 
     def _stage_and_queue(self, who: Principal, action: JobAction, name: str, data: bytes, fields: dict,
                          series: str | None, extra: dict | None = None) -> Job:
-        """Parse the upload where it waits (refusing what ingest would skip), then queue it."""
-        if "doc_id" in fields and not DOC_ID.match(fields["doc_id"]):
-            raise AdminError("invalid", f"doc_id {fields['doc_id']!r} is refused: use lower-case letters, digits and "
-                                        "hyphens, e.g. ganzhou-2025")
+        """Parse the upload where it waits (refusing what ingest would skip), then queue it; under `_accepting`."""
         staged = self.uploads / uuid.uuid4().hex / name
         staged.parent.mkdir(parents=True)
         staged.write_bytes(data)

@@ -155,6 +155,11 @@ def test_replace_keeps_both_versions_in_one_series_and_names_the_current_one(adm
     answer = admin.engine.ask("赣州到2026年电子计价秤检定率目标是多少？", filters={"doc_id": "ganzhou-2025-v2"})
     assert "99%" in answer.answer
 
+    third = wait(admin, admin.replace(ADMIN, "ganzhou-2025-v2", "赣州民生计量通知.txt", newer))  # a Chinese file name
+    # the same date as the version it replaces: the later upload is current
+    assert (third.status, third.doc_id, third.current) == ("done", "赣州民生计量通知", "赣州民生计量通知")
+    assert read_catalog(admin_settings.kb_dir)["赣州民生计量通知.txt"]["series"] == "ganzhou-2025"
+
 
 def test_delete_removes_file_and_entry_and_the_document_stops_answering(admin, admin_settings):
     wait(admin, admin.add(ADMIN, "ganzhou-2025.txt", NOTICE, CatalogEdit(region="赣州")))
