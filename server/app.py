@@ -85,8 +85,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
     app.state.engine, app.state.keyring, app.state.settings = engine, keyring, settings
     app.add_middleware(AccessMiddleware, keyring=keyring)
     if settings.cors_origins:  # added after, so it runs first: a CORS preflight carries no key
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                           allow_headers=["*"])
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"], allow_headers=["*"])
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):

@@ -108,7 +108,7 @@ def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | N
              keyring: Keyring | None = None, max_upload_bytes: int = 0) -> gr.Blocks:
     """The chat, browse, exam-practice and admin tabs, over the engine `get_engine` returns (read on each request).
 
-    `keyring` tells who is logged in (for the admin tab and the 退出登录 line); None when keys are not used."""
+    `keyring` tells who is logged in (the admin tab and the 退出登录 line); None runs the chat without administration."""
 
     def engine() -> Engine:
         found = get_engine()
