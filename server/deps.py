@@ -29,7 +29,9 @@ def get_index(request: Request) -> Index:
 
 
 def require_api_key(request: Request, key: str | None = Security(api_key_header)) -> Principal:
-    """The caller the access middleware identified (X-API-Key or session cookie); the key itself is checked there."""
+    """The caller the access middleware identified (X-API-Key or session cookie); the key itself is checked there.
+
+    `key` is declared so that the OpenAPI schema (and /docs' Authorize button) shows the header."""
     principal = request.scope.get(PRINCIPAL)
     if principal is None:
         raise HTTPException(status_code=401, detail=UNAUTHORIZED)

@@ -252,16 +252,18 @@ def admin_tab(demo: gr.Blocks, get_engine: Callable[[], Engine], get_admin: Call
         audit = gr.Dataframe(headers=AUDIT_HEADERS, value=[], interactive=False, elem_id="admin-audit", wrap=True)
 
     lists = [tab, replace_of, doc, audit]
-    upload_btn.click(upload, inputs=[file, replace_of, *upload_fields], outputs=job_view,
-                     api_name="admin_upload").then(refresh, outputs=lists, api_name="admin_refresh_after_upload")
+    # Following a job is a wait, not work: any number may follow theirs at once (the job queue orders the work).
+    follow = {"outputs": job_view, "concurrency_limit": None}
+    upload_btn.click(upload, inputs=[file, replace_of, *upload_fields], api_name="admin_upload", **follow).then(
+        refresh, outputs=lists, api_name="admin_refresh_after_upload")
     doc.change(fill, inputs=doc, outputs=edit_fields, api_name="admin_fill")
-    save_btn.click(save, inputs=[doc, *edit_fields], outputs=job_view,
-                   api_name="admin_save").then(refresh, outputs=lists, api_name="admin_refresh_after_save")
+    save_btn.click(save, inputs=[doc, *edit_fields], api_name="admin_save", **follow).then(
+        refresh, outputs=lists, api_name="admin_refresh_after_save")
     delete_btn.click(ask_delete, inputs=doc, outputs=[confirm, confirm_text], api_name="admin_ask_delete")
     cancel_btn.click(lambda: gr.update(visible=False), outputs=confirm, api_name="admin_cancel_delete")
     confirm_btn.click(lambda: gr.update(visible=False), outputs=confirm, api_name="admin_hide_confirm").then(
-        delete, inputs=doc, outputs=job_view, api_name="admin_delete").then(
+        delete, inputs=doc, api_name="admin_delete", **follow).then(
         refresh, outputs=lists, api_name="admin_refresh_after_delete")
-    reindex_btn.click(reindex, outputs=job_view, api_name="admin_reindex").then(
+    reindex_btn.click(reindex, api_name="admin_reindex", **follow).then(
         refresh, outputs=lists, api_name="admin_refresh_after_reindex")
     demo.load(refresh, outputs=lists, api_name="admin_refresh")
