@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,3 +49,43 @@ def kb_copy(tmp_path) -> Path:
     dest = tmp_path / "kb"
     shutil.copytree(KB, dest)
     return dest
+
+
+@pytest.fixture()
+def admin_settings(tmp_path, index_dir, kb_copy):
+    """Settings over writable copies of kb/ and the index, with a reader key and an admin key."""
+    from retriever.config import Settings
+
+    index = tmp_path / "index"
+    shutil.copytree(index_dir, index, symlinks=True)
+    return Settings(_env_file=None, kb_dir=kb_copy, index_dir=index, api_key="reader-s3cret",
+                    admin_key="admin-s3cret", keys={}, cors_origins=[],
+                    feedback_path=tmp_path / "feedback" / "feedback.jsonl")
+
+
+@contextmanager
+def live_server(app):
+    """Serve an ASGI app with uvicorn on 127.0.0.1 in a background thread; yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """`with serve(app) as url:` runs the app on a real uvicorn server on 127.0.0.1."""
+    return live_server

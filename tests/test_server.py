@@ -20,7 +20,8 @@ NANCHANG = "南昌市到2025年强检计量器具检定覆盖率要达到多少�
 def make_settings(index_dir: Path, kb_dir: Path = ROOT / "kb", **extra) -> Settings:
     """Settings for a test: explicit paths, no .env file, no API key unless given."""
     return Settings(_env_file=None, index_dir=index_dir, kb_dir=kb_dir, api_key=extra.pop("api_key", None),
-                    cors_origins=extra.pop("cors_origins", []), **extra)
+                    admin_key=extra.pop("admin_key", None), keys={}, cors_origins=extra.pop("cors_origins", []),
+                    **extra)
 
 
 @pytest.fixture(scope="module")
