@@ -62,10 +62,11 @@ def cmd_ingest(args) -> int:
     return 1 if args.strict and report.skipped else 0
 
 
-def _print_summary(console, s: dict) -> None:
+def _print_summary(console, report) -> None:
     """One document of the parse report: what it is, its structure, its facts, and what to look at."""
     from rich.markup import escape
 
+    s = report.model_dump()
     console.print(f"[bold]{escape(s['file'])}[/bold] → {s['doc_id']}  《{escape(s['title'])}》")
     where = f"{s['region'] or '—'}/{s['level']}"
     version = "" if s["status"] == "current" else f"  superseded by {s['superseded_by']}"

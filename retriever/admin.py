@@ -15,7 +15,6 @@ import shutil
 import threading
 import unicodedata
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -25,9 +24,9 @@ from retriever.catalog import update_catalog
 from retriever.clean import NoticeError, decode
 from retriever.config import Settings
 from retriever.engine import Engine
-from retriever.index import NoticeBuild, _slug, build_index, read_catalog, read_notice
+from retriever.index import NoticeBuild, build_index, parse_summary, read_catalog, read_notice, slug
 from retriever.jobs import JobFailed, JobQueue, Progress, now
-from retriever.models import AuditEntry, CatalogEdit, Job, JobAction, ParseReport, Principal
+from retriever.models import AuditEntry, CatalogEdit, Job, JobAction, Principal
 
 log = logging.getLogger(__name__)
 
@@ -105,20 +104,13 @@ class Plan:
     series: str | None = None  # replace: the series whose current version the report names
 
 
-def parse_report(nb: NoticeBuild) -> ParseReport:
-    """Counts by kind, whatever kinds the parser and fact extractor produce, and the warnings."""
-    return ParseReport(doc_id=nb.notice.doc_id, file=nb.notice.file, title=nb.notice.title,
-                       clauses=dict(Counter(c.kind for c in nb.clauses)), facts=dict(Counter(f.kind for f in nb.facts)),
-                       warnings=tuple(nb.warnings))
-
-
-def current_version(built: list[NoticeBuild], catalog: dict[str, dict], series: str, newest: str) -> str | None:
-    """The doc_id that is current in a series: the latest date; on a tie or without dates, the version just uploaded."""
-    members = [nb.notice for nb in built if (catalog.get(nb.notice.file) or {}).get("series") == series
-               or nb.notice.doc_id == series]
-    if not members:
-        return None
-    return max(members, key=lambda n: (n.date or "", n.doc_id == newest)).doc_id
+def current_version(built: list[NoticeBuild], doc_id: str) -> str | None:
+    """The doc_id that is current in the series `doc_id` belongs to, by the ingest's version rules."""
+    notices = {nb.notice.doc_id: nb.notice for nb in built}
+    notice = notices.get(doc_id)
+    while notice is not None and notice.superseded_by:
+        notice = notices.get(notice.superseded_by)
+    return notice.doc_id if notice else None
 
 
 class Admin:
@@ -163,7 +155,7 @@ class Admin:
         fields = inherited | (edit.fields() if edit else {}) | {"series": series}
         with self._accepting:
             name = self._free_name(name)
-            fields["doc_id"] = check_doc_id(new_doc_id) if new_doc_id else self._free_doc_id(_slug(name))
+            fields["doc_id"] = check_doc_id(new_doc_id) if new_doc_id else self._free_doc_id(slug(name))
             return self._stage_and_queue(who, "replace", name, data, fields, series=series,
                                          extra={old.file: {"series": series}} if not entry.get("series") else None)
 
@@ -265,7 +257,8 @@ class Admin:
 
             try:
                 report = build_index(self.kb_dir, self.settings.index_dir, self.engine.embedder,
-                                     self.settings.chunk_chars, progress=embedding)
+                                     self.settings.chunk_chars, progress=embedding,
+                                     extra_dirs=self.settings.extra_kb_dirs)
             except NoticeError as exc:
                 raise JobFailed(f"{exc}; the previous index is still served") from exc
         progress(0.95, "loading the new index")
@@ -273,9 +266,9 @@ class Admin:
         if job.file in report.skipped and job.action in ("add", "replace"):
             raise JobFailed(f"{report.skipped[job.file]}; the file stays in kb/ but is not indexed")
         built = next((nb for nb in report.built if nb.notice.file == job.file), None)
-        update: dict = {"report": parse_report(built) if built and job.action != "delete" else None}
+        update: dict = {"report": parse_summary(built) if built and job.action != "delete" else None}
         if plan.series:
-            update["current"] = current_version(report.built, read_catalog(self.kb_dir), plan.series, job.doc_id or "")
+            update["current"] = current_version(report.built, job.doc_id or "")
         update["message"] = (f"index has {len(report.built)} documents"
                              + (f"; {len(report.skipped)} file(s) skipped: " + " | ".join(report.skipped.values())
                                 if report.skipped else ""))

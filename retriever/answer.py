@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from retriever import article_answer, notice_answer
 from retriever import patterns as P
-from retriever.cite import NO_MATCH, best_sentence, cite, label, sentences
+from retriever.cite import NO_MATCH, Decline, best_sentence, cite, label, sentences
 from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice
 from retriever.query import Query, gloss, subject_terms, understand, years_named
@@ -43,16 +43,15 @@ def is_notice(index: Index, clause: Clause) -> bool:
 
 def _single(index: Index, q: Query, hits: list[Hit]):
     """(text, citations, fact) from the document the best clause belongs to; NO_MATCH when a notice states
-    no target that fits; article_answer.Decline when a regulation's article does not state what is asked."""
+    no target that fits; a Decline when the best clause does not state what is asked."""
     if is_notice(index, hits[0].clause):
         return notice_answer.compose(index, replace(q, qtype=notice_type(q.norm)), hits)
     statement = article_answer.best_statement(index, q, hits)
     if statement is None:
         return notice_answer.general_answer(index, q, hits)
     if what := article_answer.missing(q, statement):
-        return article_answer.Decline(
-            f"{article_answer.title_of(index, statement.clause)}{article_answer.where(statement.clause)}"
-            f"未规定{what}。该条规定：“{statement.quote}”", statement.clause)
+        return Decline(f"{article_answer.title_of(index, statement.clause)}{article_answer.where(statement.clause)}"
+                       f"未规定{what}。该条规定：“{statement.quote}”", statement.clause, statement.quote)
     text, citations = article_answer.compose(index, q, statement)
     return text, citations, None
 
@@ -201,7 +200,7 @@ def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieva
             continue
         else:
             composed = _single(index, sub, sub_hits)
-            if composed == NO_MATCH or isinstance(composed, article_answer.Decline):
+            if composed == NO_MATCH or isinstance(composed, Decline):
                 continue
             text, cites, _ = composed
         first = text.split("\n")[0]
@@ -300,7 +299,7 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
     if composed == NO_MATCH:
         where = "、".join(label(index.notices[d]) for d in q.doc_ids) if q.doc_ids else ""
         return _abstain(index, q, f"知识库中的{where}文件没有与这个问题对应的指标或时间要求。", hits)
-    if isinstance(composed, article_answer.Decline):
+    if isinstance(composed, Decline):
         related = [cite(index, composed.clause, composed.quote, hits[0].dense)] if composed.clause else []
         return _abstain(index, q, composed.reason, hits, related)
     text, citations, fact = composed

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from retriever import patterns as P
 from retriever.cite import cite, version_of
@@ -22,7 +23,8 @@ from retriever.search import Hit
 
 # The facts that can fill what a question asks for.
 SLOT_FACTS = {
-    "amount": ("penalty",), "duration": ("time_limit",), "body": ("authority", "responsibility"), "list": ("list",),
+    "amount": ("penalty",), "duration": ("time_limit",), "body": ("authority", "responsibility"),
+    "recipient": ("authority",), "list": ("list",),
     "definition": ("definition",), "permission": ("rule",), "consequence": ("penalty",),
 }
 # What the article itself must state, or the answer says it does not (a fine's amount, a period's length).
@@ -39,19 +41,10 @@ MIN_GAIN = 0.08
 # A sentence fills what was asked only when it is about the question: it holds at least this share of the
 # subject words (a fine, a period or a number stated for another matter fills nothing). Same run.
 MIN_SLOT_WORDS = 0.2
+# A statement that refers to another document the question names (办法 … 根据《计量法》第九条) gains this much:
+# the document's name is no subject word, yet here it is the subject.
+REF_WEIGHT = 0.2
 MAX_SENTENCES = 3
-
-
-@dataclass
-class Decline:
-    """An article that does not state what the question asks: why, and the clause (quoted as related)."""
-
-    reason: str
-    clause: Clause | None
-
-    @property
-    def quote(self) -> str:
-        return self.reason.split("“", 1)[1].rstrip("”") if "“" in self.reason else ""
 
 
 @dataclass
@@ -159,6 +152,11 @@ def _fills(q: Query, facts: list[Fact], text: str) -> set[str]:
                 continue
             if slot == "definition" and f.subject and fold(f.subject) not in q.norm:
                 continue
+            if slot == "recipient" and f.modal not in P.RECIPIENT_ACTS:
+                continue
+            modals = P.MUST_MODALS if P.MUST_ASK.search(q.norm) else P.MAY_MODALS
+            if slot == "permission" and not any(m in f.quote for m in modals):
+                continue
             filled.add(slot)
         if slot == "body" and any(f.kind == "rule" and f.subject and P.BODY_END.search(fold(f.subject)) for f in facts):
             filled.add(slot)  # 国务院计量行政部门应当… names who must act
@@ -182,7 +180,9 @@ def _statement(index: Index, q: Query, hit: Hit, rank: int) -> Statement | None:
                                                  -text.find(f.quote)))
                 at = text.find(best.quote)
                 spans = [(at, at + len(best.quote))]
-                return _scored(index, q, hit, rank, spans, facts)
+                # a list is about what its introduction says, not about the words of its items
+                about = (best.subject or "") if kind == "list" else None
+                return _scored(index, q, hit, rank, spans, facts, about)
     chosen: list[tuple[int, int]] = []
     remaining = list(units)
     current = None
@@ -202,7 +202,9 @@ def _names_term(q: Query, fact: Fact) -> int:
     return len(fact.subject) if fact.subject and fold(fact.subject) in q.norm else 0
 
 
-def _scored(index: Index, q: Query, hit: Hit, rank: int, spans: list[tuple[int, int]], facts: list[Fact]) -> Statement:
+def _scored(index: Index, q: Query, hit: Hit, rank: int, spans: list[tuple[int, int]], facts: list[Fact],
+            about: str | None = None) -> Statement:
+    """A statement of these spans, scored; `about` is the text its subject words are counted in, if not the spans."""
     text, heading = hit.clause.text, hit.clause.heading
     joined = "".join(text[a:b] for a, b in spans)
     inside, filled = [], set()
@@ -211,9 +213,17 @@ def _scored(index: Index, q: Query, hit: Hit, rank: int, spans: list[tuple[int, 
         inside += facts_here
         if weighted_coverage(index, q.terms, text[span[0]:span[1]] + heading) >= MIN_SLOT_WORDS:
             filled |= _fills(q, facts_here, text[span[0]:span[1]])  # a fine for another act fills nothing
-    words = weighted_coverage(index, q.terms, joined + heading)
+    words = weighted_coverage(index, q.terms, (joined if about is None else about) + heading)
     score = words + SLOT_WEIGHT * len(filled) + RANK_WEIGHT / (rank + 1)
+    if _refers_to_named(hit.clause, q, spans):
+        score += REF_WEIGHT
     return Statement(hit, rank, spans, inside, filled, score, words)
+
+
+def _refers_to_named(clause: Clause, q: Query, spans: list[tuple[int, int]]) -> bool:
+    others = {d for d in q.named_docs if d != clause.doc_id}
+    return any(r.target and r.target.split("/", 1)[0] in others and any(a <= r.start < b for a, b in spans)
+               for r in clause.refs)
 
 
 def best_statement(index: Index, q: Query, hits: list[Hit]) -> Statement | None:
@@ -271,11 +281,11 @@ def compose(index: Index, q: Query, statement: Statement) -> tuple[str, list[Cit
         citations.append(cite(index, target, quote, statement.hit.dense))
         lines.append(f"所引{title_of(index, target) if target.doc_id != clause.doc_id else ''}{where(target)}："
                      f"“{quote}”[{len(citations)}]")
-    if older := _older_version(index, clause):
-        citations.append(cite(index, older, _first_sentence(older), 0.0))
-        old_notice = index.notices[older.doc_id]
-        lines.append(f"注：该条在{old_notice.version_label}中的规定与现行版本不同：“{_first_sentence(older)}”"
-                     f"[{len(citations)}]")
+    if older := _older_version(index, clause, statement.quote):
+        old_clause, old_sentence = older
+        citations.append(cite(index, old_clause, old_sentence, 0.0))
+        lines.append(f"注：该条在{index.notices[old_clause.doc_id].version_label}中的规定与现行版本不同："
+                     f"“{old_sentence}”[{len(citations)}]")
     return "\n\n".join(lines), citations
 
 
@@ -296,14 +306,19 @@ def _referenced(index: Index, clause: Clause, quote: str) -> tuple[Clause, str] 
     return None
 
 
-def _older_version(index: Index, clause: Clause) -> Clause | None:
-    """The same article in the next older version of the document, when its words differ."""
+def _older_version(index: Index, clause: Clause, statement: str) -> tuple[Clause, str] | None:
+    """The same article in the next older version of the document, when the words the answer quotes differ
+    there: the older article and its sentence closest to the statement."""
     notice = index.notices[clause.doc_id]
-    older = [n for n in index.notices.values() if n.superseded_by == notice.doc_id]
-    for old in older:
+    for old in (n for n in index.notices.values() if n.superseded_by == notice.doc_id):
         same = index.clauses.get(f"{old.doc_id}/{clause.clause_id.split('/', 1)[1]}")
-        if same is not None and _plain(same.text) != _plain(clause.text):
-            return same
+        if same is None:
+            continue
+        ours = _plain(statement)
+        units = [same.text[a:b].strip() for a, b in _units(same)]
+        closest = max(units, key=lambda s: (SequenceMatcher(None, _plain(s), ours).ratio(), -units.index(s)), default="")
+        if closest and _plain(closest) not in ours:
+            return same, closest
     return None
 
 

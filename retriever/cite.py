@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from retriever.clean import fold
 from retriever.index import Index
@@ -9,6 +10,16 @@ from retriever.models import Citation, Clause, Notice
 
 # What a composer returns when the document states no target or deadline that fits the question.
 NO_MATCH = "no-match"
+
+
+@dataclass
+class Decline:
+    """The best clause does not state what the question asks (a fine's amount, a task's 责任单位): why, said
+    first, and the clause and sentence a person may still read (shown as related, never as a citation)."""
+
+    reason: str
+    clause: Clause | None
+    quote: str = ""
 
 
 def label(notice: Notice) -> str:

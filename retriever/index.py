@@ -35,7 +35,7 @@ from retriever import meta, refs
 from retriever import patterns as P
 from retriever.clean import NoticeError, fold
 from retriever.facts import extract
-from retriever.models import Chunk, Clause, Fact, Notice
+from retriever.models import Chunk, Clause, Fact, Notice, ParseReport
 from retriever.parse import content_hash, parse_file
 
 log = logging.getLogger(__name__)
@@ -136,13 +136,14 @@ def notice_files(kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -
     return found
 
 
-def _slug(name: str) -> str:
+def slug(name: str) -> str:
+    """A file's default doc_id: its name without extension, every non-alphanumeric character a hyphen."""
     return "".join(c if c.isalnum() else "-" for c in Path(name).stem).strip("-").lower() or "notice"
 
 
 def read_notice(path: Path, entry: dict | None) -> NoticeBuild:
     data = path.read_bytes()
-    doc_id = (entry or {}).get("doc_id") or _slug(path.name)
+    doc_id = (entry or {}).get("doc_id") or slug(path.name)
     parsed = parse_file(data, path.name, doc_id, (entry or {}).get("repairs"))
     warnings = list(parsed.warnings)
     notes = [] if entry is not None else ["no catalog entry in kb/catalog.yaml; metadata read from the text"]
@@ -158,20 +159,18 @@ def read_notice(path: Path, entry: dict | None) -> NoticeBuild:
     return NoticeBuild(notice, parsed.clauses, facts, warnings, notes)
 
 
-def parse_summary(nb: NoticeBuild) -> dict:
-    """What `ingest --check` and an upload's job report say of one document: metadata, structure, facts, warnings."""
+def parse_summary(nb: NoticeBuild) -> ParseReport:
+    """What ingest made of one document: metadata, structure, facts, warnings (`ingest --check`, upload jobs)."""
     n = nb.notice
     articles = [c for c in nb.clauses if c.kind == "article"]
-    return {
-        "doc_id": n.doc_id, "file": n.file, "title": n.title, "kind": n.kind, "style": n.style,
-        "region": n.region, "level": n.level, "issuer": n.issuer, "date": n.date, "effective": n.effective,
-        "status": n.status, "superseded_by": n.superseded_by,
-        "clauses": dict(Counter(c.kind for c in nb.clauses)),
-        "articles": len(articles), "last_article": max((c.number or 0 for c in articles), default=None),
-        "facts": dict(Counter(f.kind for f in nb.facts)),
-        "references": sum(len(c.refs) for c in nb.clauses),
-        "warnings": list(nb.warnings), "notes": list(nb.notes),
-    }
+    return ParseReport(
+        doc_id=n.doc_id, file=n.file, title=n.title, kind=n.kind, style=n.style, region=n.region, level=n.level,
+        issuer=n.issuer, date=n.date, effective=n.effective, status=n.status, superseded_by=n.superseded_by,
+        clauses=dict(Counter(c.kind for c in nb.clauses)), articles=len(articles),
+        last_article=max((c.number or 0 for c in articles), default=None),
+        facts=dict(Counter(f.kind for f in nb.facts)), references=sum(len(c.refs) for c in nb.clauses),
+        warnings=tuple(nb.warnings), notes=tuple(nb.notes),
+    )
 
 
 def read_kb(kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -> Report:

@@ -304,14 +304,28 @@ class CatalogEdit(BaseModel):
 
 
 class ParseReport(_Frozen):
-    """What ingest made of one document: its clauses and facts counted by kind, and its warnings."""
+    """What ingest made of one document (what `ingest --check` prints and an upload's job reports): what it is,
+    its clauses and facts counted by kind, its articles against its own last article number, its warnings."""
 
     doc_id: str
     file: str
     title: str
+    kind: str = "未知"
+    style: str = "notice"
+    region: str | None = None
+    level: str = "未知"
+    issuer: str | None = None
+    date: str | None = None
+    effective: str | None = None
+    status: str = "current"
+    superseded_by: str | None = None
     clauses: dict[str, int] = Field(description="clause kind → count")
+    articles: int = Field(0, description="articles (第X条) found")
+    last_article: int | None = Field(None, description="the number of the last article, to check the count against")
     facts: dict[str, int] = Field(description="fact kind → count")
+    references: int = Field(0, description="cross-references to articles")
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = Field((), description="what ingest decided: no catalog entry, an older version")
 
 
 class Job(_Frozen):

@@ -3,7 +3,7 @@ facts, or the clause sentence that covers the question best."""
 from __future__ import annotations
 
 from retriever import patterns as P
-from retriever.cite import NO_MATCH, best_sentence, cite, label, sentences
+from retriever.cite import NO_MATCH, Decline, best_sentence, cite, label, sentences
 from retriever.clean import fold
 from retriever.index import Index
 from retriever.models import Fact, Notice
@@ -13,6 +13,9 @@ from retriever.search import Hit, coverage
 # Calibrated on the eval/ dev split (see eval/REPORT.md): a target or deadline found must cover at least
 # MIN_FACT_COVERAGE of the question's subject words.
 MIN_FACT_COVERAGE = 0.3
+# A clause that covers this share of the question's subject words is the task it asks about; if that clause
+# names no 责任单位, the answer says so (eval dev split, run of 2026-11-24).
+MIN_TASK_COVERAGE = 0.6
 
 
 def _fact_score(q: Query, fact: Fact, hit: Hit, rank: int) -> float:
@@ -57,6 +60,8 @@ def _target_answer(index, q, hits):
     if weak or coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or "") + hit.clause.heading) < MIN_FACT_COVERAGE:
         return NO_MATCH
     notice = index.notices[fact.doc_id]
+    if q.qtype == "deadline" and fact.kind == "target" and not fact.deadline and not _dated(index, hit, fact):
+        return Decline(f"{label(notice)}文件该目标未设定期限。该条规定：“{fact.quote}”", hit.clause, fact.quote)
     if q.qtype == "deadline" and P.PLURAL_ASK.search(q.norm):
         return _deadlines_of(index, notice, hit, fact)
     statement = fact.quote
@@ -68,6 +73,11 @@ def _target_answer(index, q, hits):
     if fact.kind == "deadline" and fact.quote in hit.clause.text:
         sentence = fact.quote
     return direct + f"\n\n原文（{hit.clause.path}）：“{sentence}”[1]", [cite(index, hit.clause, sentence, hit.dense)], fact
+
+
+def _dated(index: Index, hit: Hit, fact: Fact) -> bool:
+    """Whether any time expression of the clause governs the target's sentence."""
+    return any(f.kind == "deadline" and fact.quote in f.quote for f in index.facts.get(hit.clause.clause_id, []))
 
 
 def _deadlines_of(index: Index, notice: Notice, hit: Hit, fact: Fact):
@@ -86,10 +96,10 @@ def _responsibility_answer(index, q, hits):
     found = [(f, h, r) for r, h in enumerate(hits[:3]) for f in index.facts.get(h.clause.clause_id, [])
              if f.kind == "responsibility"]
     if not found:
-        return None
+        return _no_units(index, q, hits)
     fact, hit, _ = max(found, key=lambda t: _fact_score(q, t[0], t[1], t[2]))  # ties: the first found
     if hit is not hits[0] and hit.coverage < hits[0].coverage:
-        return None
+        return _no_units(index, q, hits)
     annotated = "责任单位" in fact.quote[:6]
     if not annotated and coverage(q.terms, fact.quote) < coverage(q.terms, best_sentence(q.terms, hits[0].clause)):
         return None
@@ -103,6 +113,21 @@ def _responsibility_answer(index, q, hits):
             direct += f"按该文件规定，责任单位中均包括{'、'.join(fact.implicit_units)}[2]。"
             citations.append(cite(index, index.clauses[rule.clause_id], rule.subject, hit.dense))
     return direct + f"\n\n原文（{hit.clause.path}）：“{fact.quote}”[1]", citations, fact
+
+
+def _no_units(index: Index, q: Query, hits: list[Hit]) -> Decline | None:
+    """The task the question names is the best clause, and it names no 责任单位: say so, then quote it."""
+    hit = hits[0]
+    if hit.clause.kind in ("header", "preamble") or hit.coverage < MIN_TASK_COVERAGE:
+        return None
+    if any(f.kind == "responsibility" for f in index.facts.get(hit.clause.clause_id, [])):
+        return None
+    if P.UNIT_NAMED.search(fold(hit.clause.text)):
+        return None  # it names bodies in its own words (发展改革、财政等部门要…): the sentence answers
+    notice = index.notices[hit.clause.doc_id]
+    sentence = best_sentence(q.terms, hit.clause)
+    return Decline(f"{label(notice)}文件该条（{hit.clause.path}{hit.clause.heading}）未列明责任单位。该条规定：“{sentence}”",
+                   hit.clause, sentence)
 
 
 def general_answer(index, q, hits):

@@ -188,6 +188,8 @@ RESPONSIBLE_PHRASES = (
 UNIT_SUFFIX = re.compile(
     r"(?:局|部|委|厅|院|会|政府|部门|办|中心|支队|公司|处|室|组织|机构|委员会|管委会|研究院|总局|办公厅)$"
 )
+# A body named anywhere in a clause (市财政局, 各县人民政府, 计量技术机构, 挂靠单位): a clause with none names no one.
+UNIT_NAMED = re.compile(r"[\u4e00-\u9fff]{2,}(?:局|部门|委员会|管委会|政府|院|中心|机构|单位|办公室|厅)")
 UNIT_SPLIT = re.compile(r"[、,;，；]")
 
 # A quantity in a target: 30项以上, 92%以上, 1-2家, 1000家, 超过60项以上, 3000项.
@@ -305,14 +307,15 @@ STATED_QUANTITY = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十�
 # What a question asks for, independently of its type (a question may ask for several): the facts that can
 # fill each slot are named in answer.SLOT_FACTS.
 ASKS = {
-    "amount": re.compile(r"罚.{0,6}(?:多少|数额|金额|上限|最多|最高|区间|幅度|标准)|多少钱|how much|maximum fine|amount of the fine"),
+    "amount": re.compile(r"罚[^,。;:?!]{0,4}(?:多少|数额|金额|上限|最多|最高|区间|幅度|标准)|多少钱|how much|maximum fine|amount of the fine"),
     "duration": re.compile(r"几天|多少天|几日|多少日|几个工作日|多少个工作日|多长时间|多久|几年|几个月|多少年|"
                            r"(?:周期|期限|时限|有效期)(?:是|为)?(?:多长|多久|多少|几)|多长(?:的)?(?:周期|期限|时间)|"
                            r"within how|how many (?:working )?(?:days|months|years)|how long"),
     "quantity": re.compile(r"(?:是|为|有)多少(?!天|日|钱|年)|多少(?:项|个|台|件|次|倍|%)|几(?:项|个|台|件|次|倍)|"
                            r"最大允许误差|how many|what (?:is|was) the (?:number|value)"),
-    "body": re.compile(r"由谁|谁来|是谁|向谁|找谁|报谁|哪个部门|哪一级|哪级|哪个机关|哪个机构|哪个单位|向哪|找哪|报哪|哪些部门|哪家|"
+    "body": re.compile(r"由谁|谁来|是谁|哪个部门|哪一级|哪级|哪个机关|哪个机构|哪个单位|哪些部门|哪家|"
                        r"which (?:authority|department|body)|who"),
+    "recipient": re.compile(r"向谁|找谁|报谁|向哪|找哪|报哪|到哪|to (?:which|whom)|apply to|appeal to"),
     "list": re.compile(r"哪些|哪几|包括什么|包括哪|什么条件|哪几种|哪几类|what (?:conditions|powers|materials|items|documents)"),
     "definition": re.compile(r"什么是|是指什么|指什么|指的是|是什么意思|含义|定义|何谓|怎么计算|所称|是什么[?]?$|"
                              r"what is meant|mean\b|define|definition"),
@@ -411,8 +414,16 @@ SYNONYMS_ZH = {
     "组建": "成立", "联手": "联合", "提高": "提升", "实现": "完成", "期限": "时限", "领头": "牵头 龙头",
     "要钱": "费 无偿 免费", "花钱": "费 无偿 免费", "付费": "费 无偿 免费", "强检": "强制检定", "送检": "申请检定",
     "修好": "修理", "作弊": "作弊装置", "私刻": "伪造", "拆开": "拆卸", "不送检": "未按照规定申请检定",
-    "出租车": "出租汽车", "计价器": "计价表", "罚多少": "罚款",
+    "出租车": "出租汽车", "计价器": "计价表", "罚多少": "罚款", "没按": "未按照", "不按": "未按照", "没有": "未",
+    "随意": "擅自", "私自": "擅自", "停用": "停止使用",
 }
+# What a permission question asks: whether something may be done (可以 / 不得 answer it), or must be done
+# (应当 / 必须 / 无须 answer it); the modal words of the rule that answers each.
+MUST_ASK = re.compile(r"需不需要|是否需要|要不要|必须|是否应当|应不应该|需要.{0,16}吗|\bmust\b|\bneed\b|required")
+# The acts of an authority that answer 向谁 (whom one applies, reports or appeals to).
+RECIPIENT_ACTS = ("申请", "备案", "报告", "申报", "提出", "提交", "报送", "申诉", "起诉")
+MAY_MODALS = ("可以", "不得", "禁止", "不准", "严禁", "方可", "有权", "不予")
+MUST_MODALS = ("应当", "必须", "无须", "不得")
 SMALL_TALK = re.compile(r"^(?:你好|您好|hi|hello|谢谢|thanks|thank you|再见|bye|你是谁|讲个笑话|今天天气|天气怎么样).{0,10}$")
 
 # Text in a notice that reads like an instruction to a language model; hidden from the

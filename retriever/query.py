@@ -205,9 +205,9 @@ def _is_place_use(norm: str, m: Mention) -> bool:
     return not (m.start > 0 and m.surface[0] in "省市" and norm[m.start - 1] in "省市")
 
 
-def named_documents(norm: str, index: Index) -> list[str]:
+def named_documents(norm: str, index: Index, found: list[Mention] | None = None) -> list[str]:
     """Documents a question names by title, short title or issuer (计量法 ≠ 计量法实施细则: the longer name wins)."""
-    found = _find(norm, vocabulary(index).doc_names)
+    found = _find(norm, vocabulary(index).doc_names) if found is None else found
     docs: list[str] = []
     for m in found:
         docs += [d for d in m.name.split(",") if d not in docs]
@@ -220,12 +220,14 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
     """Type, slots, named places, documents, versions and years of a question, and which documents it is about."""
     norm = gloss(arabic_numerals(normalize_query(question)))
     regions = index.regions
-    mentions = region_mentions(norm, index)
+    titled = _find(norm, vocabulary(index).doc_names)
+    mentions = [m for m in region_mentions(norm, index)  # 浙江 inside 浙江省计量监督管理条例 names the document
+                if not any(t.start <= m.start and m.end <= t.end and len(t.surface) > len(m.surface) for t in titled)]
     named = list(dict.fromkeys(m.name for m in mentions))
     covered = set(named)
     unknown = list(dict.fromkeys(m.name for m in place_mentions(norm, index)
                                  if m.name not in regions and not any(m.name in r or r in m.name for r in covered)))
-    docs = named_documents(norm, index)
+    docs = named_documents(norm, index, titled)
     years = years_named(norm)
     old = bool(P.OLD_VERSION.search(norm)) or _names_an_older_version(index, docs, years)
     qtype = question_type(norm)

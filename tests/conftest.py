@@ -89,3 +89,19 @@ def live_server(app):
 def serve():
     """`with serve(app) as url:` runs the app on a real uvicorn server on 127.0.0.1."""
     return live_server
+
+
+SHARED_REGULATIONS = ROOT.parent / "shared" / "regulations"
+
+
+@pytest.fixture(scope="session")
+def regulations_index(tmp_path_factory, embedder):
+    """A real index of kb/ plus the eight shared regulations, read in place (skipped when they are absent)."""
+    from retriever.index import build_index, load_index
+
+    if not SHARED_REGULATIONS.is_dir():
+        pytest.skip(f"{SHARED_REGULATIONS} is absent: the shared regulations are not on this machine")
+    path = tmp_path_factory.mktemp("index-regulations")
+    report = build_index(KB, path, embedder, extra_dirs=[SHARED_REGULATIONS])
+    assert not report.skipped, report.skipped
+    return load_index(path, embedder)

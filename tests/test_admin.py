@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from retriever.admin import Admin, AdminError, current_version, parse_report
+from retriever.admin import Admin, AdminError, current_version
+from retriever.index import parse_summary
 from retriever.catalog import update_catalog
 from retriever.engine import Engine
 from retriever.index import read_catalog, read_kb
@@ -189,19 +190,22 @@ def test_refused_requests_say_why_and_queue_nothing(admin, call, reason, message
 def test_parse_report_counts_whatever_kinds_there_are(kb_copy):
     builds = read_kb(kb_copy).built
     for nb in builds:
-        report = parse_report(nb)
+        report = parse_summary(nb)
         assert sum(report.clauses.values()) == len(nb.clauses) and sum(report.facts.values()) == len(nb.facts)
         assert report.warnings == tuple(nb.warnings)
 
 
-def test_the_current_version_is_the_latest_date_else_the_new_upload(kb_copy):
+def test_the_current_version_follows_the_ingest_version_rules(kb_copy):
+    """Two notices given one series and one region are versions: the later dated is current, from either one."""
+    catalog_path = kb_copy / "catalog.yaml"
+    catalog = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
+    for entry in catalog["notices"].values():
+        if entry["doc_id"] in ("nanchang-2023", "chenzhou-2011"):
+            entry.update(series="s", region="某地")
+    catalog_path.write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
     builds = read_kb(kb_copy).built
-    catalog = {nb.notice.file: {"series": "s"} for nb in builds[:3]}
-    dated = [nb.notice for nb in builds[:3] if nb.notice.date]
-    assert current_version(builds, catalog, "s", newest="") == max(dated, key=lambda n: n.date).doc_id
-    undated = [nb for nb in builds if not nb.notice.date]
-    assert current_version(undated, {nb.notice.file: {"series": "s"} for nb in undated}, "s",
-                           newest=undated[0].notice.doc_id) == undated[0].notice.doc_id
+    assert current_version(builds, "chenzhou-2011") == current_version(builds, "nanchang-2023") == "nanchang-2023"
+    assert current_version(builds, "hunan-2022") == "hunan-2022" and current_version(builds, "nope") is None
 
 
 def test_queue_survives_a_job_that_raises(admin, monkeypatch):

@@ -128,6 +128,7 @@ def test_delete_removes_the_document_from_kb_and_from_answers(server, admin_sett
     assert "002_9d930c323e4b96e7.txt" not in read_catalog(admin_settings.kb_dir)
     after = ask(reader, "温州到2025年要新增多少诚信计量承诺单位？")
     assert all(c["doc_id"] != "wenzhou" for c in after["citations"] + after["related"])
+    assert after["abstained"] and "温州" in after["answer"]  # a place no document covers any more is declined
     assert admin.delete("/documents/wenzhou").status_code == 404
 
 

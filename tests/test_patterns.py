@@ -340,6 +340,11 @@ def test_unit_suffix():
         assert not P.UNIT_SUFFIX.search(words), words
 
 
+def test_unit_named():
+    assert search(P.UNIT_NAMED, "发展改革、财政等部门要建立协调机制") and search(P.UNIT_NAMED, "由挂靠单位承担")
+    assert not search(P.UNIT_NAMED, "每年组织世界计量日宣传活动")
+
+
 def test_unit_split():
     assert P.UNIT_SPLIT.split("市市场监管局、市公安局,市司法局；市发改委") == ["市市场监管局", "市公安局", "市司法局", "市发改委"]
     assert P.UNIT_SPLIT.split("国网江西省电力公司南昌分公司") == ["国网江西省电力公司南昌分公司"]
@@ -499,7 +504,8 @@ def test_asks_and_effective_ask():
     def asks(text):
         return {name for name, pattern in P.ASKS.items() if pattern.search(fold(text))}
 
-    assert asks("对仲裁检定不服，要在几天内向谁申诉？") == {"duration", "body"}
+    assert asks("对仲裁检定不服，要在几天内向谁申诉？") == {"duration", "recipient"}
+    assert asks("检定周期由谁确定？") == {"body"}
     assert asks("使用未经检定的秤，罚款最多多少？") >= {"amount", "consequence"}
     assert asks("计量检定员证书的有效期是几年？") == {"duration"}
     assert asks("下列哪些情形不得使用？") == {"list"}
@@ -507,6 +513,11 @@ def test_asks_and_effective_ask():
     assert asks("维修后的计价器能直接使用吗？") == {"permission"}
     assert "quantity" in asks("电子秤的最大允许误差是多少？") and not asks("检定机构拖延了检定期限怎么办")
     assert search(P.EFFECTIVE_ASK, "本条例何时施行") and not search(P.EFFECTIVE_ASK, "检定周期")
+
+
+def test_permission_and_recipient_words():
+    assert search(P.MUST_ASK, "是否需要申请检定") and not search(P.MUST_ASK, "能不能自行修理")
+    assert "不得" in P.MAY_MODALS and "应当" in P.MUST_MODALS and "申诉" in P.RECIPIENT_ACTS
 
 
 def test_stated_quantity():
@@ -672,9 +683,10 @@ COVERED = (
     "TONE_VOWELS PINYIN_ANNOTATION DAMAGE BOILERPLATE_LINE TRAILER_START MARKDOWN_HEADING "
     "MARKDOWN_LINK LINE_END CN_NUM CHAPTER SECTION ITEM PRINCIPLE PART_INTRO DOC_NUMBER DATE_IN_TEXT "
     "TITLE ADDRESSEES ISSUER PUBLIC_NOTE RESPONSIBLE_BRACKET RESPONSIBLE_INHERIT RESPONSIBLE_PHRASES UNIT_SUFFIX "
-    "UNIT_SPLIT TARGET_VALUE TARGET_GRADE QUALIFYING_LEADS METRIC_DELIMS METRIC_LEAD METRIC_TAIL DEADLINE "
+    "UNIT_NAMED UNIT_SPLIT TARGET_VALUE TARGET_GRADE QUALIFYING_LEADS METRIC_DELIMS METRIC_LEAD METRIC_TAIL DEADLINE "
     "FIVE_YEAR_PLAN_END SENTENCE_END QUESTION_TYPES GLOSSARY_EN PLACE_SUFFIX NATIONAL_REGION NATIONAL_ALIASES "
-    "OLD_VERSION FILE_DATE DOC_KIND_WORD ISSUER_OFFICE ASKS EFFECTIVE_ASK STATED_QUANTITY "
+    "OLD_VERSION FILE_DATE DOC_KIND_WORD ISSUER_OFFICE ASKS EFFECTIVE_ASK STATED_QUANTITY MUST_ASK MAY_MODALS "
+    "MUST_MODALS RECIPIENT_ACTS "
     "QUESTION_STOPWORDS SMALL_TALK PLANTED_INSTRUCTION CHINESE_QUANTITY PLURAL_ASK ATTRIBUTE_TERMS SYNONYMS_ZH "
     "LEGAL_NUM ARTICLE LEGAL_HEADING APPENDIX INLINE_ITEM CROSS_REF REF_LEAD TABLE_LINE HTML_COMMENT SENTENCE_FINAL "
     "HEADING_MAX_CHARS LEGAL_TITLE TITLE_VERSION EVENT_ACTION EVENT_NOISE EVENT_LINE EFFECTIVE NOTICE_TITLE LAW_TITLE "
