@@ -59,7 +59,8 @@ def from_answer(answer: Answer, latency_ms: float) -> Prediction:
         answer=answer.answer,
         abstained=answer.abstained,
         cited=[(c.clause_id,) for c in answer.citations],
-        passages=[f"{c.title}\n{c.clause}\n{c.text}" for c in answer.citations],
+        passages=[f"{c.title}{f'（{c.version}）' if c.version else ''}\n{c.clause}{c.part or ''}\n{c.text}"
+                  for c in answer.citations],
         latency_ms=round(latency_ms, 2),
     )
 

@@ -73,7 +73,13 @@ class Statement:
         """The sentences as one statement: 。 between them becomes ；, and the lines of a list run on (joined
         by ； where a line ends without punctuation), so the direct answer is one sentence."""
         parts = [_one_line(self.clause.text[a:b]).rstrip("。；;，,") for a, b in self.spans]
+        if parts:  # the answer names the item (第四十一条第（四）项：…), so its marker is not repeated
+            parts[0] = ITEM_MARK.sub("", parts[0])
         return "；".join(p for p in parts if p)
+
+
+# An item's own marker at the start of a statement: （四） / (4) / 4．
+ITEM_MARK = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|\d+[.．、])\s*")
 
 
 def _one_line(text: str) -> str:
@@ -96,8 +102,8 @@ def weighted_coverage(index: Index, terms: list[str], text: str) -> float:
 
 
 def _units(clause: Clause) -> list[tuple[int, int]]:
-    """Sentence spans of a clause: up to 。, or a line; a line that ends in ： keeps the items it introduces
-    (so a list is never shown without its items); the article's own number is not part of its first sentence."""
+    """Sentence spans of a clause: up to 。, or a line (each item of a list a unit of its own); the article's
+    own number is not part of its first sentence."""
     text = clause.text
     spans, start = [], 0
     for m in re.finditer(r"。|\n", text):
@@ -107,16 +113,6 @@ def _units(clause: Clause) -> list[tuple[int, int]]:
         start = m.end()
     if text[start:].strip():
         spans.append((start, len(text)))
-    items = [(p.start, p.end) for p in clause.parts if p.kind in ("项", "目")]
-    merged: list[tuple[int, int]] = []
-    for span in spans:
-        inside = any(a <= span[0] < b for a, b in items)
-        if merged and inside and fold(text[merged[-1][0]:merged[-1][1]]).rstrip().endswith((":", "：")) or \
-                merged and inside and _opens_items(text, merged[-1]):
-            merged[-1] = (merged[-1][0], span[1])
-        else:
-            merged.append(span)
-    spans = merged
     if spans and clause.kind == "article":
         first = spans[0]
         head = re.match(r"第[^条]{1,8}条(?:之[一二三四五六七八九十]+)?\s*", text[first[0]:first[1]])
@@ -125,9 +121,21 @@ def _units(clause: Clause) -> list[tuple[int, int]]:
     return spans
 
 
-def _opens_items(text: str, span: tuple[int, int]) -> bool:
-    """Whether a span is an introduction with its items already joined to it (…下列条件：（一）…)."""
-    return "\n" in text[span[0]:span[1]] and fold(text[span[0]:span[1]].split("\n", 1)[0]).rstrip().endswith(":")
+def _with_items(clause: Clause, units: list[tuple[int, int]], chosen: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """An introduction (…下列条件：) chosen without any of its items brings them all: a list is never shown bare."""
+    items = [(p.start, p.end) for p in clause.parts if p.kind == "项"]
+    done = list(chosen)
+    for span in chosen:
+        if not fold(clause.text[span[0]:span[1]]).rstrip().endswith(":"):
+            continue
+        following = []
+        for unit in units[units.index(span) + 1:] if span in units else []:
+            if not any(a <= unit[0] < b for a, b in items):
+                break
+            following.append(unit)
+        if following and not any(u in chosen for u in following):
+            done += following
+    return sorted(set(done))
 
 
 def _facts_in(facts: list[Fact], text: str, span: tuple[int, int]) -> list[Fact]:
@@ -194,6 +202,8 @@ def _statement(index: Index, q: Query, hit: Hit, rank: int) -> Statement | None:
         chosen.append(unit)
         remaining.remove(unit)
         current = best
+    if current is not None and (spans := _with_items(clause, units, current.spans)) != current.spans:
+        current = _scored(index, q, hit, rank, spans, facts)
     return current
 
 
@@ -280,12 +290,12 @@ def compose(index: Index, q: Query, statement: Statement) -> tuple[str, list[Cit
         target, quote = ref
         citations.append(cite(index, target, quote, statement.hit.dense))
         lines.append(f"所引{title_of(index, target) if target.doc_id != clause.doc_id else ''}{where(target)}："
-                     f"“{quote}”[{len(citations)}]")
+                     f"“{_one_line(quote).rstrip('。')}”[{len(citations)}]。")
     if older := _older_version(index, clause, statement.quote):
         old_clause, old_sentence = older
         citations.append(cite(index, old_clause, old_sentence, 0.0))
         lines.append(f"注：该条在{index.notices[old_clause.doc_id].version_label}中的规定与现行版本不同："
-                     f"“{old_sentence}”[{len(citations)}]")
+                     f"“{_one_line(old_sentence).rstrip('。')}”[{len(citations)}]。")
     return "\n\n".join(lines), citations
 
 
@@ -315,6 +325,8 @@ def _older_version(index: Index, clause: Clause, statement: str) -> tuple[Clause
         if same is None:
             continue
         ours = _plain(statement)
+        if ours in _plain(same.text):
+            continue  # the older version says the same
         units = [same.text[a:b].strip() for a, b in _units(same)]
         closest = max(units, key=lambda s: (SequenceMatcher(None, _plain(s), ours).ratio(), -units.index(s)), default="")
         if closest and _plain(closest) not in ours:

@@ -384,7 +384,7 @@ GLOSSARY_EN = {
     "coverage": "覆盖率", "integrity": "诚信计量", "honest": "诚信计量", "energy": "能源计量", "enterprises": "企业",
     "registered metrologist": "注册计量师", "responsible": "责任单位", "enforcement": "执法",
     "industrial metrology testing center": "产业计量测试中心", "testing center": "产业计量测试中心",
-    "technical committee": "计量技术委员会", "committee": "计量技术委员会", "talent": "人才", "funding": "经费",
+    "technical committee": "计量技术委员会", "committee": "委员会", "talent": "人才", "funding": "经费",
     "digital": "数字化", "carbon": "碳计量", "training": "培训", "publicity": "宣传", "police": "公安局",
     "public security": "公安局", "justice": "司法局", "units": "单位", "pass rate": "合格率", "inspection rate": "受检率",
     "leading role": "龙头引领 牵头", "institute": "计量院 研究院", "technical institutions": "计量技术机构",

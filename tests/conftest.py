@@ -95,13 +95,20 @@ SHARED_REGULATIONS = ROOT.parent / "shared" / "regulations"
 
 
 @pytest.fixture(scope="session")
-def regulations_index(tmp_path_factory, embedder):
+def regulations_index_dir(tmp_path_factory, embedder) -> Path:
     """A real index of kb/ plus the eight shared regulations, read in place (skipped when they are absent)."""
-    from retriever.index import build_index, load_index
+    from retriever.index import build_index
 
     if not SHARED_REGULATIONS.is_dir():
         pytest.skip(f"{SHARED_REGULATIONS} is absent: the shared regulations are not on this machine")
     path = tmp_path_factory.mktemp("index-regulations")
     report = build_index(KB, path, embedder, extra_dirs=[SHARED_REGULATIONS])
     assert not report.skipped, report.skipped
-    return load_index(path, embedder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def regulations_index(regulations_index_dir, embedder):
+    from retriever.index import load_index
+
+    return load_index(regulations_index_dir, embedder)
