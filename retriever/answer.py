@@ -14,6 +14,7 @@ from dataclasses import replace
 from retriever import article_answer, notice_answer
 from retriever import patterns as P
 from retriever.cite import NO_MATCH, Decline, best_sentence, cite, label, sentences
+from retriever.clean import fold
 from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice
 from retriever.query import Query, gloss, subject_terms, understand, years_named
@@ -23,6 +24,7 @@ from retriever.search import Hit, retrieve
 # less than MIN_COVERAGE of the question's subject words and its cosine is below MIN_DENSE.
 MIN_COVERAGE = 0.5
 MIN_DENSE = 0.87
+
 # The question types a notice's clauses are composed by (comparison and metadata are decided before).
 NOTICE_TYPES = ("responsibility", "deadline", "target")
 
@@ -49,6 +51,8 @@ def _single(index: Index, q: Query, hits: list[Hit]):
     statement = article_answer.best_statement(index, q, hits)
     if statement is None:
         return notice_answer.general_answer(index, q, hits)
+    if statement.words < notice_answer.MIN_GENERAL_WORDS:
+        return Decline("知识库中的文件没有回答这个问题的条款。", statement.clause, statement.quote)
     if what := article_answer.missing(q, statement):
         return Decline(f"{article_answer.title_of(index, statement.clause)}{article_answer.where(statement.clause)}"
                        f"未规定{what}。该条规定：“{statement.quote}”", statement.clause, statement.quote)
@@ -139,15 +143,21 @@ def _life_answer(index: Index, q: Query, notice: Notice) -> Answer | None:
                                     or index.clauses_of(notice.doc_id)[0])
     if P.EFFECTIVE_ASK.search(q.norm):
         fact = next((f for f in index.facts_of(notice.doc_id, "effective")), None)
-        if fact is not None:
+        if fact is not None:  # its article, with the sentences after it the question asks about (同时废止…)
             clause = index.clauses[fact.clause_id]
-            return Answer(answer=f"{title}{article_answer.where(clause)}：{fact.quote.rstrip('。')}[1]。",
+            statement = article_answer.statement_with(index, q, clause, fact.quote)
+            return Answer(answer=f"{title}{article_answer.where(clause)}：{statement.text}[1]。",
                           abstained=False, question_type="metadata",
-                          citations=[cite(index, clause, fact.quote, 1.0)])
+                          citations=[cite(index, clause, statement.quote, 1.0)])
         steps = [e for e in notice.events if e.action in ("施行", "实施")]
         if not steps:
             return Answer(answer=f"{title}没有载明施行日期。", abstained=True, question_type="metadata")
     else:
+        if (m := P.ORDINAL_VERSION.search(q.norm)) and not any(f"第{m.group(1)}次{m.group(2)}" in fold(e.text)
+                                                               for e in notice.events):
+            return Answer(answer=f"{title}没有第{m.group(1)}次{m.group(2)}的记载（知识库中的沿革："
+                                 f"{'；'.join(e.text for e in notice.events) or '未载明'}）。",
+                          abstained=True, question_type="metadata")
         asked = P.OLD_VERSION.sub("", q.norm)  # 修订前 names a version, not the step asked about
         actions = next((acts for pattern, acts in LIFE_STEPS if pattern.search(asked)), None)
         steps = [e for e in notice.events if actions and e.action in actions]

@@ -16,10 +16,10 @@ from difflib import SequenceMatcher
 from retriever import patterns as P
 from retriever.cite import cite, version_of
 from retriever.clean import fold
-from retriever.index import Index
+from retriever.index import Index, tokenize
 from retriever.models import Citation, Clause, Fact
 from retriever.query import Query
-from retriever.search import Hit
+from retriever.search import Hit, weighted_coverage
 
 # The facts that can fill what a question asks for.
 SLOT_FACTS = {
@@ -41,9 +41,8 @@ MIN_GAIN = 0.08
 # A sentence fills what was asked only when it is about the question: it holds at least this share of the
 # subject words (a fine, a period or a number stated for another matter fills nothing). Same run.
 MIN_SLOT_WORDS = 0.2
-# A statement that refers to another document the question names (办法 … 根据《计量法》第九条) gains this much:
-# the document's name is no subject word, yet here it is the subject.
-REF_WEIGHT = 0.2
+# What a national document's statement gains when the question names no place. Same run.
+NATIONAL_WEIGHT = 0.3
 MAX_SENTENCES = 3
 
 
@@ -75,9 +74,14 @@ class Statement:
         parts = [_one_line(self.clause.text[a:b]).rstrip("。；;，,") for a, b in self.spans]
         if parts:  # the answer names the item (第四十一条第（四）项：…), so its marker is not repeated
             parts[0] = ITEM_MARK.sub("", parts[0])
-        return "；".join(p for p in parts if p)
+        joined = ""
+        for part in (p for p in parts if p):
+            joined += ("" if not joined or joined.endswith(("：", ":")) else "；") + part
+        return joined
 
 
+# A notice-style clause's own marker at the start of its text: 八、 / （三） / 2．
+CLAUSE_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、])\s*")
 # An item's own marker at the start of a statement: （四） / (4) / 4．
 ITEM_MARK = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|\d+[.．、])\s*")
 
@@ -92,15 +96,6 @@ def _one_line(text: str) -> str:
     return out
 
 
-def weighted_coverage(index: Index, terms: list[str], text: str) -> float:
-    """Share of the subject words found in text, each weighted by its idf (rare words count for more)."""
-    if not terms:
-        return 0.0
-    folded = fold(text)
-    weights = [index.idf(t) for t in terms]
-    return sum(w for t, w in zip(terms, weights) if t in folded) / sum(weights)
-
-
 def _units(clause: Clause) -> list[tuple[int, int]]:
     """Sentence spans of a clause: up to 。, or a line (each item of a list a unit of its own); the article's
     own number is not part of its first sentence."""
@@ -113,9 +108,10 @@ def _units(clause: Clause) -> list[tuple[int, int]]:
         start = m.end()
     if text[start:].strip():
         spans.append((start, len(text)))
-    if spans and clause.kind == "article":
+    if spans:  # the clause's own number (第九条 / 八、) is named by the answer, not quoted
         first = spans[0]
-        head = re.match(r"第[^条]{1,8}条(?:之[一二三四五六七八九十]+)?\s*", text[first[0]:first[1]])
+        head = (re.match(r"第[^条]{1,8}条(?:之[一二三四五六七八九十]+)?\s*", text[first[0]:first[1]])
+                if clause.kind == "article" else CLAUSE_MARK.match(text[first[0]:first[1]]))
         if head and first[0] + head.end() < first[1]:
             spans[0] = (first[0] + head.end(), first[1])
     return spans
@@ -151,12 +147,17 @@ def _facts_in(facts: list[Fact], text: str, span: tuple[int, int]) -> list[Fact]
 def _fills(q: Query, facts: list[Fact], text: str) -> set[str]:
     """The slots of the question the facts (and the text) fill: an amount needs a penalty with an amount, a
     definition the term asked about, a quantity a number with its unit."""
-    filled = {"quantity"} if "quantity" in q.slots and P.STATED_QUANTITY.search(fold(text)) else set()
+    stated = fold(text)
+    if not P.FINE_ASK.search(q.norm):  # a fine's amount is no answer to how much of something else
+        for f in facts:
+            if f.kind == "penalty" and f.value:
+                stated = stated.replace(fold(f.value), "")
+    filled = {"quantity"} if "quantity" in q.slots and P.STATED_QUANTITY.search(stated) else set()
     for slot in q.slots:
         for f in facts:
             if f.kind not in SLOT_FACTS.get(slot, ()):
                 continue
-            if slot == "amount" and not f.value:
+            if slot == "amount" and not f.value and not P.FINE_STATED.search(fold(text)):
                 continue
             if slot == "definition" and f.subject and fold(f.subject) not in q.norm:
                 continue
@@ -168,10 +169,12 @@ def _fills(q: Query, facts: list[Fact], text: str) -> set[str]:
             filled.add(slot)
         if slot == "body" and any(f.kind == "rule" and f.subject and P.BODY_END.search(fold(f.subject)) for f in facts):
             filled.add(slot)  # 国务院计量行政部门应当… names who must act
+        if slot == "permission" and any(f.kind == "list" and _lists_asked(q, f) for f in facts):
+            filled.add(slot)  # 加油机需要强制检定吗 → 燃油加油机 in the list of what 实行强制检定
     return filled
 
 
-def _statement(index: Index, q: Query, hit: Hit, rank: int) -> Statement | None:
+def _statement(index: Index, q: Query, hit: Hit, rank: int, about: str | None = None) -> Statement | None:
     """The best statement of one clause for the question: a list or definition fact whole, or the sentences
     that cover the question, most useful first, kept in document order."""
     clause, text = hit.clause, hit.clause.text
@@ -189,13 +192,13 @@ def _statement(index: Index, q: Query, hit: Hit, rank: int) -> Statement | None:
                 at = text.find(best.quote)
                 spans = [(at, at + len(best.quote))]
                 # a list is about what its introduction says, not about the words of its items
-                about = (best.subject or "") if kind == "list" else None
-                return _scored(index, q, hit, rank, spans, facts, about)
+                focus = (best.subject or "") if kind == "list" and "\n" in best.quote else about
+                return _scored(index, q, hit, rank, spans, facts, focus)
     chosen: list[tuple[int, int]] = []
     remaining = list(units)
     current = None
     while remaining and len(chosen) < MAX_SENTENCES:
-        options = [(_scored(index, q, hit, rank, sorted(chosen + [u]), facts), u) for u in remaining]
+        options = [(_scored(index, q, hit, rank, sorted(chosen + [u]), facts, about), u) for u in remaining]
         best, unit = max(options, key=lambda o: (o[0].score, -o[1][0]))
         if current is not None and best.score - current.score < MIN_GAIN:
             break
@@ -203,8 +206,16 @@ def _statement(index: Index, q: Query, hit: Hit, rank: int) -> Statement | None:
         remaining.remove(unit)
         current = best
     if current is not None and (spans := _with_items(clause, units, current.spans)) != current.spans:
-        current = _scored(index, q, hit, rank, spans, facts)
+        current = _scored(index, q, hit, rank, spans, facts, about)
     return current
+
+
+def _lists_asked(q: Query, fact: Fact) -> bool:
+    """Whether a list names the thing the question asks about, under an introduction that says what it asks:
+    an item holds a subject word and the introduction another."""
+    words = [t for t in q.terms if len(t) >= 2]
+    in_items = {t for t in words if any(t in fold(item) for item in fact.items)}
+    return bool(in_items) and any(t in fold(fact.subject or "") for t in words if t not in in_items)
 
 
 def _names_term(q: Query, fact: Fact) -> int:
@@ -216,30 +227,89 @@ def _scored(index: Index, q: Query, hit: Hit, rank: int, spans: list[tuple[int, 
             about: str | None = None) -> Statement:
     """A statement of these spans, scored; `about` is the text its subject words are counted in, if not the spans."""
     text, heading = hit.clause.text, hit.clause.heading
+    terms = q.terms + _other_names(q, hit.clause)
     joined = "".join(text[a:b] for a, b in spans)
     inside, filled = [], set()
     for span in spans:
         facts_here = _facts_in(facts, text, span)
         inside += facts_here
-        if weighted_coverage(index, q.terms, text[span[0]:span[1]] + heading) >= MIN_SLOT_WORDS:
-            filled |= _fills(q, facts_here, text[span[0]:span[1]])  # a fine for another act fills nothing
-    words = weighted_coverage(index, q.terms, (joined if about is None else about) + heading)
+        # a fine for another act fills nothing; the article retrieval ranks first (in other words) may
+        near = weighted_coverage(index, terms, (about or "") + text[span[0]:span[1]] + heading)
+        if near >= MIN_SLOT_WORDS or (rank == 0 and P.FINE_ASK.search(q.norm)):
+            filled |= _fills(q, facts_here, text[span[0]:span[1]])
+    words = weighted_coverage(index, terms, (joined if about is None else about) + heading)
     score = words + SLOT_WEIGHT * len(filled) + RANK_WEIGHT / (rank + 1)
-    if _refers_to_named(hit.clause, q, spans):
-        score += REF_WEIGHT
+    if not q.regions and index.notices[hit.clause.doc_id].level == "国家":
+        score += NATIONAL_WEIGHT  # a question naming no place asks about the national rules first
+    if "changed" in q.slots and _differs_from_older(index, hit.clause):
+        score += SLOT_WEIGHT  # 现行…新增了什么: the article this version changed
+    if "list" in q.slots and (head := _list_head(q.norm)) and any(
+            f.kind == "list" and _lists(f, head) for f in facts if any(_overlaps(f, text, s) for s in spans)):
+        score += SLOT_WEIGHT  # the list of what was asked for (哪些行为 → 不得有下列行为)
     return Statement(hit, rank, spans, inside, filled, score, words)
 
 
-def _refers_to_named(clause: Clause, q: Query, spans: list[tuple[int, int]]) -> bool:
-    others = {d for d in q.named_docs if d != clause.doc_id}
-    return any(r.target and r.target.split("/", 1)[0] in others and any(a <= r.start < b for a, b in spans)
-               for r in clause.refs)
+def _overlaps(fact: Fact, text: str, span: tuple[int, int]) -> bool:
+    return bool(_facts_in([fact], text, span))
+
+
+def _list_head(norm: str) -> str | None:
+    """The thing a list question asks about, its last word: 哪些计量违法行为 → 行为."""
+    m = P.LIST_HEAD.search(norm)
+    if not m:
+        return None
+    words = [t for t in tokenize(m.group("after") or m.group("before")) if len(t) >= 2 and t not in P.QUESTION_STOPWORDS]
+    return words[-1] if words else None
+
+
+def _lists(fact: Fact, head: str) -> bool:
+    """Whether a list's introduction lists what `head` names: 不得有下列行为 lists 行为; …行为，可以行使下列职权 does not."""
+    intro = fold(fact.subject or "")
+    listed = P.LISTED_NOUN.search(intro)
+    return head in ((listed.group(1) or listed.group(2)) if listed else intro)
+
+
+def _differs_from_older(index: Index, clause: Clause) -> bool:
+    """Whether the next older version of the document words this article otherwise."""
+    notice = index.notices[clause.doc_id]
+    for old in (n for n in index.notices.values() if n.superseded_by == notice.doc_id):
+        same = index.clauses.get(f"{old.doc_id}/{clause.clause_id.split('/', 1)[1]}")
+        if same is not None and _plain(same.text) != _plain(clause.text):
+            return True
+    return False
+
+
+def _other_names(q: Query, clause: Clause) -> list[str]:
+    """The words of the names of other documents the question names: a clause never repeats its own document's
+    name, but may speak of another (计量法第三十三条 on 实施细则, 办法第一条 on 《计量法》第九条)."""
+    return [t for docs, surface in q.doc_mentions if clause.doc_id not in docs for t in tokenize(surface)
+            if t not in P.QUESTION_STOPWORDS]
+
+
+def statement_with(index: Index, q: Query, clause: Clause, quote: str) -> Statement:
+    """The statement of one clause for the question that holds `quote` (its effective-date sentence, say)."""
+    hit = Hit(clause, 0.0, 1.0, 0.0)
+    facts = index.facts.get(clause.clause_id, [])
+    best = _statement(index, q, hit, 0)
+    at = clause.text.find(quote)
+    spans = list(best.spans) if best else []
+    if at >= 0 and not any(a <= at < b for a, b in spans):
+        spans = sorted(spans + [u for u in _units(clause) if u[0] <= at < u[1] or at <= u[0] < at + len(quote)])
+    return _scored(index, q, hit, 0, spans, facts)
 
 
 def best_statement(index: Index, q: Query, hits: list[Hit]) -> Statement | None:
     """The statement that answers best among the top clauses (and, for a definition, the clauses that define
     the term asked about); ties go to the better-ranked clause."""
     candidates = list(hits[:CANDIDATES])
+    referred: dict[str, Clause] = {}  # a penalty article -> the article it was found through
+    if "list" in q.slots and (head := _list_head(q.norm)):  # the lists of what was asked for, wherever they rank
+        seen = {h.clause.clause_id for h in candidates}
+        docs = set(q.doc_ids) if q.doc_ids is not None else index.current
+        for fact in index.facts_of(kind="list"):
+            if fact.doc_id in docs and fact.clause_id not in seen and _lists(fact, head):
+                seen.add(fact.clause_id)
+                candidates.append(Hit(index.clauses[fact.clause_id], 0.0, 0.0, 0.0))
     if "definition" in q.slots:
         seen = {h.clause.clause_id for h in candidates}
         docs = set(q.doc_ids) if q.doc_ids is not None else index.current
@@ -247,8 +317,29 @@ def best_statement(index: Index, q: Query, hits: list[Hit]) -> Statement | None:
             if fact.doc_id in docs and fact.clause_id not in seen and fact.subject and fold(fact.subject) in q.norm:
                 seen.add(fact.clause_id)
                 candidates.append(Hit(index.clauses[fact.clause_id], 0.0, 0.0, 0.0))
+    if q.slots & {"consequence", "amount"}:  # a penalty written by reference: 违反本条例第二十六条规定…处…罚款
+        seen = {h.clause.clause_id for h in candidates}
+        for hit in list(candidates):
+            for ref_id in index.referrers.get(hit.clause.clause_id, []):
+                if ref_id in referred or not any(f.kind == "penalty" for f in index.facts.get(ref_id, [])):
+                    continue
+                if any(c.clause.clause_id == ref_id for c in candidates[:candidates.index(hit)]):
+                    continue  # ranked above the article it refers to: it stands on its own words
+                referred[ref_id] = hit.clause  # found through the article it punishes (ranked at least as high)
+                if ref_id not in seen:
+                    seen.add(ref_id)
+                    candidates.append(Hit(index.clauses[ref_id], hit.score, hit.dense, hit.coverage))
     candidates = [h for h in candidates if h.clause.kind != "header"]  # front matter answers metadata only
-    found = [s for r, h in enumerate(candidates) if (s := _statement(index, q, h, r)) is not None]
+    found = []
+    for r, h in enumerate(candidates):
+        if h.clause.clause_id in referred:  # scored on the words of the article it punishes breaches of
+            source = referred[h.clause.clause_id]
+            rank = next(i for i, c in enumerate(candidates) if c.clause is source)
+            s = _statement(index, q, h, rank, about=source.text)
+        else:
+            s = _statement(index, q, h, r)
+        if s is not None:
+            found.append(s)
     return max(found, key=lambda s: (s.score, -s.rank)) if found else None
 
 

@@ -122,6 +122,17 @@ def definitions(clause: Clause) -> list[Fact]:
     return facts
 
 
+def named_as(clause: Clause) -> list[Fact]:
+    """Definitions by naming: 国际单位制计量单位和国家选定的其他计量单位，为国家法定计量单位。"""
+    text, folded = clause.text, fold(clause.text)
+    facts = []
+    for start, end in _sentences(folded):
+        if m := P.NAMED_AS.fullmatch(folded[start:end]):
+            facts.append(_fact(clause, "definition", (start, end), subject=text[start + m.start("term"): start + m.end("term")],
+                               value=text[start + m.start("meaning"): start + m.end("meaning")]))
+    return facts
+
+
 def rules(clause: Clause) -> list[Fact]:
     """Sentences that oblige, forbid or permit (必须 / 应当 / 不得 / 禁止 / 可以), with the word they use."""
     text, folded = clause.text, fold(clause.text)
@@ -156,7 +167,10 @@ def lists(clause: Clause) -> list[Fact]:
                            subject=text[intro_start:intro_end].strip(" :：\n") or None))
     for m in P.ENUMERATION.finditer(folded):
         terms = m.group(0).split("、")
-        terms[0] = P.ENUM_LEAD.sub("", terms[0])
+        terms[0] = P.ENUM_LEAD.split(terms[0])[-1]  # 计量主管部门对水 → 水
+        ends = next((i for i, term in enumerate(terms) if i and "等" in term), None)
+        if ends is not None:  # 房地产等涉及公民、法人…: the enumeration ends at 等
+            terms = terms[:ends] + [terms[ends].split("等")[0]]
         terms[-1] = P.ENUM_TAIL.sub("", terms[-1])
         if not _parallel(terms) or _inside_items(m.start(), items):
             continue
@@ -175,9 +189,13 @@ ENUM_NOT_IN_TERM = re.compile(r"的|应当|必须|可以|和|或者|以及|并")
 
 
 def _parallel(terms: list[str]) -> bool:
+    """Terms of one enumeration: alike in length, none a piece of a sentence; one-character terms (水、电、气)
+    only in a run of four or more short ones."""
     lengths = [len(t) for t in terms]
-    return min(lengths) >= 2 and max(lengths) <= 12 and max(lengths) <= ENUM_LENGTH_RATIO * min(lengths) \
-        and not any(ENUM_NOT_IN_TERM.search(t) for t in terms)
+    if min(lengths) < 2 and not (len(terms) >= 4 and max(lengths) <= 6 and min(lengths) >= 1):
+        return False
+    alike = max(lengths) <= 12 and (min(lengths) < 2 or max(lengths) <= ENUM_LENGTH_RATIO * min(lengths))
+    return alike and not any(ENUM_NOT_IN_TERM.search(t) for t in terms)
 
 
 def _item_text(item: str) -> str:
@@ -192,4 +210,4 @@ def _inside_items(pos: int, items) -> bool:
 def extract(clause: Clause) -> list[Fact]:
     """Every regulation fact of one clause, in kind order."""
     return (penalties(clause) + time_limits(clause) + effective(clause) + authorities(clause)
-            + definitions(clause) + rules(clause) + lists(clause))
+            + definitions(clause) + named_as(clause) + rules(clause) + lists(clause))

@@ -446,6 +446,11 @@ class Index:
             if notice.region:
                 self.regions.setdefault(notice.region, []).append(notice.doc_id)
         self.current = {d for d, n in self.notices.items() if n.status == "current"}  # newest versions
+        self.referrers: dict[str, list[str]] = {}  # clause id -> the clauses that refer to it (违反本条例第X条…)
+        for clause in self.clauses.values():
+            for ref in clause.refs:
+                if ref.target and clause.clause_id not in self.referrers.get(ref.target, []):
+                    self.referrers.setdefault(ref.target, []).append(clause.clause_id)
         self.chunks = [Chunk(**{k: v for k, v in row.items() if k != "key"}) for row in _read_jsonl(path / "chunks.jsonl")]
         self.vectors = np.load(path / "vectors.npy")
         self.store = FAISS.load_local(str(path / "faiss"), embedder, allow_dangerous_deserialization=True,

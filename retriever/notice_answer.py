@@ -8,11 +8,14 @@ from retriever.clean import fold
 from retriever.index import Index
 from retriever.models import Fact, Notice
 from retriever.query import Query
-from retriever.search import Hit, coverage
+from retriever.search import Hit, coverage, weighted_coverage
 
 # Calibrated on the eval/ dev split (see eval/REPORT.md): a target or deadline found must cover at least
 # MIN_FACT_COVERAGE of the question's subject words.
 MIN_FACT_COVERAGE = 0.3
+# The idf-weighted share of the question's subject words a sentence must hold to be given as an answer at all
+# (eval dev splits of both sets, run of 2026-11-24).
+MIN_GENERAL_WORDS = 0.1
 # A clause that covers this share of the question's subject words is the task it asks about; if that clause
 # names no 责任单位, the answer says so (eval dev split, run of 2026-11-24).
 MIN_TASK_COVERAGE = 0.6
@@ -131,8 +134,17 @@ def _no_units(index: Index, q: Query, hits: list[Hit]) -> Decline | None:
 
 
 def general_answer(index, q, hits):
-    """The sentence of the best clause that covers the question best, named by its document and clause."""
+    """The sentence of the best clause that covers the question best, named by its document and clause; a
+    Decline when even that sentence holds almost none of the question's subject words. The front matter answers
+    only when it says more than the best clause of the body (its title repeats the notice's subject words)."""
     hit = hits[0]
+    body = next((h for h in hits if h.clause.kind != "header"), None)
+    if hit.clause.kind == "header" and body is not None:
+        said = {h.clause.clause_id: weighted_coverage(index, q.terms, best_sentence(q.terms, h.clause))
+                for h in (hit, body)}
+        hit = hit if said[hit.clause.clause_id] > said[body.clause.clause_id] else body
+    if weighted_coverage(index, q.terms, best_sentence(q.terms, hit.clause) + hit.clause.heading) < MIN_GENERAL_WORDS:
+        return Decline("知识库中的文件没有回答这个问题的条款。", None)
     notice = index.notices[hit.clause.doc_id]
     sentence = best_sentence(q.terms, hit.clause)
     head = f"{hit.clause.path}{hit.clause.heading}" if hit.clause.kind not in ("preamble", "header") else hit.clause.path

@@ -232,7 +232,8 @@ PENALTY_WORD = re.compile(r"罚款|罚金|没收|吊销|责令|警告|处分|拘
 PENALTY_AMOUNT = re.compile(
     rf"(?:(?:[{AMOUNT_NUM}]+元以上)?[{AMOUNT_NUM}]+元(?:以下)?(?=[^。;,]{{0,10}}(?:罚款|罚金))"
     rf"|违法所得[{AMOUNT_NUM}]+倍以上[{AMOUNT_NUM}]+倍以下|违法所得[{AMOUNT_NUM}]+倍以下"
-    rf"|货值金额[^,。;]{{0,12}}?(?:[{AMOUNT_NUM}]+倍|百分之[{AMOUNT_NUM}]+)以下)"
+    rf"|货值金额[^,。;]{{0,12}}?(?:[{AMOUNT_NUM}]+倍|百分之[{AMOUNT_NUM}]+)以下"
+    rf"|百分之[{AMOUNT_NUM}]+以下(?=[^。;,]{{0,6}}(?:罚款|罚金)))"
 )
 # The act a penalty sentence punishes: the words before 的, that open it (…未按照规定申请检定的,).
 PENALTY_ACT = re.compile(r"^(?:违反本[^,。;]{0,6}规定,)?(?P<act>[^。;]{4,120}?)的,")
@@ -250,10 +251,12 @@ AUTHORITY_BODY = r"[^,。;:、由经向]{0,38}?(?:部门|政府|机构|局|委�
 AUTHORITY_GAP = r"(?:(?:根据|会同|按照|依照|依据|依法|统一|共同|,)[^。;]{0,30}?)?"
 AUTHORITY = (
     re.compile(rf"由(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}"
-               r"(?P<act>决定|审批|批准|负责|制定|监督|考核|确定|指定|授权|主持|办理|公布|颁发|发给|受理|处理|备案|执行|核准|组织|配备)"),
+               r"(?P<act>决定|审批|批准|负责|制定|监督|考核|确定|指定|授权|主持|办理|公布|颁发|发给|受理|处理|备案|执行|核准|组织|配备|任命)"),
     re.compile(rf"经(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}(?P<act>考核合格|批准|审批|同意|授权|审查|主持考核|核准|检定合格|鉴定合格)"),
     re.compile(rf"向(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}(?P<act>申请|备案|报告|申报|提出|提交|报送|申诉|起诉)"),
     re.compile(r"(?:^|[,。;])(?P<body>[^,。;:由经向]{2,30}?)(?:应当|可以|必须|有权)?(?P<act>负责|主管|对[^,。;]{2,30}实施(?:统一)?监督管理)"),
+    re.compile(rf"报(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}(?P<act>批准|审批|备案|决定|核准)"),
+    re.compile(rf"(?:^|[,。;])(?P<body>{AUTHORITY_BODY})(?:根据[^,。;]{{0,20}}?|依照[^,。;]{{0,20}}?)?(?P<act>制定|发布|公布|规定)"),
 )
 # How the name of a body ends (人民政府计量行政部门, 国务院, 计量检定机构, 人民法院, 海关).
 BODY_END = re.compile(r"(?:部门|政府|机构|局|委员会|院|中心|国务院|海关|法院|单位|机关|部|委|厅|站|所)$")
@@ -262,12 +265,15 @@ DEFINITION = re.compile(
     r"(?:^|(?<=[\n。;:, ]))(?:\([一二三四五六七八九十]+\))?(?:本(?:法|条例|细则|办法|规定|章|节)|前款|本条)?(?:所称|中的)?"
     r"(?P<term>[^,。;:\n()“”\"]{2,24}?),?(?:是指|指的是|系指)(?P<meaning>[^。\n]+)"
 )
+# A sentence that names what it describes: …和国家选定的其他计量单位,为国家法定计量单位。
+NAMED_AS = re.compile(r"(?P<meaning>[^。;,]{4,60}),为(?P<term>[^。;,的]{3,20})。")
 # Words that say what may, must or must not be done, as the article words it.
 MODAL = re.compile(r"必须|应当|不得|不准|禁止|严禁|可以|有权|不予|无须|方可")
-# An enumeration inside a sentence: 贸易结算、安全防护、医疗卫生、环境监测 (three or more terms).
-ENUMERATION = re.compile(r"[\u4e00-\u9fff]{2,14}(?:、[\u4e00-\u9fff]{2,14}){2,}")
+# An enumeration inside a sentence: 贸易结算、安全防护、医疗卫生、环境监测 (three or more terms); 水、电、气、热能
+# (one-character terms, in a longer run). Parentheses stay inside a term: 燃油(气).
+ENUMERATION = re.compile(r"[\u4e00-\u9fff()]{1,14}(?:、[\u4e00-\u9fff()]{1,14}){2,}")
 # Words before the first term and after the last that belong to the sentence, not the list.
-ENUM_LEAD = re.compile(r"^(?:以及|或者|并且|包括|用于|对于|从事|进行|其中|例如|比如|以及|和|及|或|并|对|在|含|即|如|由|是|为|有|将)+")
+ENUM_LEAD = re.compile(r"(?:以及|或者|并且|包括|用于|对于|从事|进行|其中|例如|比如|和|及|或|并|对|在|含|即|如|由|是|为|有|将)+")
 ENUM_TAIL = re.compile(r"(?:等方面|方面|等领域|领域|等活动|等|的).*$")
 
 # --- questions ----------------------------------------------------------------
@@ -279,11 +285,14 @@ QUESTION_TYPES = (
     ("metadata", re.compile(r"文号|发文字号|发文机关|发文单位|印发日期|发布日期|成文日期|哪天发布|何时发布|什么时候发布|哪一天|哪个部门印发|谁印发|谁发布|"
                             r"发布时间|落款日期|签发日期|成文日期|哪个机关|哪次会议|哪一次会议|审议通过|(?:依据|根据|依照)(?:了|的是)?.{0,12}(?:哪|什么)[份个些]?(?:文件|精神|规定)|"
                             r"(?:哪份|哪个|什么)文件.{0,6}(?:制定|依据|根据)|based on (?:which|what)|哪天印发|何时印发|什么时候印发|印发时间|哪一年印发|主送|下发给|印发给|发给了?哪些|抄送|"
-                            r"第几次修[正订]|修[正订]过几次|几次修[正订]|哪个部门发布|部门发布的|机关发布|(?:哪号|第几号)公告|经国务院批准|"
+                            r"第几次修[正订]|修[正订]过几次|几次修[正订]|第[一二三四五六七八九十]{1,2}次修[正订](?:是|在)|哪个部门发布|部门发布的|机关发布|"
+                            r"(?:哪号|第几号)公告|经国务院批准|"
                             r"(?:何时|什么时候|哪天|哪一天|哪年|从什么时候|自什么时候|何日)(?:起|开始)?(?:施行|生效|实施)|施行日期|生效日期|"
                             r"when did .{0,60} (?:issue|publish)|issued on|issue date|addressed to|document number|issued by|issuing|"
-                            r"publication date|when was .* (?:issued|published|adopted|amended)|come into (?:force|effect)|take effect|effective date")),
-    ("comparison", re.compile(r"各地|分别|对比|比较|相比|两地|两个文件|各自|哪个.{0,10}更|有什么区别|有何区别|区别|不同之处|差异|compare|respectively|differ")),
+                            r"publication date|when was .* (?:issued|published|adopted|amended|revised)|last (?:revised|amended)|"
+                            r"come into (?:force|effect)|take effect|effective date")),
+    ("comparison", re.compile(r"各地|分别|对比|比较|相比|两地|两个文件|各自|哪个.{0,10}更|有什么区别|有何区别|区别|不同之处|差异|"
+                              r"有什么不同|有何不同|一样吗|是否一样|相同吗|compare|respectively|differ")),
     ("definition", re.compile(r"什么是|是指什么|指什么|指的是什么|是什么意思|含义|定义|怎么定义|如何定义|何谓|所称.{1,12}是|怎么计算|"
                               r"what is meant|what does .{1,40} mean|define|definition")),
     ("authority", re.compile(r"(?:由谁|谁来|哪个部门|哪一级|哪级|哪个机关|哪个机构|向哪|找哪|报谁|报哪|哪些部门|谁)(?=.{0,20}"
@@ -302,26 +311,34 @@ QUESTION_TYPES = (
 )
 # A question about when a document takes effect (answered from its 自…起施行 article, else a 施行 step).
 EFFECTIVE_ASK = re.compile(r"施行|生效|实施日期|起实施|come into (?:force|effect)|take effect|effective")
+# A question about a fine (罚): the article retrieval ranks first may answer it though in other words.
+FINE_ASK = re.compile(r"罚|fine|penalt")
+# A fine stated with a number in a sentence (罚款1万元以上的…报…决定), though no amount of one act.
+FINE_STATED = re.compile(r"罚款[^。;]{0,6}\d|\d[^。;]{0,6}罚款|罚款[^。;]{0,6}[一二三四五六七八九十百千万]+元")
 # A quantity a statement gives: 1000元, 十五日, 二十个工作日, 3倍, 92%.
 STATED_QUANTITY = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两零〇]+) ?个?(?:元|日|天|工作日|年|月|%|倍|项|台|件|次|万|小时|周)")
 # What a question asks for, independently of its type (a question may ask for several): the facts that can
 # fill each slot are named in answer.SLOT_FACTS.
 ASKS = {
-    "amount": re.compile(r"罚[^,。;:?!]{0,4}(?:多少|数额|金额|上限|最多|最高|区间|幅度|标准)|多少钱|how much|maximum fine|amount of the fine"),
+    "amount": re.compile(r"罚[^,。;:?!]{0,4}(?:多少|数额|金额|上限|最多|最高|区间|幅度|标准)|maximum fine|amount of the fine|"
+                         r"how much .{0,20}fine"),
     "duration": re.compile(r"几天|多少天|几日|多少日|几个工作日|多少个工作日|多长时间|多久|几年|几个月|多少年|"
                            r"(?:周期|期限|时限|有效期)(?:是|为)?(?:多长|多久|多少|几)|多长(?:的)?(?:周期|期限|时间)|"
                            r"within how|how many (?:working )?(?:days|months|years)|how long"),
-    "quantity": re.compile(r"(?:是|为|有)多少(?!天|日|钱|年)|多少(?:项|个|台|件|次|倍|%)|几(?:项|个|台|件|次|倍)|"
+    "quantity": re.compile(r"(?:是|为|有)多少(?!天|日|年)|多少(?:项|个|台|件|次|倍|%|钱)|几(?:项|个|台|件|次|倍)|收费标准|"
                            r"最大允许误差|how many|what (?:is|was) the (?:number|value)"),
     "body": re.compile(r"由谁|谁来|是谁|哪个部门|哪一级|哪级|哪个机关|哪个机构|哪个单位|哪些部门|哪家|"
                        r"which (?:authority|department|body)|who"),
     "recipient": re.compile(r"向谁|找谁|报谁|向哪|找哪|报哪|到哪|to (?:which|whom)|apply to|appeal to"),
-    "list": re.compile(r"哪些|哪几|包括什么|包括哪|什么条件|哪几种|哪几类|what (?:conditions|powers|materials|items|documents)"),
-    "definition": re.compile(r"什么是|是指什么|指什么|指的是|是什么意思|含义|定义|何谓|怎么计算|所称|是什么[?]?$|"
+    "list": re.compile(r"哪些(?!处罚|法律责任|后果|罚)|哪几(?!种处罚)|包括什么|包括哪|什么条件|哪几种|哪几类|"
+                       r"what (?:conditions|powers|materials|items|documents)"),
+    "definition": re.compile(r"什么是|是指什么|指什么|指的是|是什么意思|含义|定义|界定|何谓|怎么计算|所称|是什么[?]?$|"
                              r"what is meant|mean\b|define|definition"),
     "permission": re.compile(r"能不能|能否|可不可以|可以.{0,16}吗|是否可以|是否允许|允许.{0,12}吗|是否需要|需不需要|要不要|必须.{0,12}吗|是否必须|是否应当|"
                              r"能.{0,16}吗|需要.{0,16}吗|^(?:can|may|must|is it allowed|do .* need)\b"),
-    "consequence": re.compile(r"处罚|罚款|法律责任|后果|惩罚|会被(?:怎么|如何)?处理|会被怎样|受到什么|怎么罚|punish|penalt|consequence|fine"),
+    "changed": re.compile(r"新增了|新加了|增加了|改了|修改了|有什么变化|变化|改动|区别|不同|what changed|what is new|differ"),
+    "consequence": re.compile(r"什么处罚|哪些处罚|怎么处罚|如何处罚|怎样处罚|怎么罚|罚多少|罚款多少|会被罚|罚款(?:是|为)?多少|"
+                              r"法律责任|后果|惩罚|会被(?:怎么|如何)?处理|会被怎样|受到什么|承担什么|punish|penalt|consequence|fine"),
 }
 
 # A quantity written in Chinese numerals: 三千项, 百分之九十二, 二〇一一年 (not 哪一年, 第一).
@@ -339,6 +356,8 @@ NATIONAL_ALIASES = ("国家层面", "国家级", "national level", "nationwide",
                     "市场监管总局", "国家市场监督管理总局", "国家市场监管总局", "总局")
 # A version of a document the question asks about: an older one (旧版, 修订前, 原细则).
 OLD_VERSION = re.compile(r"旧版|老版|原版|修订前|修正前|修改前|原来的|以前的|过去的|废止的|older version|previous version|before (?:the )?(?:revision|amendment)")
+# A version named by its revision: 第三次修订的实施细则, 第五次修正.
+ORDINAL_VERSION = re.compile(r"第([一二三四五六七八九十]{1,2})次(修订|修正)")
 # A date in a file's name (计量法实施细则(2018-03-19).md): how people tell versions apart.
 FILE_DATE = re.compile(r"(?<![0-9a-f])((?:19|20)\d\d)-\d\d-\d\d")
 # The word a document's title ends with, which short names keep (实施细则, 管理办法, 计量法).
@@ -372,7 +391,9 @@ GLOSSARY_EN = {
     # administration and law
     "metrology authority": "计量行政部门 计量主管部门", "metrology authorities": "计量行政部门 计量主管部门",
     "administrative department": "行政部门", "state council": "国务院", "people's government": "人民政府",
-    "implementing rules": "实施细则", "metrology law": "计量法", "regulations": "条例 办法", "regulation": "条例 办法",
+    "implementing rules of the metrology law": "计量法实施细则", "implementing rules": "实施细则",
+    "metrology law": "计量法", "product quality inspection": "产品质量检验", "notification and commitment": "告知承诺",
+    "failed": "不合格", "keep using": "继续使用", "continue to use": "继续使用", "regulations": "条例 办法", "regulation": "条例 办法",
     "fine": "罚款", "fined": "罚款", "penalty": "处罚 罚款", "penalties": "处罚 罚款", "confiscate": "没收",
     "illegal gains": "违法所得", "revoke": "吊销", "criminal": "刑事责任", "violation": "违法 违反",
     "violations": "违法 违反", "complaint": "投诉", "complaints": "投诉", "report": "举报", "reply": "答复 处理",
@@ -412,11 +433,16 @@ ATTRIBUTE_TERMS = "地址 联系电话 联系方式 邮箱 网址 报名条件 �
 SYNONYMS_ZH = {
     "抽查": "抽检", "费用": "经费", "收费": "费 免费", "依据": "根据", "考评": "考核", "指标": "目标",
     "组建": "成立", "联手": "联合", "提高": "提升", "实现": "完成", "期限": "时限", "领头": "牵头 龙头",
-    "要钱": "费 无偿 免费", "花钱": "费 无偿 免费", "付费": "费 无偿 免费", "强检": "强制检定", "送检": "申请检定",
+    "要钱": "费 无偿 免费", "花钱": "费 无偿 免费", "付费": "费 无偿 免费", "送检": "申请检定",
     "修好": "修理", "作弊": "作弊装置", "私刻": "伪造", "拆开": "拆卸", "不送检": "未按照规定申请检定",
     "出租车": "出租汽车", "计价器": "计价表", "罚多少": "罚款", "没按": "未按照", "不按": "未按照", "没有": "未",
-    "随意": "擅自", "私自": "擅自", "停用": "停止使用",
+    "随意": "擅自", "私自": "擅自", "停用": "停止使用", "禁止": "不得", "界定": "是指", "争议": "纠纷",
+    "准不准": "准确度", "谈不拢": "未达成一致",
 }
+# The thing a list question asks about: 哪些计量违法行为 → 行为, 职责有哪些 → 职责, 具备哪些条件 → 条件.
+LIST_HEAD = re.compile(r"(?:哪些|哪几[种类项个])(?P<after>[\u4e00-\u9fff]{1,12})|(?P<before>[\u4e00-\u9fff]{1,12}?)(?:有|包括)哪些")
+# The noun a list's introduction announces: 不得有下列行为 → 行为, 职责是 → 职责.
+LISTED_NOUN = re.compile(r"(?:下列|以下|如下|下述)([^,。;:]{1,12})|(?!.*(?:下列|以下|如下|下述))([^,。;:的]{1,8})(?:是|为|包括|有)[:]?$")
 # What a permission question asks: whether something may be done (可以 / 不得 answer it), or must be done
 # (应当 / 必须 / 无须 answer it); the modal words of the rule that answers each.
 MUST_ASK = re.compile(r"需不需要|是否需要|要不要|必须|是否应当|应不应该|需要.{0,16}吗|\bmust\b|\bneed\b|required")

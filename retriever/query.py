@@ -35,6 +35,9 @@ class Query:
     terms: list[str] = field(default_factory=list)  # subject words (no question words)
     segments: dict[str, str] = field(default_factory=dict)  # region or doc -> the part of the question about it
     named_docs: list[str] = field(default_factory=list)  # documents the question names by title or issuer
+    # each name of a document in the question with the documents it names: words a clause of another document
+    # may hold (a law's article on 实施细则), though no clause repeats its own document's name
+    doc_mentions: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     slots: set[str] = field(default_factory=set)  # what it asks for: amount, duration, body, list, definition, …
     old_version: bool = False  # it asks about a superseded version (旧版, 修订前, a year of an older version)
 
@@ -43,10 +46,17 @@ class Query:
 
 def gloss(norm: str) -> str:
     """Append the documents' words for English metrology terms and Chinese synonyms, so BM25 and fact
-    matching work across languages and wordings."""
-    extra = [zh for en, zh in P.GLOSSARY_EN.items() if re.search(rf"\b{re.escape(en)}\b", norm)]
+    matching work across languages and wordings. Longer English terms first; a term inside one already glossed
+    (metrology law inside implementing rules of the metrology law) adds nothing."""
+    extra, taken = [], []
+    for en in sorted(P.GLOSSARY_EN, key=len, reverse=True):
+        for m in re.finditer(rf"\b{re.escape(en)}\b", norm):
+            if not any(a <= m.start() and m.end() <= b for a, b in taken):
+                taken.append((m.start(), m.end()))
+                extra.append(P.GLOSSARY_EN[en])
+                break
     extra += [word for synonym, word in P.SYNONYMS_ZH.items() if synonym in norm]
-    return norm + (" " + " ".join(extra) if extra else "")
+    return norm + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
 
 
 def arabic_numerals(text: str) -> str:
@@ -78,8 +88,10 @@ def question_type(norm: str) -> str:
 
 
 def slots(norm: str) -> set[str]:
-    """What a question asks for, possibly several things: 几天内向谁申诉 → {duration, body}."""
-    return {name for name, pattern in P.ASKS.items() if pattern.search(norm)}
+    """What a question asks for, possibly several things: 几天内向谁申诉 → {duration, body}. A fine's amount is
+    the number asked for when both are (罚款多少钱), not a second thing."""
+    found = {name for name, pattern in P.ASKS.items() if pattern.search(norm)}
+    return found - {"quantity"} if "amount" in found else found
 
 
 def subject_terms(text: str, names: list[str]) -> list[str]:
@@ -205,9 +217,27 @@ def _is_place_use(norm: str, m: Mention) -> bool:
     return not (m.start > 0 and m.surface[0] in "省市" and norm[m.start - 1] in "省市")
 
 
+def _word_bounds(norm: str) -> set[int]:
+    """Offsets where a word starts or ends (rjieba), so that 计量法 is not found inside 计量法律法规."""
+    import rjieba
+
+    bounds, at = {0}, 0
+    for word in rjieba.cut(norm):
+        at += len(word)
+        bounds.add(at)
+    return bounds
+
+
+def doc_mentions(norm: str, index: Index) -> list[Mention]:
+    """Names of documents in a question, each standing as whole words."""
+    bounds = _word_bounds(norm)
+    return [m for m in _find(norm, vocabulary(index).doc_names) if m.surface.isascii() or
+            (m.start in bounds and m.end in bounds)]
+
+
 def named_documents(norm: str, index: Index, found: list[Mention] | None = None) -> list[str]:
     """Documents a question names by title, short title or issuer (计量法 ≠ 计量法实施细则: the longer name wins)."""
-    found = _find(norm, vocabulary(index).doc_names) if found is None else found
+    found = doc_mentions(norm, index) if found is None else found
     docs: list[str] = []
     for m in found:
         docs += [d for d in m.name.split(",") if d not in docs]
@@ -220,7 +250,7 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
     """Type, slots, named places, documents, versions and years of a question, and which documents it is about."""
     norm = gloss(arabic_numerals(normalize_query(question)))
     regions = index.regions
-    titled = _find(norm, vocabulary(index).doc_names)
+    titled = doc_mentions(norm, index)
     mentions = [m for m in region_mentions(norm, index)  # 浙江 inside 浙江省计量监督管理条例 names the document
                 if not any(t.start <= m.start and m.end <= t.end and len(t.surface) > len(m.surface) for t in titled)]
     named = list(dict.fromkeys(m.name for m in mentions))
@@ -229,7 +259,11 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
                                  if m.name not in regions and not any(m.name in r or r in m.name for r in covered)))
     docs = named_documents(norm, index, titled)
     years = years_named(norm)
-    old = bool(P.OLD_VERSION.search(norm)) or _names_an_older_version(index, docs, years)
+    ordinal = _ordinal_version(index, norm, docs)
+    if ordinal:
+        docs = [d for d in docs if index.notices[d].series != index.notices[ordinal].series] + [ordinal]
+    old = bool(P.OLD_VERSION.search(norm)) or _names_an_older_version(index, docs, years) or \
+        bool(ordinal and index.notices[ordinal].status == "superseded")
     qtype = question_type(norm)
     if len(named) > 1:
         qtype = "comparison"
@@ -240,9 +274,32 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
     order = sorted(first, key=first.get)
     cuts = [first[r] for r in order]
     segments = {r: norm[a:b] for r, a, b in zip(order, cuts, cuts[1:] + [len(norm)])}
-    names = list(named) + [index.notices[d].title for d in docs] + unknown
-    return Query(question, norm, qtype, doc_ids, order, unknown, years, subject_terms(norm, names), segments,
-                 docs, slots(norm), old)
+    names = list(named) + [m.surface for m in titled] + unknown  # the words the question names them with
+    mentioned = [(tuple(m.name.split(",")), m.surface) for m in titled]
+    return Query(text=question, norm=norm, qtype=qtype, doc_ids=doc_ids, regions=order, unknown_places=unknown,
+                 years=years, terms=subject_terms(_without_versions(norm), names), segments=segments, named_docs=docs,
+                 doc_mentions=mentioned, slots=slots(norm), old_version=old)
+
+
+def _without_versions(norm: str) -> str:
+    """The question without the words that name a version (旧版, 第三次修订): they are no subject."""
+    return P.ORDINAL_VERSION.sub(" ", P.OLD_VERSION.sub(" ", norm))
+
+
+def _ordinal_version(index: Index, norm: str, docs: list[str]) -> str | None:
+    """The version a question names by its revision (第三次修订的实施细则): the step with that name in the series'
+    histories gives a date; the version of that date (its own, or its file's) is the one meant."""
+    m = P.ORDINAL_VERSION.search(norm)
+    if not m or not docs:
+        return None
+    series = {index.notices[d].series for d in docs}
+    versions = [n for n in index.notices.values() if n.series in series]
+    dates = {e.date for n in versions for e in n.events if f"第{m.group(1)}次{m.group(2)}" in fold(e.text)}
+    for n in versions:
+        named = P.FILE_DATE.search(n.file)
+        if n.date in dates or (named and named.group(0) in dates):
+            return n.doc_id
+    return None
 
 
 def _names_an_older_version(index: Index, docs: list[str], years: list[int]) -> bool:
@@ -269,9 +326,13 @@ def _documents(index: Index, regions: list[str], docs: list[str], years: list[in
     pool = set(index.notices)
     if regions:
         pool &= {d for r in regions for d in index.regions.get(r, [])}
-    if docs:
-        named = pool & set(docs)
-        pool = named or pool
+        outside = [d for d in docs if d not in pool]  # 国家实施细则和上海条例: a named document beside a region's
+        if outside and pool & set(docs):
+            pool = (pool & set(docs)) | set(outside)
+        elif outside:
+            pool |= set(outside)
+    elif docs:
+        pool &= set(docs)
     if docs and years and len({_version_year(index.notices[d]) for d in docs} & set(years)) > 1:
         return sorted(d for d in pool if _version_year(index.notices[d]) in years)  # compare two versions
     if old:
@@ -308,6 +369,9 @@ def apply_filters(index: Index, doc_ids: list[str] | None, filters: dict | None)
             raise FilterError(f"no document has {key}={value!r}; known values: {', '.join(known)}")
         allowed &= matched
     if doc_ids is not None:
+        if filters.get("doc_id"):  # a version chosen by id stands, though the question's words pick the current one
+            series = {index.notices[d].series for d in doc_ids}
+            doc_ids = [d for d, n in index.notices.items() if n.series in series]
         allowed &= set(doc_ids)
     elif "doc_id" not in filters:
         allowed &= set(index.current)

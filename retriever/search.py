@@ -60,6 +60,15 @@ def coverage(terms: list[str], text: str) -> float:
     return sum(1 for t in terms if t in folded) / len(terms)
 
 
+def weighted_coverage(index: Index, terms: list[str], text: str) -> float:
+    """Share of the subject words found in text, each weighted by its idf (rare words count for more)."""
+    if not terms:
+        return 0.0
+    folded = fold(text)
+    weights = [index.idf(t) for t in terms]
+    return sum(w for t, w in zip(terms, weights) if t in folded) / sum(weights)
+
+
 def retrieve(index: Index, query: Query, k: int = 8, mode: str = "hybrid") -> list[Hit]:
     """Clauses ranked for the question: dense and/or lexical chunk ranks fused (RRF) and pooled per clause."""
     rows = None

@@ -150,7 +150,7 @@ BAD_UPLOADS = [
     ("empty.txt", b"", 400, "the file is empty"),
     ("blank.txt", b"  \r\n\t\n ", 400, "the file is empty"),
     ("bom-only.txt", "\ufeff".encode(), 400, "no text"),
-    ("no-clauses.txt", "关于计量工作的一句话说明，没有任何条款。".encode(), 400, "no clauses found"),
+    ("furniture.txt", "找回密码\n立即注册\nPowered by Discuz!\n".encode(), 400, "no text left after cleaning"),
     ("000_f76848d53dcf5e73.txt", NOTICE, 409, "already exists; to upload a new version use PUT /documents/{doc_id}"),
 ]
 
