@@ -165,12 +165,14 @@ def _sections(mode: QuizMode, sections, kinds: tuple[QuizKind, ...]) -> tuple[Pa
 
 
 def _spread(pool: list[QuizItem], n: int, rng: random.Random, kinds: tuple[QuizKind, ...]) -> list[QuizItem]:
-    """n items, the kinds taking turns; each turn prefers a sentence no earlier item asked about."""
+    """n items, the kinds taking turns; each turn prefers a sentence no earlier item asked about, then what
+    the paper has asked least about so far (who decides, which fine, which list…)."""
     queues = [[i for i in pool if i.kind == k] for k in kinds]
     for queue in queues:
         rng.shuffle(queue)
     chosen_items: list[QuizItem] = []
     asked: set[tuple[str, str]] = set()
+    facets: dict[str, int] = {}
 
     def sentence(item: QuizItem) -> tuple[str, str]:
         return item.citation.clause_id, sentence_of(item.citation.text, item.citation.quote)
@@ -179,10 +181,12 @@ def _spread(pool: list[QuizItem], n: int, rng: random.Random, kinds: tuple[QuizK
         for queue in queues:
             if not queue or len(chosen_items) >= n:
                 continue
-            pick = next((i for i in queue if sentence(i) not in asked), queue[0])
+            fresh = [i for i in queue if sentence(i) not in asked] or queue
+            pick = min(fresh, key=lambda i: facets.get(i.facet, 0))  # min keeps the first (seeded) of a tie
             queue.remove(pick)
             chosen_items.append(pick)
             asked.add(sentence(pick))
+            facets[pick.facet] = facets.get(pick.facet, 0) + 1
     return chosen_items
 
 
@@ -200,7 +204,8 @@ def make_paper(index: Index, n: int = 20, kinds: Iterable[str] | str | None = No
 
     practice: up to n distinct items of `kinds` (default single and multiple), kinds taking turns, with the
     items `include`d (by item id, e.g. those due for review) first. mock: the `sections` layout (default
-    60 single × 1 point + 20 multiple × 2 points), a time limit of `minutes` (default 150)."""
+    60 single × 1 point + 20 multiple × 2 points), a time limit of `minutes` (default 150), drawn from the
+    regulations when the knowledge base has any and no documents are chosen."""
     if mode not in ("practice", "mock"):
         raise QuizError(f"unknown mode {mode!r}; use practice or mock")
     if scoring not in SCORINGS:
@@ -226,6 +231,10 @@ def make_paper(index: Index, n: int = 20, kinds: Iterable[str] | str | None = No
         raise QuizError(f"items no longer in the knowledge base: {', '.join(missing[:5])}")
     pool = [i for i in all_items(index) if (not docs or i.citation.doc_id in docs)
             and (not chaps or any(_in_chapter(i, c) for c in chaps)) and i.item_id not in included]
+    if mode == "mock" and not docs:
+        # The law subject asks about laws and regulations: a mock paper draws from them when there are any.
+        law = [i for i in pool if is_regulation(index.notices[i.citation.doc_id])]
+        pool = law or pool
     rng = random.Random(seed)
     if mode == "mock":
         items = []
@@ -276,6 +285,22 @@ def paper_from_id(index: Index, paper_id: str) -> Paper:
         raise QuizError(f"paper {paper_id!r} was made from an earlier version of the documents and its items "
                         "have changed; grade by item ids (omit paper_id) or generate a new paper")
     return paper
+
+
+def known_ids(index: Index, item_ids: Iterable[str]) -> list[str]:
+    """The ids (in order, once each) of items the knowledge base still yields: a learner's history may name
+    items of documents since changed or removed."""
+    known = {i.item_id for i in all_items(index)}
+    return [i for i in dict.fromkeys(item_ids) if i in known]
+
+
+def review_paper(index: Index, item_ids: Iterable[str], scoring: MultipleScoring = "partial") -> Paper | None:
+    """A practice paper of the given items (a learner's 错题本 items due for review), None if none remain."""
+    ids = known_ids(index, item_ids)[:MAX_ITEMS]
+    if not ids:
+        return None
+    kinds = {i.kind for i in all_items(index) if i.item_id in set(ids)}
+    return make_paper(index, len(ids), [k for k in QUIZ_KINDS if k in kinds], seed=0, include=ids, scoring=scoring)
 
 
 # --- grading -----------------------------------------------------------------------------------
