@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 # A learner id as typed in the UI or sent to the API: letters, digits, CJK, - and _.
 LEARNER_ID = re.compile(r"^[\w\-]{1,64}$")
 MASTERED_AFTER = 3  # right answers in a row that take an item out of the 错题本
+# FSRS learning steps: an item answered wrong comes back in the same day's review (after 10 minutes); answered
+# right there, it graduates to a later day (fsrs's default steps of 1 and 10 minutes would ask it twice today).
+LEARNING_STEPS = (timedelta(minutes=10),)
 SCHEMA_VERSION = 2
 
 metadata = MetaData()
@@ -163,7 +166,7 @@ class LearnerStore:
         self.url = url
         self.zone = ZoneInfo(timezone)
         # Fuzzing off: the same answers on the same days give the same schedule.
-        self.scheduler = scheduler or Scheduler(enable_fuzzing=False)
+        self.scheduler = scheduler or Scheduler(learning_steps=LEARNING_STEPS, enable_fuzzing=False)
 
     @staticmethod
     def _safe(url: str) -> str:
