@@ -41,10 +41,11 @@ def cmd_ingest(args) -> int:
     console = Console(stderr=False, soft_wrap=True)
     try:
         if args.check:
-            report = read_kb(settings.kb_dir)
+            report = read_kb(settings.kb_dir, settings.extra_kb_dirs)
         else:
             report = build_index(settings.kb_dir, settings.index_dir, get_embedder(settings.embedder),
-                                 settings.chunk_chars, progress=_progress(), force=args.force)
+                                 settings.chunk_chars, progress=_progress(), force=args.force,
+                                 extra_dirs=settings.extra_kb_dirs)
     except NoticeError as exc:
         console.print(f"[red]error[/red] {escape(str(exc))}")
         return 1
@@ -61,10 +62,11 @@ def cmd_ingest(args) -> int:
     return 1 if args.strict and report.skipped else 0
 
 
-def _print_summary(console, s: dict) -> None:
+def _print_summary(console, report) -> None:
     """One document of the parse report: what it is, its structure, its facts, and what to look at."""
     from rich.markup import escape
 
+    s = report.model_dump()
     console.print(f"[bold]{escape(s['file'])}[/bold] → {s['doc_id']}  《{escape(s['title'])}》")
     where = f"{s['region'] or '—'}/{s['level']}"
     version = "" if s["status"] == "current" else f"  superseded by {s['superseded_by']}"

@@ -50,7 +50,7 @@ def _gate(gate: dict) -> list[str]:
     lines = [f"## Gate ({SYSTEMS[gate['system']]}, {gate.get('split', '?')}): **{verdict}**", "",
              "| metric | required | measured | |", "|---|---|---|---|"]
     for c in gate["checks"]:
-        lines.append(f"| {c['metric']} | {c['op']} {c['threshold']:.2f} | {_fmt(c['value'])} | "
+        lines.append(f"| {c['metric']} | {c['op']} {_fmt(c['threshold'])} | {_fmt(c['value'])} | "
                      f"{'ok' if c['passed'] else '**fails**'} |")
     return lines
 
@@ -85,12 +85,14 @@ def render(results: dict, failures: int = 60) -> str:
     meta = results.get("meta", {})
     main = GATED_SYSTEM if GATED_SYSTEM in systems else next(iter(systems))
     first = systems[main]["overall"]
-    lines = ["# MetroKB evaluation", "",
+    kb = meta.get("kb", "kb")
+    where = "kb/" if kb == "kb" else "kb/ plus ../shared/regulations (read in place)"
+    lines = [f"# MetroKB evaluation: `{meta.get('set', '?')}` on {where}", "",
              f"Set `{meta.get('set', '?')}`, split **{meta.get('split', '?')}**: {first['n']} questions "
              f"({first['n_answerable']} answerable, {first['n_unanswerable']} unanswerable). "
              f"Index: {results['index'].get('embedder')}, {results['index'].get('counts', {}).get('clauses', '?')} "
              f"clauses. Run {meta.get('created', '')} in {meta.get('seconds', 0):.0f} s; reproduce with "
-             f"`metrokb eval --set {meta.get('set', '?')} --split {meta.get('split', '?')}`.", ""]
+             f"`metrokb eval --set {meta.get('set', '?')} --split {meta.get('split', '?')} --kb {kb}`.", ""]
     if "gate" in results:
         lines += _gate(results["gate"]) + [""]
     lines += ["## Overall", ""] + _table([(s["label"], s["overall"]) for s in systems.values()], "system") + [""]
@@ -116,4 +118,29 @@ def render(results: dict, failures: int = 60) -> str:
             lines.append(f"| {t} | {by_type[t]['n']} | " + " | ".join(cells) + " |")
         lines.append("")
     lines += _failures(results, main, failures) + ["", DEFINITIONS, ""]
+    return "\n".join(lines)
+
+
+def render_runs(runs: list[dict]) -> str:
+    """eval/REPORT.md: a summary table of every run (test split; every system), then each run's report."""
+    lines = ["# MetroKB evaluation report", "",
+             "Each set runs on its knowledge base; every system is measured in the same run on the same questions. "
+             "The gate judges the **test** split, which was not looked at while the answerer was tuned; the dev "
+             "split was. Reproduce with `metrokb eval --report`.", "",
+             "## Summary (test split)", "",
+             "| set | knowledge base | system | n | first-cite | answer acc | abstention | wrong abst. | p50 ms | gate |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for results in runs:
+        meta = results.get("meta", {})
+        gate = results.get("gate", {})
+        for name, system in results["systems"].items():
+            summary = system["by_split"].get("test", system["overall"])
+            verdict = ("PASS" if gate.get("passed") else "FAIL") if name == GATED_SYSTEM and gate else ""
+            lines.append(f"| {meta.get('set', '?')} | {meta.get('kb', 'kb')} | {system['label']} | {summary['n']} | "
+                         f"{_fmt(summary['first_citation'])} | {_fmt(summary['answer_accuracy'])} | "
+                         f"{_fmt(summary['abstention'])} | {_fmt(summary['wrong_abstention'])} | "
+                         f"{_fmt(summary['latency_p50_ms'], 'latency')} | {verdict} |")
+    lines.append("")
+    for results in runs:
+        lines += ["---", "", results["report"].replace("\n# ", "\n## ", 1), ""]
     return "\n".join(lines)

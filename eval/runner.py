@@ -1,10 +1,14 @@
 """Run an evaluation set through MetroKB's `ask` (the code path behind /ask) and the baselines, score and gate it.
 
 Systems, measured in the same run on the same questions:
-  metrokb    ask(..., retrieval="hybrid")   the product
-  lexical    ask(..., retrieval="lexical")  BM25 only
-  dense      ask(..., retrieval="dense")    FAISS only
-  langchain  eval.baseline.PlainPipeline    splitter 500/50 + FAISS, answer = top chunk
+  metrokb     ask(..., retrieval="hybrid")   the product
+  lexical     ask(..., retrieval="lexical")  BM25 only, MetroKB's answer composer
+  dense       ask(..., retrieval="dense")    FAISS only, MetroKB's answer composer
+  langchain   eval.baseline.PlainPipeline    splitter 500/50 + FAISS, answer = top chunk
+  bm25-lines  eval.baseline.LineBM25         BM25 over the files' lines, answer = top line (no MetroKB code)
+
+A set runs on the knowledge base it is written for (eval.kbs): questions.jsonl on kb/, regulations.jsonl on
+kb/ plus the shared regulations; `--kb` chooses another.
 """
 from __future__ import annotations
 
@@ -27,8 +31,11 @@ SYSTEMS = {
     "lexical": "lexical-only",
     "dense": "dense-only",
     "langchain": "LangChain plain (500/50, top chunk)",
+    "bm25-lines": "BM25 over lines (independent, top line)",
 }
 GATED_SYSTEM = "metrokb"
+# The independent baseline a gate may require the product to beat.
+INDEPENDENT = "bm25-lines"
 # What CI requires of the product on the test split: (metric, comparison, threshold).
 GATE = (
     ("first_citation", ">=", 0.95),
@@ -36,6 +43,14 @@ GATE = (
     ("abstention", ">=", 0.90),
     ("wrong_abstention", "<=", 0.03),
 )
+# On the regulations, with the product ahead of the independent baseline on first citation and answer accuracy.
+REGULATIONS_GATE = (
+    ("first_citation", ">=", 0.90),
+    ("answer_accuracy", ">=", 0.90),
+    ("abstention", ">=", 0.85),
+    ("wrong_abstention", "<=", 0.05),
+)
+GATES = {"questions.jsonl": (GATE, False), "regulations.jsonl": (REGULATIONS_GATE, True)}
 
 
 def from_answer(answer: Answer, latency_ms: float) -> Prediction:
@@ -44,7 +59,8 @@ def from_answer(answer: Answer, latency_ms: float) -> Prediction:
         answer=answer.answer,
         abstained=answer.abstained,
         cited=[(c.clause_id,) for c in answer.citations],
-        passages=[f"{c.title}\n{c.clause}\n{c.text}" for c in answer.citations],
+        passages=[f"{c.title}{f'（{c.version}）' if c.version else ''}\n{c.clause}{c.part or ''}\n{c.text}"
+                  for c in answer.citations],
         latency_ms=round(latency_ms, 2),
     )
 
@@ -93,21 +109,29 @@ def evaluate(
     settings=None,
     top_k: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    files: list[Path] | None = None,
+    gate: tuple = GATE,
+    beat_independent: bool = False,
 ) -> dict:
-    """Score every system on every item; returns the machine-readable results (what --json writes)."""
+    """Score every system on every item; returns the machine-readable results (what --json writes).
+
+    `files` are the document files the baselines read (default: kb/); `gate` the thresholds the product must
+    reach, and with `beat_independent` it must also be ahead of the independent baseline."""
     from retriever.config import get_settings
+    from retriever.index import notice_files
 
     settings = settings or get_settings()
+    files = files if files is not None else notice_files(settings.kb_dir)
     names = unit_names(index)
     results: dict = {"systems": {}}
     for system in systems:
         if system not in SYSTEMS:
             raise ValueError(f"unknown system {system!r}; choose from {', '.join(SYSTEMS)}")
         extra = {}
-        if system == "langchain":
-            from eval.baseline import PlainPipeline
+        if system in ("langchain", "bm25-lines"):
+            from eval.baseline import LineBM25, PlainPipeline
 
-            pipeline = PlainPipeline(settings.kb_dir, index)
+            pipeline = (PlainPipeline if system == "langchain" else LineBM25)(files, index)
             predict, extra = pipeline.predict, {"build_seconds": pipeline.build_seconds}
         else:
             predict = ask_system(index, "hybrid" if system == "metrokb" else system, top_k, settings)
@@ -121,7 +145,9 @@ def evaluate(
     if GATED_SYSTEM in results["systems"]:
         gated = results["systems"][GATED_SYSTEM]
         on_test = "test" in gated["by_split"]  # the gate judges the test split whenever the run includes it
-        results["gate"] = check_gate(gated["by_split"]["test"] if on_test else gated["overall"])
+        pick = (lambda s: s["by_split"]["test"]) if on_test else (lambda s: s["overall"])
+        rival = results["systems"].get(INDEPENDENT) if beat_independent else None
+        results["gate"] = check_gate(pick(gated), gate, pick(rival) if rival else None)
         results["gate"]["split"] = "test" if on_test else "all questions run"
     results["questions"] = {it.id: {"question": it.question, "type": it.type, "gold": list(it.gold),
                                     "must_contain": ["|".join(v) for v in it.must_contain], "notes": it.notes}
@@ -131,13 +157,19 @@ def evaluate(
     return results
 
 
-def check_gate(overall: dict) -> dict:
-    """The CI thresholds applied to one system's overall summary; a missing metric fails."""
+def check_gate(overall: dict, gate: tuple = GATE, independent: dict | None = None) -> dict:
+    """The CI thresholds applied to one system's summary; a missing metric fails. With the independent
+    baseline's summary, the product must also be ahead of it on first citation and answer accuracy."""
     checks = []
-    for metric, op, threshold in GATE:
+    for metric, op, threshold in gate:
         value = overall.get(metric)
         passed = value is not None and (value >= threshold if op == ">=" else value <= threshold)
         checks.append({"metric": metric, "op": op, "threshold": threshold, "value": value, "passed": passed})
+    if independent is not None:
+        for metric in ("first_citation", "answer_accuracy"):
+            value, theirs = overall.get(metric), independent.get(metric)
+            checks.append({"metric": f"{metric} vs {INDEPENDENT}", "op": ">", "threshold": theirs, "value": value,
+                           "passed": value is not None and theirs is not None and value > theirs})
     return {"system": GATED_SYSTEM, "checks": checks, "passed": all(c["passed"] for c in checks)}
 
 
@@ -161,25 +193,31 @@ def add_arguments(parser) -> None:
                         help="where to write the Markdown report")
     parser.add_argument("--systems", default=",".join(SYSTEMS),
                         help=f"comma-separated systems to run (default: all of {', '.join(SYSTEMS)})")
+    parser.add_argument("--kb", choices=("kb", "kb+regulations"), default=None,
+                        help="knowledge base to run on (default: the set's own — regulations.jsonl runs on "
+                             "kb/ plus ../shared/regulations, any other set on kb/)")
     parser.add_argument("--top-k", type=int, default=None, help="citations per answer (default: the settings' top_k)")
     parser.add_argument("--gate", action="store_true", help="exit 1 when the product misses a CI threshold")
+    parser.add_argument("--report", action="store_true",
+                        help="write eval/REPORT.md: the notice questions on kb/ and on kb/ plus the regulations, "
+                             "and the regulation questions, all systems, all splits")
     parser.add_argument("--from-feedback", type=Path, default=None, metavar="FEEDBACK_JSONL",
                         help="instead of evaluating, turn the chat's thumbs up/down into questions "
                              "(written to eval/results/from-feedback.jsonl) for review")
 
 
 def run(args) -> int:
-    """Load the index and the set, evaluate, write JSON and Markdown, print the report; exit code 0/1/2."""
-    import json
+    """Load the set and its knowledge base's index, evaluate, write JSON and Markdown, print the report.
+
+    Exit code 0 (also when the set's knowledge base is not on this machine: skipped with a message), 1 when
+    --gate fails, 2 on bad arguments."""
     import sys
 
-    from tqdm import tqdm
-
+    from eval import kbs
     from eval.dataset import SetError, load_set, select
-    from eval.report import render
     from retriever.config import get_settings
     from retriever.embed import EmbedderError, get_embedder
-    from retriever.index import IndexLoadError, load_index
+    from retriever.index import IndexLoadError
 
     if args.from_feedback:
         from eval.feedback import write_candidates
@@ -194,16 +232,41 @@ def run(args) -> int:
     if unknown:
         print(f"metrokb eval: unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}", file=sys.stderr)
         return 2
+    if args.report:
+        return write_report(systems, args.top_k)
     settings = get_settings()
+    kb = args.kb or kbs.kb_for(args.set_path)
     try:
         items = select(load_set(args.set_path), args.split)
-        index = load_index(settings.index_dir, get_embedder(settings.embedder))
+        embedder = get_embedder(settings.embedder)
+        index = kbs.index_for(kb, settings, embedder, _embedding_bar())
+        files = kbs.files_for(kb, settings)
+    except kbs.KBMissing as exc:
+        print(f"metrokb eval: skipped: {exc}", file=sys.stderr)
+        return 0
     except (SetError, IndexLoadError, EmbedderError) as exc:
         print(f"metrokb eval: {exc}", file=sys.stderr)
         return 2
     if not items:
         print(f"metrokb eval: {args.set_path} has no questions in split {args.split!r}", file=sys.stderr)
         return 2
+    results = run_set(index, items, systems, settings, args.top_k, files, args.set_path, args.split, kb)
+    _write(results, args.json_path, args.md_path)
+    print(results["report"])
+    print(f"results: {args.json_path}  report: {args.md_path}", file=sys.stderr)
+    if args.gate and not results.get("gate", {}).get("passed", False):
+        return 1
+    return 0
+
+
+def run_set(index, items, systems, settings, top_k, files, set_path: Path, split: str, kb: str) -> dict:
+    """One evaluation: every system on the items, gated as the set's gate says, with its report rendered."""
+    import sys
+
+    from tqdm import tqdm
+
+    from eval.report import render
+
     bars: dict[str, tqdm] = {}
 
     def progress(system: str, done: int) -> None:
@@ -213,22 +276,79 @@ def run(args) -> int:
         if done == len(items):
             bars[system].close()
 
+    gate, beat = GATES.get(Path(set_path).name, (GATE, False))
     started = time.perf_counter()
-    results = evaluate(index, items, systems, settings, args.top_k, progress)
-    shown = Path(args.set_path).resolve()
+    results = evaluate(index, items, systems, settings, top_k, progress, files, gate, beat)
+    shown = Path(set_path).resolve()
     shown = shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown
-    results["meta"] = {"set": str(shown), "split": args.split, "systems": systems,
+    results["meta"] = {"set": str(shown), "split": split, "kb": kb, "systems": list(systems),
                        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
                        "seconds": round(time.perf_counter() - started, 1)}
-    report = render(results)
-    for path, text in ((args.json_path, json.dumps(results, ensure_ascii=False, indent=1)), (args.md_path, report)):
+    results["report"] = render(results)
+    return results
+
+
+def _write(results: dict, json_path: Path, md_path: Path) -> None:
+    import json
+
+    data = {k: v for k, v in results.items() if k != "report"}
+    for path, text in ((json_path, json.dumps(data, ensure_ascii=False, indent=1)), (md_path, results["report"])):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text + "\n", encoding="utf-8")
-    print(report)
-    print(f"results: {args.json_path}  report: {args.md_path}", file=sys.stderr)
-    if args.gate and not results.get("gate", {}).get("passed", False):
-        return 1
-    return 0
+
+
+def _embedding_bar():
+    """A progress bar for the chunks an index build embeds (none when the index is up to date)."""
+    import sys
+
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc="embedding chunks", unit="chunk", file=sys.stderr)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+# The runs of the full report: (set, knowledge base).
+REPORT_RUNS = (("questions.jsonl", "kb"), ("questions.jsonl", "kb+regulations"), ("regulations.jsonl", "kb+regulations"))
+REPORT_PATH = ROOT / "eval" / "REPORT.md"
+
+
+def write_report(systems: list[str], top_k: int | None = None) -> int:
+    """eval/REPORT.md: the 160 notice questions on kb/ alone and with the regulations, and the regulation
+    questions, every system side by side, all splits (the gate judges the test split)."""
+    import sys
+
+    from eval import kbs
+    from eval.dataset import load_set
+    from eval.report import render_runs
+    from retriever.config import get_settings
+    from retriever.embed import get_embedder
+
+    settings = get_settings()
+    embedder = get_embedder(settings.embedder)
+    runs = []
+    for name, kb in REPORT_RUNS:
+        try:
+            index = kbs.index_for(kb, settings, embedder, _embedding_bar())
+            files = kbs.files_for(kb, settings)
+        except kbs.KBMissing as exc:
+            print(f"metrokb eval: {name} on {kb} skipped: {exc}", file=sys.stderr)
+            continue
+        path = ROOT / "eval" / name
+        results = run_set(index, load_set(path), systems, settings, top_k, files, path, "all", kb)
+        _write(results, RESULTS_DIR / f"{path.stem}-{kb}.json", RESULTS_DIR / f"{path.stem}-{kb}.md")
+        runs.append(results)
+    REPORT_PATH.write_text(render_runs(runs) + "\n", encoding="utf-8")
+    print(REPORT_PATH.read_text(encoding="utf-8"))
+    return 0 if all(r.get("gate", {}).get("passed", False) for r in runs) else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,206 +1,59 @@
 """Compose exact, cited answers from retrieved clauses and their facts, or abstain and say why.
 
-The direct answer comes first (value, deadline, units, 文号), then the supporting sentence quoted.
-Every marker [n] points into `citations`, and every citation's quote is a substring of its clause.
+The direct answer comes first (value, deadline, units, 文号; for regulations the document, article and
+paragraph with the words that answer), then the supporting sentence quoted. Every marker [n] points into
+`citations`, and every citation's quote is a substring of its clause. Notices are answered by
+retriever.notice_answer, laws and regulations by retriever.article_answer.
 """
 from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 
+from retriever import article_answer, notice_answer
 from retriever import patterns as P
-from retriever.clean import fold
+from retriever.cite import NO_MATCH, Decline, best_sentence, cite, label, sentences
 from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice
-from retriever.search import Hit, Query, coverage, gloss, retrieve, subject_terms, understand, years_named
+from retriever.query import Query, gloss, subject_terms, understand, years_named
+from retriever.search import Hit, retrieve
 
 # Calibrated on the eval/ dev split (see eval/REPORT.md): abstain when the best clause covers
-# less than MIN_COVERAGE of the question's subject words and its cosine is below MIN_DENSE,
-# or when the best target/deadline found covers less than MIN_FACT_COVERAGE of them.
+# less than MIN_COVERAGE of the question's subject words and its cosine is below MIN_DENSE.
 MIN_COVERAGE = 0.5
 MIN_DENSE = 0.87
-MIN_FACT_COVERAGE = 0.3
-
-
-# What a composer returns when the notice states no target or deadline that fits the question.
-NO_MATCH = "no-match"
+# The question types a notice's clauses are composed by (comparison and metadata are decided before).
+NOTICE_TYPES = ("responsibility", "deadline", "target")
 
 
 class QuestionError(ValueError):
     """A question that cannot be asked (empty, too long, control characters)."""
 
 
-def label(notice: Notice) -> str:
-    """How an answer names a notice: 南昌市, 湖南省, 市场监管总局办公厅."""
-    if notice.level == "国家":
-        return notice.issuer or "国家"
-    return f"{notice.region}{notice.level if notice.level in ('省', '市') else ''}" if notice.region else notice.title
+def notice_type(norm: str) -> str:
+    """The type a policy notice answers a question as (target, deadline, responsibility, or general)."""
+    return next((t for t, pattern in P.QUESTION_TYPES if t in NOTICE_TYPES and pattern.search(norm)), "general")
 
 
-def cite(index: Index, clause: Clause, quote: str, score: float) -> Citation:
-    if quote not in clause.text:
-        quote = clause.text.split("\n")[0]
-    notice = index.notices[clause.doc_id]
-    return Citation(doc_id=clause.doc_id, title=notice.title, clause_id=clause.clause_id,
-                    clause=clause.path, text=clause.text, quote=quote, score=round(float(score), 4))
-
-
-def sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[。；])|\n", text) if s.strip()]
-
-
-def best_sentence(terms: list[str], clause: Clause) -> str:
-    """The clause sentence that covers most of the question's subject words (not its bare heading).
-
-    Words the heading already has count for little: every sentence of the clause shares them.
-    """
-    body = sentences(clause.text)
-    if len(body) > 1 and clause.heading and clause.heading in body[0] and len(body[0]) <= len(clause.heading) + 8:
-        body = body[1:]
-    heading = fold(clause.heading)
-    phrase = "".join(terms)
-
-    def score(s: str) -> float:
-        folded = fold(s)
-        found = sum(0.3 if t in heading else 1.0 for t in terms if t in folded)
-        return found + 0.05 * _common_run(phrase, folded)
-
-    return max(body, key=lambda s: (score(s), -body.index(s))).strip()
-
-
-def _common_run(a: str, b: str) -> int:
-    """Length of the longest run of characters the two texts share."""
-    best, prev = 0, [0] * (len(b) + 1)
-    for ca in a:
-        cur = [0] * (len(b) + 1)
-        for j, cb in enumerate(b, 1):
-            if ca == cb:
-                cur[j] = prev[j - 1] + 1
-                best = max(best, cur[j])
-        prev = cur
-    return best
-
-
-# --- single-notice answers ---------------------------------------------------------
-
-def _fact_score(q: Query, fact: Fact, hit: Hit, rank: int) -> float:
-    """How well a fact answers the question: its words, its value or time named in the question, its clause."""
-    if fact.kind == "responsibility":
-        words = coverage(q.terms, hit.clause.text + hit.clause.heading)
-    else:
-        words = coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or ""))
-    value = 2.0 if fact.value and fold(fact.value) in q.norm else 0.0
-    when = 1.0 if fact.deadline and fold(fact.deadline).lstrip("到自") in q.norm else 0.0
-    if q.years:
-        when += 1.0 if fact.year in q.years else 0.0
-    return words + 0.5 * coverage(q.terms, hit.clause.heading) + value + when + hit.coverage - 0.08 * rank
-
-
-def _candidates(index: Index, q: Query, hits: list[Hit], kinds: tuple[str, ...]) -> list[tuple[Fact, Hit, int]]:
-    """Facts of the given kinds in the top clauses and, when the question names a notice, in all its clauses."""
-    found = [(f, h, r) for r, h in enumerate(hits[:6]) for f in index.facts.get(h.clause.clause_id, []) if f.kind in kinds]
-    if q.doc_ids and len(q.doc_ids) <= 2:
-        seen = {h.clause.clause_id for h in hits[:6]}
-        for f in (f for d in q.doc_ids for f in index.facts_of(d) if f.kind in kinds and f.clause_id not in seen):
-            clause = index.clauses[f.clause_id]
-            text = clause.text + clause.heading + index.notices[clause.doc_id].title
-            found.append((f, Hit(clause, 0.0, 0.0, coverage(q.terms, text)), len(hits)))
-    return found
-
-
-def _target_answer(index, q, hits):
-    """A target (value) or a deadline: the best-matching fact, preferring those of a year the question names."""
-    facts = _candidates(index, q, hits, ("target", "deadline"))
-
-    def named(f: Fact) -> bool:  # the question names this fact's year or time expression
-        return f.year in q.years or bool(f.deadline and fold(f.deadline).lstrip("到自") in q.norm)
-
-    if q.years and any(named(f) for f, _, _ in facts):
-        facts = [(f, h, r) for f, h, r in facts if named(f)]
-    if not facts:
-        return None
-    prefer = "target" if q.qtype == "target" else "deadline"
-    fact, hit, _ = max(facts, key=lambda t: _fact_score(q, t[0], t[1], t[2]) + (0.3 if t[0].kind == prefer else 0.0))
-    weak = hit is not hits[0] and hit.coverage < hits[0].coverage - 0.25
-    if weak or coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or "") + hit.clause.heading) < MIN_FACT_COVERAGE:
-        return NO_MATCH
-    notice = index.notices[fact.doc_id]
-    if q.qtype == "deadline" and P.PLURAL_ASK.search(q.norm):
-        return _deadlines_of(index, notice, hit, fact)
-    statement = fact.quote
-    if fact.kind == "deadline":  # a deadline governs a paragraph: state the sentence the question is about
-        statement = max(sentences(fact.quote), key=lambda s: (coverage(q.terms, s), -len(s))).strip()
-    lead = f"{fact.deadline}，" if fact.deadline and fact.deadline not in statement else ""
-    direct = f"{label(notice)}：{lead}{statement.rstrip('。；')}[1]。"
-    sentence = next((s for s in sentences(hit.clause.text) if statement in s), fact.quote).strip()
-    if fact.kind == "deadline" and fact.quote in hit.clause.text:
-        sentence = fact.quote
-    return direct + f"\n\n原文（{hit.clause.path}）：“{sentence}”[1]", [cite(index, hit.clause, sentence, hit.dense)], fact
-
-
-def _deadlines_of(index: Index, notice: Notice, hit: Hit, fact: Fact):
-    """Every time expression one clause sets (主要目标分哪两个时间节点 → 到2025年、到2035年)."""
-    found = [f for f in index.facts.get(hit.clause.clause_id, []) if f.kind == "deadline"] or [fact]
-    names = list(dict.fromkeys(f.deadline for f in found))
-    text = hit.clause.text
-    spans = sorted((text.find(f.quote), text.find(f.quote) + len(f.quote)) for f in found if f.quote in text)
-    quote = text[spans[0][0]:spans[-1][1]] if spans else fact.quote
-    direct = f"{label(notice)}：{'、'.join(names)}[1]。"
-    return direct + f"\n\n原文（{hit.clause.path}）：“{quote}”[1]", [cite(index, hit.clause, quote, hit.dense)], fact
-
-
-def _responsibility_answer(index, q, hits):
-    """The 责任单位 of the task the question names; a unit named in a sentence only if that sentence fits best."""
-    found = [(f, h, r) for r, h in enumerate(hits[:3]) for f in index.facts.get(h.clause.clause_id, [])
-             if f.kind == "responsibility"]
-    if not found:
-        return None
-    _, fact, hit = max((_fact_score(q, f, h, r), f, h) for f, h, r in found)
-    if hit is not hits[0] and hit.coverage < hits[0].coverage:
-        return None
-    annotated = "责任单位" in fact.quote[:6]
-    if not annotated and coverage(q.terms, fact.quote) < coverage(q.terms, best_sentence(q.terms, hits[0].clause)):
-        return None
-    notice = index.notices[fact.doc_id]
-    where = f"{hit.clause.path}{hit.clause.heading}"
-    direct = f"{label(notice)}{where}的责任单位：{'、'.join(fact.units)}[1]。"
-    citations = [cite(index, hit.clause, fact.quote, hit.dense)]
-    if fact.implicit_units:
-        rule = next((f for f in index.facts_of(fact.doc_id, "responsibility") if "不再单独列出" in f.quote), None)
-        if rule:
-            rule_clause = index.clauses[rule.clause_id]
-            direct += f"按该文件规定，责任单位中均包括{'、'.join(fact.implicit_units)}[2]。"
-            start = rule.quote.find("以下责任单位")
-            citations.append(cite(index, rule_clause, rule.quote[start:].rstrip("]】"), hit.dense))
-    return direct + f"\n\n原文（{hit.clause.path}）：“{fact.quote}”[1]", citations, fact
-
-
-def _general_answer(index, q, hits):
-    hit = hits[0]
-    notice = index.notices[hit.clause.doc_id]
-    sentence = best_sentence(q.terms, hit.clause)
-    head = f"{hit.clause.path}{hit.clause.heading}" if hit.clause.kind not in ("preamble", "header") else hit.clause.path
-    direct = f"{label(notice)}文件{head}：{sentence}[1]"
-    return direct, [cite(index, hit.clause, sentence, hit.dense)], None
-
-
-COMPOSERS = {"target": _target_answer, "deadline": _target_answer, "responsibility": _responsibility_answer}
+def is_notice(index: Index, clause: Clause) -> bool:
+    """Whether a clause belongs to a policy notice (answered from its targets, deadlines and 责任单位)."""
+    return index.notices[clause.doc_id].kind in ("通知·意见", "未知") and clause.kind != "article"
 
 
 def _single(index: Index, q: Query, hits: list[Hit]):
-    """(text, citations, fact) for one notice, or NO_MATCH when no stated target fits the question.
-
-    A target the question does not name loses to a sentence of the best clause that fits it far better
-    (到2025年…全覆盖 is a target without a number).
-    """
-    composed = COMPOSERS.get(q.qtype, lambda *_: None)(index, q, hits)
-    if isinstance(composed, tuple) and q.qtype == "target" and composed[2] is not None:
-        fact = composed[2]
-        fact_fit = coverage(q.terms, (fact.metric or "") + fact.quote)
-        if not (fact.value and fold(fact.value) in q.norm) and \
-                coverage(q.terms, best_sentence(q.terms, hits[0].clause)) > fact_fit + 0.25:
-            return _general_answer(index, q, hits)
-    return composed or _general_answer(index, q, hits)
+    """(text, citations, fact) from the document the best clause belongs to; NO_MATCH when a notice states
+    no target that fits; a Decline when the best clause does not state what is asked."""
+    if is_notice(index, hits[0].clause):
+        return notice_answer.compose(index, replace(q, qtype=notice_type(q.norm)), hits)
+    statement = article_answer.best_statement(index, q, hits)
+    if statement is None:
+        return notice_answer.general_answer(index, q, hits)
+    if what := article_answer.missing(q, statement):
+        return Decline(f"{article_answer.title_of(index, statement.clause)}{article_answer.where(statement.clause)}"
+                       f"未规定{what}。该条规定：“{statement.quote}”", statement.clause, statement.quote)
+    text, citations = article_answer.compose(index, q, statement)
+    return text, citations, None
 
 
 # --- metadata ------------------------------------------------------------------------
@@ -246,6 +99,9 @@ def _metadata_answer(index: Index, q: Query, hits: list[Hit]) -> Answer | None:
     if doc_id is None:
         return None
     notice = index.notices[doc_id]
+    if notice.events or P.EFFECTIVE_ASK.search(q.norm):
+        if stated := _life_answer(index, q, notice):
+            return stated
     if said := _metadata_sentence(index, notice, q.norm):
         return said
     field, name = next(((f, n) for f, n, p in METADATA_FIELDS if p.search(q.norm)), ("title", "标题"))
@@ -266,6 +122,46 @@ def _metadata_answer(index: Index, q: Query, hits: list[Hit]) -> Answer | None:
                   question_type="metadata", citations=[cite(index, header, quote, 1.0)])
 
 
+# What a question asks of a document's life, and the front-matter steps that answer it (first match wins).
+LIFE_STEPS = (
+    (re.compile(r"批准|approv"), ("批准",)),
+    (re.compile(r"通过|审议|会议|adopted"), ("通过",)),
+    (re.compile(r"发布|公布|印发|颁布|公告|publish|issu|promulgat"), ("发布", "公布", "印发", "颁布")),
+    (re.compile(r"修正|修订|修改|amend|revis"), ("修正", "修订")),
+)
+FIRST = re.compile(r"最初|最早|首次|第一次|原始|originally|first")
+
+
+def _life_answer(index: Index, q: Query, notice: Notice) -> Answer | None:
+    """When a law or regulation was adopted, amended, approved, published or took effect, as it states itself:
+    its effective-date article, or the dated steps of its front matter."""
+    title = article_answer.title_of(index, index.clauses.get(f"{notice.doc_id}/header")
+                                    or index.clauses_of(notice.doc_id)[0])
+    if P.EFFECTIVE_ASK.search(q.norm):
+        fact = next((f for f in index.facts_of(notice.doc_id, "effective")), None)
+        if fact is not None:
+            clause = index.clauses[fact.clause_id]
+            return Answer(answer=f"{title}{article_answer.where(clause)}：{fact.quote.rstrip('。')}[1]。",
+                          abstained=False, question_type="metadata",
+                          citations=[cite(index, clause, fact.quote, 1.0)])
+        steps = [e for e in notice.events if e.action in ("施行", "实施")]
+        if not steps:
+            return Answer(answer=f"{title}没有载明施行日期。", abstained=True, question_type="metadata")
+    else:
+        asked = P.OLD_VERSION.sub("", q.norm)  # 修订前 names a version, not the step asked about
+        actions = next((acts for pattern, acts in LIFE_STEPS if pattern.search(asked)), None)
+        steps = [e for e in notice.events if actions and e.action in actions]
+        if not steps:
+            return None
+    step = steps[0] if FIRST.search(q.norm) else steps[-1]
+    header = index.clauses[f"{notice.doc_id}/header"]
+    count = ""
+    if step.action in ("修正", "修订") and not FIRST.search(q.norm):
+        count = f"（共{len(steps)}次{step.action}，最近一次）"
+    return Answer(answer=f"{title}{count}：{step.text}[1]。", abstained=False, question_type="metadata",
+                  citations=[cite(index, header, step.text, 1.0)])
+
+
 # --- comparison --------------------------------------------------------------------------
 
 def _base_type(norm: str) -> str:
@@ -276,7 +172,7 @@ def _base_type(norm: str) -> str:
 
 
 def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieval: str) -> Answer | None:
-    """One cited line per notice (or per year, for one notice and several years)."""
+    """One cited line per document compared (per region, per version), or per year for one notice."""
     base = _base_type(q.norm)
     docs = q.doc_ids or list(dict.fromkeys(h.clause.doc_id for h in hits))
     region_of = {d: index.notices[d].region for d in docs}
@@ -287,13 +183,13 @@ def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieva
     else:
         parts = []
         for d in docs:
-            segment = q.segments.get(region_of[d], "")
+            segment = q.segments.get(region_of[d], "") if len(set(region_of.values())) > 1 else ""
             own = [t for t in subject_terms(gloss(segment), q.regions) if not t.isascii()]
             years = segment_years.get(region_of[d], []) if per_segment else q.years
             parts.append((d, years, own if len(own) >= 2 else q.terms))
     lines, citations = [], []
     for doc_id, years, terms in parts:
-        sub = Query(q.text, q.norm, base, [doc_id], q.regions, [], years, terms)
+        sub = replace(q, qtype=base, doc_ids=[doc_id], unknown_places=[], years=years, terms=terms)
         sub_hits = retrieve(index, sub, k, retrieval)
         if base == "metadata":
             meta = _metadata_answer(index, sub, sub_hits)
@@ -304,14 +200,14 @@ def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieva
             continue
         else:
             composed = _single(index, sub, sub_hits)
-            if composed == NO_MATCH:
+            if composed == NO_MATCH or isinstance(composed, Decline):
                 continue
             text, cites, _ = composed
         first = text.split("\n")[0]
         for n in range(len(cites), 0, -1):
             first = first.replace(f"[{n}]", f"[{n + len(citations)}]")
         lines.append(first)
-        citations += cites
+        citations += cites[:1] if len(cites) > 1 and "[2]" not in text.split("\n")[0] else cites
     if not citations:
         return None
     return Answer(answer="\n".join(lines), abstained=False, question_type="comparison", citations=citations)
@@ -323,9 +219,11 @@ def _relevant(hit: Hit) -> bool:
     return hit.coverage >= MIN_COVERAGE or hit.dense >= MIN_DENSE
 
 
-def _abstain(index: Index, q: Query, reason: str, hits: list[Hit]) -> Answer:
-    related = [cite(index, h.clause, best_sentence(q.terms, h.clause), h.dense) for h in hits[:3]]
-    return Answer(answer=reason, abstained=True, question_type=q.qtype, related=related)
+def _abstain(index: Index, q: Query, reason: str, hits: list[Hit], first: list[Citation] = ()) -> Answer:
+    """No answer: the reason, and a few clauses a person may still want to read (never as citations)."""
+    related = list(first) + [cite(index, h.clause, best_sentence(q.terms, h.clause), h.dense) for h in hits[:3]
+                             if not any(c.clause_id == h.clause.clause_id for c in first)]
+    return Answer(answer=reason, abstained=True, question_type=q.qtype, related=related[:3])
 
 
 def _year_gap(index: Index, q: Query, fact: Fact | None, hits: list[Hit]) -> str | None:
@@ -376,7 +274,7 @@ def ask(index: Index, question: str, filters: dict | None = None, top_k: int | N
 def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: str) -> Answer:
     q = understand(index, question, filters)
     if P.SMALL_TALK.match(q.norm):
-        return Answer(answer="这个问题不在计量文件知识库的范围内。请询问计量文件中的责任单位、目标指标或时间要求。",
+        return Answer(answer="这个问题不在计量文件知识库的范围内。请询问计量法规和文件中的规定、目标、期限或责任单位。",
                       abstained=True, question_type=q.qtype)
     if missing := [t for t in P.ATTRIBUTE_TERMS if t in q.norm and not index.mentions(t)]:
         return _abstain(index, q, f"知识库中的文件没有涉及“{missing[0]}”的内容，无法回答。", [])
@@ -401,6 +299,9 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
     if composed == NO_MATCH:
         where = "、".join(label(index.notices[d]) for d in q.doc_ids) if q.doc_ids else ""
         return _abstain(index, q, f"知识库中的{where}文件没有与这个问题对应的指标或时间要求。", hits)
+    if isinstance(composed, Decline):
+        related = [cite(index, composed.clause, composed.quote, hits[0].dense)] if composed.clause else []
+        return _abstain(index, q, composed.reason, hits, related)
     text, citations, fact = composed
     if reason := _year_gap(index, q, fact, hits):
         return _abstain(index, q, reason, hits)

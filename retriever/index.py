@@ -35,7 +35,7 @@ from retriever import meta, refs
 from retriever import patterns as P
 from retriever.clean import NoticeError, fold
 from retriever.facts import extract
-from retriever.models import Chunk, Clause, Fact, Notice
+from retriever.models import Chunk, Clause, Fact, Notice, ParseReport
 from retriever.parse import content_hash, parse_file
 
 log = logging.getLogger(__name__)
@@ -127,17 +127,23 @@ def read_catalog(kb_dir: Path) -> dict[str, dict]:
     return data.get("notices") or {}
 
 
-def notice_files(kb_dir: Path) -> list[Path]:
-    return sorted(p for p in kb_dir.iterdir() if p.is_file() and p.suffix.lower() in (".txt", ".md"))
+def notice_files(kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -> list[Path]:
+    """Document files (.txt, .md) of kb/ and of any extra folders, each folder's README.md aside."""
+    found = []
+    for folder in (kb_dir, *extra_dirs):
+        found += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".txt", ".md")
+                        and not (folder != kb_dir and p.name.lower() == "readme.md"))
+    return found
 
 
-def _slug(name: str) -> str:
+def slug(name: str) -> str:
+    """A file's default doc_id: its name without extension, every non-alphanumeric character a hyphen."""
     return "".join(c if c.isalnum() else "-" for c in Path(name).stem).strip("-").lower() or "notice"
 
 
 def read_notice(path: Path, entry: dict | None) -> NoticeBuild:
     data = path.read_bytes()
-    doc_id = (entry or {}).get("doc_id") or _slug(path.name)
+    doc_id = (entry or {}).get("doc_id") or slug(path.name)
     parsed = parse_file(data, path.name, doc_id, (entry or {}).get("repairs"))
     warnings = list(parsed.warnings)
     notes = [] if entry is not None else ["no catalog entry in kb/catalog.yaml; metadata read from the text"]
@@ -153,28 +159,27 @@ def read_notice(path: Path, entry: dict | None) -> NoticeBuild:
     return NoticeBuild(notice, parsed.clauses, facts, warnings, notes)
 
 
-def parse_summary(nb: NoticeBuild) -> dict:
-    """What `ingest --check` and an upload's job report say of one document: metadata, structure, facts, warnings."""
+def parse_summary(nb: NoticeBuild) -> ParseReport:
+    """What ingest made of one document: metadata, structure, facts, warnings (`ingest --check`, upload jobs)."""
     n = nb.notice
     articles = [c for c in nb.clauses if c.kind == "article"]
-    return {
-        "doc_id": n.doc_id, "file": n.file, "title": n.title, "kind": n.kind, "style": n.style,
-        "region": n.region, "level": n.level, "issuer": n.issuer, "date": n.date, "effective": n.effective,
-        "status": n.status, "superseded_by": n.superseded_by,
-        "clauses": dict(Counter(c.kind for c in nb.clauses)),
-        "articles": len(articles), "last_article": max((c.number or 0 for c in articles), default=None),
-        "facts": dict(Counter(f.kind for f in nb.facts)),
-        "references": sum(len(c.refs) for c in nb.clauses),
-        "warnings": list(nb.warnings), "notes": list(nb.notes),
-    }
+    return ParseReport(
+        doc_id=n.doc_id, file=n.file, title=n.title, kind=n.kind, style=n.style, region=n.region, level=n.level,
+        issuer=n.issuer, date=n.date, effective=n.effective, status=n.status, superseded_by=n.superseded_by,
+        clauses=dict(Counter(c.kind for c in nb.clauses)), articles=len(articles),
+        last_article=max((c.number or 0 for c in articles), default=None),
+        facts=dict(Counter(f.kind for f in nb.facts)), references=sum(len(c.refs) for c in nb.clauses),
+        warnings=tuple(nb.warnings), notes=tuple(nb.notes),
+    )
 
 
-def read_kb(kb_dir: Path) -> Report:
-    """Parse every notice in kb/; a bad file is reported by name and the rest still build."""
+def read_kb(kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -> Report:
+    """Parse every document in kb/ (and extra folders, read in place); a bad file is reported by name and
+    the rest still build. The catalog is kb/catalog.yaml, keyed by file name."""
     report = Report()
     catalog = read_catalog(kb_dir)
     seen: dict[str, str] = {}
-    for path in notice_files(kb_dir):
+    for path in notice_files(kb_dir, extra_dirs):
         try:
             nb = read_notice(path, catalog.get(path.name))
         except NoticeError as exc:
@@ -259,10 +264,11 @@ def build_index(
     chunk_chars: int = 360,
     progress: Callable[[int, int], None] | None = None,
     force: bool = False,
+    extra_dirs: tuple[Path, ...] | list[Path] = (),
 ) -> Report:
-    """Parse kb/, embed what changed, write a new build beside the old one and swap it in."""
+    """Parse kb/ (and extra folders), embed what changed, write a new build beside the old one and swap it in."""
     started = time.perf_counter()
-    report = read_kb(kb_dir)
+    report = read_kb(kb_dir, extra_dirs)
     if not report.built:
         report.seconds = time.perf_counter() - started
         return report
@@ -439,6 +445,7 @@ class Index:
         for notice in self.notices.values():
             if notice.region:
                 self.regions.setdefault(notice.region, []).append(notice.doc_id)
+        self.current = {d for d, n in self.notices.items() if n.status == "current"}  # newest versions
         self.chunks = [Chunk(**{k: v for k, v in row.items() if k != "key"}) for row in _read_jsonl(path / "chunks.jsonl")]
         self.vectors = np.load(path / "vectors.npy")
         self.store = FAISS.load_local(str(path / "faiss"), embedder, allow_dangerous_deserialization=True,
@@ -453,6 +460,13 @@ class Index:
         for i, c in enumerate(self.chunks):
             self.doc_chunks.setdefault(c.doc_id, []).append(i)
         self.doc_chunks = {d: np.asarray(ix) for d, ix in self.doc_chunks.items()}
+
+    def idf(self, term: str) -> float:
+        """BM25 idf of a token: rare words weigh more; a token no chunk has weighs as the rarest one."""
+        idf = self.bm25.vectorizer.idf
+        if not hasattr(self, "_idf_max"):
+            self._idf_max = max(idf.values(), default=1.0)
+        return max(idf.get(term, self._idf_max), 0.1)
 
     def mentions(self, folded_term: str) -> bool:
         """Whether any clause of any notice contains the (folded) term."""

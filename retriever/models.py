@@ -364,3 +364,103 @@ class BookEntry(_Frozen):
     right_streak: int
     due: str = Field(description="ISO date-time (UTC) the item is due for review")
     last_answered: str | None = None
+
+
+# --- administration
+
+from datetime import date as date_  # noqa: E402 -- kept with the section that uses it
+
+Role = Literal["reader", "admin"]
+JobAction = Literal["add", "replace", "edit", "delete", "ingest"]
+JobStatus = Literal["queued", "running", "done", "failed"]
+
+
+class Principal(_Frozen):
+    """Who sent a request: the name of the key presented and its role ("anonymous" when no key is configured)."""
+
+    name: str
+    role: Role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class CatalogEdit(BaseModel):
+    """Catalog fields an administrator may set for a document; a field sent as null drops it from the catalog."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, min_length=1, max_length=300)
+    issuer: str | None = Field(None, max_length=200)
+    doc_number: str | None = Field(None, max_length=100, description="文号, e.g. 湘市监计量〔2022〕139号")
+    date: date_ | None = Field(None, description="ISO yyyy-mm-dd")
+    region: str | None = Field(None, max_length=50)
+    level: Level | None = None
+    source: str | None = Field(None, max_length=500)
+    addressees: str | None = Field(None, max_length=500)
+    series: str | None = Field(None, max_length=100, description="documents sharing a series are versions of one")
+
+    def fields(self) -> dict[str, str | None]:
+        """The fields the request set, as catalog values (dates as yyyy-mm-dd)."""
+        return {k: (v.isoformat() if isinstance(v, date_) else v) for k, v in self.model_dump(exclude_unset=True).items()}
+
+
+class ParseReport(_Frozen):
+    """What ingest made of one document (what `ingest --check` prints and an upload's job reports): what it is,
+    its clauses and facts counted by kind, its articles against its own last article number, its warnings."""
+
+    doc_id: str
+    file: str
+    title: str
+    kind: str = "未知"
+    style: str = "notice"
+    region: str | None = None
+    level: str = "未知"
+    issuer: str | None = None
+    date: str | None = None
+    effective: str | None = None
+    status: str = "current"
+    superseded_by: str | None = None
+    clauses: dict[str, int] = Field(description="clause kind → count")
+    articles: int = Field(0, description="articles (第X条) found")
+    last_article: int | None = Field(None, description="the number of the last article, to check the count against")
+    facts: dict[str, int] = Field(description="fact kind → count")
+    references: int = Field(0, description="cross-references to articles")
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = Field((), description="what ingest decided: no catalog entry, an older version")
+
+
+class Job(_Frozen):
+    """One change to the knowledge base, applied by the single ingest worker in order of arrival."""
+
+    job_id: int
+    action: JobAction
+    status: JobStatus = "queued"
+    doc_id: str | None = None
+    file: str | None = None
+    sha256: str | None = Field(None, description="of the uploaded file (add, replace) or the removed one (delete)")
+    key_name: str = Field(description="name of the key that asked for it")
+    created: str
+    started: str | None = None
+    finished: str | None = None
+    progress: float = Field(0.0, ge=0.0, le=1.0)
+    stage: str = Field("", description="what it is doing now, e.g. `waiting behind job 3`, `embedding 40/120 chunks`")
+    waiting_for: int | None = Field(None, description="queued: the job it waits behind")
+    message: str | None = Field(None, description="why it failed, or what it changed")
+    report: ParseReport | None = None
+    current: str | None = Field(None, description="replace: the doc_id that is now the current version")
+
+
+class AuditEntry(_Frozen):
+    """One line of the audit log: who changed what, when, and the file's hash."""
+
+    time: str
+    key_name: str
+    action: JobAction
+    doc_id: str | None = None
+    file: str | None = None
+    sha256: str | None = None
+    job_id: int
+    outcome: Literal["done", "failed"]
+    message: str | None = None

@@ -174,8 +174,11 @@ NOT_A_PLACE = re.compile(r"^(?:本|全|各|我|该|上级|下级|其他|有关|�
 
 # [责任单位:市市场监管局,…]  or  (责任单位:市市场监管局、市公安局)
 RESPONSIBLE_BRACKET = re.compile(r"\[责任单位:([^\]]+)\]|\(责任单位:([^()]+)\)")
-# 以下责任单位中均包括各县(区)人民政府、开发区管委会,湾里管理局,不再单独列出
-RESPONSIBLE_INHERIT = re.compile(r"以下责任单位中均包括(.+?),?不再单独列出")
+# A statement that extends every later 责任单位 list: 以下(各项)责任单位中均包括X、Y,不再单独列出 / 下列任务的责任
+# 单位都包括X,不另列出.
+RESPONSIBLE_INHERIT = re.compile(
+    r"(?:以下|下列|后续)(?:各项|任务|工作)*的?责任单位(?:中)?(?:均|都|皆)包括(.+?),?(?:不再|不另)(?:单独|逐一)?(?:列出|列明|列举)"
+)
 # 由市场监管总局管理 / 由市市场监管部门牵头 / 质量技术监督部门要牵头 / 秘书长…负责
 RESPONSIBLE_PHRASES = (
     re.compile(r"由([^,。;:、]{2,24}?)(?:统一)?(?:牵头|管理|负责)"),
@@ -185,6 +188,8 @@ RESPONSIBLE_PHRASES = (
 UNIT_SUFFIX = re.compile(
     r"(?:局|部|委|厅|院|会|政府|部门|办|中心|支队|公司|处|室|组织|机构|委员会|管委会|研究院|总局|办公厅)$"
 )
+# A body named anywhere in a clause (市财政局, 各县人民政府, 计量技术机构, 挂靠单位): a clause with none names no one.
+UNIT_NAMED = re.compile(r"[\u4e00-\u9fff]{2,}(?:局|部门|委员会|管委会|政府|院|中心|机构|单位|办公室|厅)")
 UNIT_SPLIT = re.compile(r"[、,;，；]")
 
 # A quantity in a target: 30项以上, 92%以上, 1-2家, 1000家, 超过60项以上, 3000项.
@@ -225,7 +230,7 @@ AMOUNT_NUM = "0-9.一二三四五六七八九十百千万两零〇"
 PENALTY_WORD = re.compile(r"罚款|罚金|没收|吊销|责令|警告|处分|拘留|刑事责任|停业整顿|撤销|取消.{0,8}资格|通报批评")
 # The amount of a fine: 1000元以下, 五千元以上三万元以下, 违法所得一倍以上三倍以下, 货值金额百分之五十以下.
 PENALTY_AMOUNT = re.compile(
-    rf"(?:(?:[{AMOUNT_NUM}]+元以上)?[{AMOUNT_NUM}]+元以下"
+    rf"(?:(?:[{AMOUNT_NUM}]+元以上)?[{AMOUNT_NUM}]+元(?:以下)?(?=[^。;,]{{0,10}}(?:罚款|罚金))"
     rf"|违法所得[{AMOUNT_NUM}]+倍以上[{AMOUNT_NUM}]+倍以下|违法所得[{AMOUNT_NUM}]+倍以下"
     rf"|货值金额[^,。;]{{0,12}}?(?:[{AMOUNT_NUM}]+倍|百分之[{AMOUNT_NUM}]+)以下)"
 )
@@ -238,11 +243,16 @@ TIME_LIMIT = re.compile(
 )
 # Who decides, approves, supervises or receives: 由县级以上地方人民政府计量行政部门决定, 经省级以上人民政府计量
 # 行政部门考核合格, 向国务院计量行政部门申请; the body must end like a body.
+# The name of the body in an authority phrase: the shortest run ending like a body (部门, 政府, 机构…), so that
+# 由省计量主管部门根据…会同省有关部门确定 gives 省计量主管部门.
+AUTHORITY_BODY = r"[^,。;:、由经向]{0,38}?(?:部门|政府|机构|局|委员会|院|中心|国务院|海关|法院|机关|单位)"
+# Words that may stand between the body and what it does: 由X根据…确定, 由X会同Y制定, 由X统一管理.
+AUTHORITY_GAP = r"(?:(?:根据|会同|按照|依照|依据|依法|统一|共同|,)[^。;]{0,30}?)?"
 AUTHORITY = (
-    re.compile(r"由(?P<body>[^,。;:、由]{2,40}?)(?:统一|依法|按照[^,。;]{0,10})?"
-               r"(?P<act>决定|审批|批准|负责|制定|监督|考核|确定|指定|授权|主持|办理|公布|颁发|发给|受理|处理|备案|执行|核准|组织)"),
-    re.compile(r"经(?P<body>[^,。;:、经]{2,40}?)(?P<act>考核合格|批准|审批|同意|授权|审查|主持考核|核准|检定合格|鉴定合格)"),
-    re.compile(r"向(?P<body>[^,。;:、向]{2,40}?)(?P<act>申请|备案|报告|申报|提出|提交|报送)"),
+    re.compile(rf"由(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}"
+               r"(?P<act>决定|审批|批准|负责|制定|监督|考核|确定|指定|授权|主持|办理|公布|颁发|发给|受理|处理|备案|执行|核准|组织|配备)"),
+    re.compile(rf"经(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}(?P<act>考核合格|批准|审批|同意|授权|审查|主持考核|核准|检定合格|鉴定合格)"),
+    re.compile(rf"向(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}(?P<act>申请|备案|报告|申报|提出|提交|报送|申诉|起诉)"),
     re.compile(r"(?:^|[,。;])(?P<body>[^,。;:由经向]{2,30}?)(?:应当|可以|必须|有权)?(?P<act>负责|主管|对[^,。;]{2,30}实施(?:统一)?监督管理)"),
 )
 # How the name of a body ends (人民政府计量行政部门, 国务院, 计量检定机构, 人民法院, 海关).
@@ -262,18 +272,57 @@ ENUM_TAIL = re.compile(r"(?:等方面|方面|等领域|领域|等活动|等|的)
 
 # --- questions ----------------------------------------------------------------
 
-# Question types, tried in this order on the folded, simplified question.
+# Question types, tried in this order on the folded, simplified question. Notice words (目标, 责任单位,
+# 到哪年) and regulation words (罚款, 几日内, 由谁审批, 是指) both; the answerer reads each kind of document
+# with its own facts whatever the type.
 QUESTION_TYPES = (
     ("metadata", re.compile(r"文号|发文字号|发文机关|发文单位|印发日期|发布日期|成文日期|哪天发布|何时发布|什么时候发布|哪一天|哪个部门印发|谁印发|谁发布|"
-                            r"发布时间|落款日期|签发日期|成文日期|哪个机关|哪次会议|审议通过|(?:依据|根据|依照)(?:了|的是)?.{0,12}(?:哪|什么)[份个些]?(?:文件|精神|规定)|"
+                            r"发布时间|落款日期|签发日期|成文日期|哪个机关|哪次会议|哪一次会议|审议通过|(?:依据|根据|依照)(?:了|的是)?.{0,12}(?:哪|什么)[份个些]?(?:文件|精神|规定)|"
                             r"(?:哪份|哪个|什么)文件.{0,6}(?:制定|依据|根据)|based on (?:which|what)|哪天印发|何时印发|什么时候印发|印发时间|哪一年印发|主送|下发给|印发给|发给了?哪些|抄送|"
-                            r"when did .{0,60} (?:issue|publish)|issued on|issue date|addressed to|document number|issued by|issuing|publication date|when was .* (issued|published)")),
-    ("comparison", re.compile(r"各地|分别|对比|比较|相比|两地|两个文件|各自|哪个.{0,10}更|compare|respectively")),
+                            r"第几次修[正订]|修[正订]过几次|几次修[正订]|哪个部门发布|部门发布的|机关发布|(?:哪号|第几号)公告|经国务院批准|"
+                            r"(?:何时|什么时候|哪天|哪一天|哪年|从什么时候|自什么时候|何日)(?:起|开始)?(?:施行|生效|实施)|施行日期|生效日期|"
+                            r"when did .{0,60} (?:issue|publish)|issued on|issue date|addressed to|document number|issued by|issuing|"
+                            r"publication date|when was .* (?:issued|published|adopted|amended)|come into (?:force|effect)|take effect|effective date")),
+    ("comparison", re.compile(r"各地|分别|对比|比较|相比|两地|两个文件|各自|哪个.{0,10}更|有什么区别|有何区别|区别|不同之处|差异|compare|respectively|differ")),
+    ("definition", re.compile(r"什么是|是指什么|指什么|指的是什么|是什么意思|含义|定义|怎么定义|如何定义|何谓|所称.{1,12}是|怎么计算|"
+                              r"what is meant|what does .{1,40} mean|define|definition")),
+    ("authority", re.compile(r"(?:由谁|谁来|哪个部门|哪一级|哪级|哪个机关|哪个机构|向哪|找哪|报谁|报哪|哪些部门|谁)(?=.{0,20}"
+                             r"(?:批准|审批|决定|考核|制定|确定|监督|申请|授权|发证|颁发|解释|配备|核准|备案|处理|组织|主持|调解|起诉|申诉))|"
+                             r"(?:批准|审批|决定|考核|制定|确定|监督|申请|授权|发证|颁发|解释|配备|核准|备案|调解)(?:权)?(?:由谁|归谁|是谁|属于哪|由哪)|"
+                             r"which (?:authority|department|body)|who (?:decides|approves|issues|examines|supervises|is responsible)")),
     ("responsibility", re.compile(r"谁|哪些单位|哪个单位|哪些部门|哪个部门|责任单位|牵头|负责|由什么|主管|管理.*委员会|who|which (?:units|departments|agencies)|responsib|lead")),
+    ("penalty", re.compile(r"罚款|处罚|罚多少|罚金|法律责任|怎么处理|如何处理|怎么罚|会被|受到什么|后果|吊销|没收|fine|penalt|punish|sanction")),
+    ("time_limit", re.compile(r"几天|多少天|几日|多少日|几个工作日|多少个工作日|多长时间|几年|几个月|多少年|时限|within how|how many (?:working )?days|how long|time limit")),
+    ("permission", re.compile(r"能不能|能否|可不可以|可以.{0,16}吗|是否可以|是否允许|允许.{0,12}吗|是否需要|需不需要|要不要|必须.{0,12}吗|是否必须|是否应当|"
+                              r"能.{0,16}吗|需要.{0,16}吗|有没有.{0,8}(?:要求|限制|规定)|^(?:can|may|must|is it allowed|are .* allowed|do .* need)\b")),
+    ("list", re.compile(r"哪些|哪几|包括什么|包括哪|什么条件|哪些条件|哪些情形|哪几种|哪几类|哪些内容|what (?:conditions|powers|materials|items|documents|kinds)|list")),
     ("deadline", re.compile(r"何时|什么时候|哪一年|哪年|多久|期限|截止|时间节点|到什么时间|when|by which year|deadline|what year")),
     ("target", re.compile(r"目标是什么|什么目标|主要目标|哪些目标|多少|几个|几家|几项|比例|百分之|占比|达到.{0,6}(?:吗|什么)|目标值|指标|覆盖率|受检率|合格率|"
                           r"how many|how much|what percentage|percent|target|rate")),
 )
+# A question about when a document takes effect (answered from its 自…起施行 article, else a 施行 step).
+EFFECTIVE_ASK = re.compile(r"施行|生效|实施日期|起实施|come into (?:force|effect)|take effect|effective")
+# A quantity a statement gives: 1000元, 十五日, 二十个工作日, 3倍, 92%.
+STATED_QUANTITY = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两零〇]+) ?个?(?:元|日|天|工作日|年|月|%|倍|项|台|件|次|万|小时|周)")
+# What a question asks for, independently of its type (a question may ask for several): the facts that can
+# fill each slot are named in answer.SLOT_FACTS.
+ASKS = {
+    "amount": re.compile(r"罚[^,。;:?!]{0,4}(?:多少|数额|金额|上限|最多|最高|区间|幅度|标准)|多少钱|how much|maximum fine|amount of the fine"),
+    "duration": re.compile(r"几天|多少天|几日|多少日|几个工作日|多少个工作日|多长时间|多久|几年|几个月|多少年|"
+                           r"(?:周期|期限|时限|有效期)(?:是|为)?(?:多长|多久|多少|几)|多长(?:的)?(?:周期|期限|时间)|"
+                           r"within how|how many (?:working )?(?:days|months|years)|how long"),
+    "quantity": re.compile(r"(?:是|为|有)多少(?!天|日|钱|年)|多少(?:项|个|台|件|次|倍|%)|几(?:项|个|台|件|次|倍)|"
+                           r"最大允许误差|how many|what (?:is|was) the (?:number|value)"),
+    "body": re.compile(r"由谁|谁来|是谁|哪个部门|哪一级|哪级|哪个机关|哪个机构|哪个单位|哪些部门|哪家|"
+                       r"which (?:authority|department|body)|who"),
+    "recipient": re.compile(r"向谁|找谁|报谁|向哪|找哪|报哪|到哪|to (?:which|whom)|apply to|appeal to"),
+    "list": re.compile(r"哪些|哪几|包括什么|包括哪|什么条件|哪几种|哪几类|what (?:conditions|powers|materials|items|documents)"),
+    "definition": re.compile(r"什么是|是指什么|指什么|指的是|是什么意思|含义|定义|何谓|怎么计算|所称|是什么[?]?$|"
+                             r"what is meant|mean\b|define|definition"),
+    "permission": re.compile(r"能不能|能否|可不可以|可以.{0,16}吗|是否可以|是否允许|允许.{0,12}吗|是否需要|需不需要|要不要|必须.{0,12}吗|是否必须|是否应当|"
+                             r"能.{0,16}吗|需要.{0,16}吗|^(?:can|may|must|is it allowed|do .* need)\b"),
+    "consequence": re.compile(r"处罚|罚款|法律责任|后果|惩罚|会被(?:怎么|如何)?处理|会被怎样|受到什么|怎么罚|punish|penalt|consequence|fine"),
+}
 
 # A quantity written in Chinese numerals: 三千项, 百分之九十二, 二〇一一年 (not 哪一年, 第一).
 CHINESE_QUANTITY = re.compile(r"百分之[零一二三四五六七八九十百点]+|[零〇一二三四五六七八九十百千万两]{2,}(?=[项家个年%所名])")
@@ -281,44 +330,68 @@ CHINESE_QUANTITY = re.compile(r"百分之[零一二三四五六七八九十百�
 # A question that asks for several things at once (哪两个时间节点, 哪些, 分别).
 PLURAL_ASK = re.compile(r"哪些|哪两|哪几|几个|分别|各自|which (?:two|years|dates)")
 
-# Places a question may name that no notice in the KB covers (provinces, major cities).
-PLACES = (
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 广东 海南 四川 贵州 云南 "
-    "陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 广州 深圳 杭州 宁波 南京 苏州 无锡 武汉 长沙 成都 西安 "
-    "郑州 济南 青岛 厦门 福州 合肥 昆明 贵阳 南宁 株洲 湘潭 衡阳 岳阳 常德 九江 赣州 上饶 台州 金华 嘉兴 绍兴 湖州 "
-    "丽水 衢州 舟山 景德镇 萍乡 新余 鹰潭 吉安 宜春 抚州 永州 怀化 娄底 邵阳 益阳 张家界 大连 沈阳 哈尔滨 长春 石家庄 "
-    "太原 呼和浩特 兰州 西宁 银川 乌鲁木齐 拉萨 海口 三亚 珠海 佛山 东莞 台北 高雄 台中 汕头 惠州 中山 江门 "
-    "徐州 常州 南通 扬州 镇江 泰州 盐城 连云港 淮安 宿迁 芜湖 蚌埠 泉州 漳州 莆田 烟台 潍坊 淄博 临沂 济宁 "
-    "洛阳 开封 宜昌 襄阳 荆州 黄石 十堰 柳州 桂林 遵义 绵阳 宜宾 保定 唐山 邯郸 大同 包头 鞍山 吉林市 齐齐哈尔"
-).split()
-PLACES_EN = {
-    "beijing": "北京", "shanghai": "上海", "guangzhou": "广州", "shenzhen": "深圳", "hangzhou": "杭州",
-    "wuhan": "武汉", "changsha": "长沙", "chengdu": "成都", "nanjing": "南京", "tianjin": "天津",
-    "chongqing": "重庆", "jiangxi": "江西", "zhejiang": "浙江", "guangdong": "广东",
-}
-# English and alternative names of the regions the KB's notices cover.
-REGION_ALIASES = {
-    "nanchang": "南昌", "wenzhou": "温州", "hunan": "湖南", "chenzhou": "郴州",
-    "samr": "全国", "state administration for market regulation": "全国", "国家市场监管总局": "全国",
-    "市场监管总局": "全国", "总局": "全国", "国家层面": "全国",
-}
+# Places: the gazetteer (retriever/gazetteer.py) says what is a place; the index says which are covered.
+# The suffix a place may carry in a question: 温州市, 浙江省.
+PLACE_SUFFIX = r"(?:市|省)?"
+# The region of national documents, and the words that name the national level in a question.
+NATIONAL_REGION = "全国"
+NATIONAL_ALIASES = ("国家层面", "国家级", "national level", "nationwide", "samr", "state administration for market regulation",
+                    "市场监管总局", "国家市场监督管理总局", "国家市场监管总局", "总局")
+# A version of a document the question asks about: an older one (旧版, 修订前, 原细则).
+OLD_VERSION = re.compile(r"旧版|老版|原版|修订前|修正前|修改前|原来的|以前的|过去的|废止的|older version|previous version|before (?:the )?(?:revision|amendment)")
+# A date in a file's name (计量法实施细则(2018-03-19).md): how people tell versions apart.
+FILE_DATE = re.compile(r"(?<![0-9a-f])((?:19|20)\d\d)-\d\d-\d\d")
+# The word a document's title ends with, which short names keep (实施细则, 管理办法, 计量法).
+DOC_KIND_WORD = re.compile(r"(?:实施细则|细则|条例|办法|规定|规则|决定|命令|法|通知|意见|措施|方案)$")
+# An office of a body, dropped for its short name: 市场监管总局办公厅 → 市场监管总局.
+ISSUER_OFFICE = re.compile(r"(?:办公厅|办公室)$")
 
-# Cross-language glossary: English metrology terms to the Chinese words notices use.
+# Cross-language glossary: English metrology and administrative terms to the words Chinese documents use.
 GLOSSARY_EN = {
+    # instruments and standards
+    "measuring instruments": "计量器具", "measuring instrument": "计量器具", "instruments": "计量器具",
+    "working measuring instruments": "工作计量器具", "measurement standards": "计量标准", "standards": "计量标准",
+    "public measurement standards": "社会公用计量标准", "primary standards": "计量基准", "metrological standards": "计量基准",
+    "taxi meter": "出租汽车里程计价表 计价", "taximeter": "出租汽车里程计价表 计价", "fuel dispenser": "燃油加油机",
+    "water meter": "水表", "electricity meter": "电能表 电度表", "gas meter": "煤气表 燃气表", "scale": "秤 衡器",
+    "scales": "秤 衡器", "weighing": "衡器", "sphygmomanometer": "血压计", "blood pressure": "血压计",
+    "thermometer": "温度计", "breath alcohol": "呼出气体酒精含量探测器 酒精", "alcohol": "酒精", "catalogue": "目录",
+    "catalog": "目录", "prepackaged": "定量包装商品", "net content": "净含量", "legal units": "法定计量单位",
+    "units of measurement": "计量单位", "metrology": "计量", "metrological": "计量",
+    # verification, calibration, approval
     "compulsory verification": "强制检定 强检", "mandatory verification": "强制检定 强检", "verification": "检定",
-    "coverage": "覆盖率", "measuring instruments": "计量器具", "measuring instrument": "计量器具",
-    "integrity": "诚信计量", "honest": "诚信计量", "public measurement standards": "社会公用计量标准",
-    "measurement standards": "计量标准", "standards": "计量标准", "energy": "能源计量", "enterprises": "企业",
+    "calibration": "校准", "calibrate": "校准", "verification period": "检定周期", "period": "周期",
+    "type approval": "型式批准", "pattern approval": "型式批准", "pattern evaluation": "定型鉴定",
+    "metrological certification": "计量认证", "certification": "认证", "arbitration": "仲裁检定 仲裁",
+    "dispute": "纠纷", "disputes": "纠纷", "mediation": "调解", "accreditation": "考核", "assessment": "考核",
+    "examination": "考核", "authorisation": "授权", "authorization": "授权", "authorized": "授权", "license": "许可证",
+    "licence": "许可证", "permit": "许可", "repair": "修理", "manufacture": "制造", "manufacturing": "制造",
+    "sale": "销售", "import": "进口", "imported": "进口", "customs": "海关", "release": "验放", "approval documents": "批件",
+    "approval": "批准 审批", "approve": "批准 审批", "approved": "批准", "filing": "备案", "register": "登记 备案",
+    "seal": "印 封签", "certificate": "证书", "cheating device": "作弊装置", "tamper": "作弊",
+    # administration and law
+    "metrology authority": "计量行政部门 计量主管部门", "metrology authorities": "计量行政部门 计量主管部门",
+    "administrative department": "行政部门", "state council": "国务院", "people's government": "人民政府",
+    "implementing rules": "实施细则", "metrology law": "计量法", "regulations": "条例 办法", "regulation": "条例 办法",
+    "fine": "罚款", "fined": "罚款", "penalty": "处罚 罚款", "penalties": "处罚 罚款", "confiscate": "没收",
+    "illegal gains": "违法所得", "revoke": "吊销", "criminal": "刑事责任", "violation": "违法 违反",
+    "violations": "违法 违反", "complaint": "投诉", "complaints": "投诉", "report": "举报", "reply": "答复 处理",
+    "working days": "工作日", "days": "日", "powers": "职权", "inspect": "监督检查 检查", "inspection": "监督检查",
+    "investigate": "查处", "investigating": "查处", "supervision": "监督", "effective": "施行", "come into force": "施行",
+    "amended": "修正", "amendment": "修正", "revised": "修订", "adopted": "通过", "published": "发布 公布",
+    "definition": "是指", "define": "是指", "means": "是指", "conditions": "条件", "prohibited": "不得 禁止",
+    # policy notices
+    "coverage": "覆盖率", "integrity": "诚信计量", "honest": "诚信计量", "energy": "能源计量", "enterprises": "企业",
     "registered metrologist": "注册计量师", "responsible": "责任单位", "enforcement": "执法",
     "industrial metrology testing center": "产业计量测试中心", "testing center": "产业计量测试中心",
-    "technical committee": "计量技术委员会", "committee": "计量技术委员会", "talent": "人才", "funding": "经费",
+    "technical committee": "计量技术委员会", "committee": "委员会", "talent": "人才", "funding": "经费",
     "digital": "数字化", "carbon": "碳计量", "training": "培训", "publicity": "宣传", "police": "公安局",
-    "public security": "公安局", "justice": "司法局", "metrology": "计量", "units": "单位", "by 2025": "到2025年",
-    "by 2027": "到2027年", "2035": "2035年", "2015": "2015年", "pass rate": "合格率", "inspection rate": "受检率",
+    "public security": "公安局", "justice": "司法局", "units": "单位", "pass rate": "合格率", "inspection rate": "受检率",
     "leading role": "龙头引领 牵头", "institute": "计量院 研究院", "technical institutions": "计量技术机构",
     "addressees": "主送", "guidance": "指导意见", "general office": "办公厅", "expert database": "专家库",
     "achievements": "成果", "science and technology": "科技", "organisation": "组织", "organization": "组织",
-    "legal person": "法人", "approved": "批准", "new": "新增", "upgraded": "改造", "county": "县级",
+    "legal person": "法人", "new": "新增", "upgraded": "改造", "county": "县级",
+    "samr": "市场监管总局", "state administration for market regulation": "市场监管总局",
 }
 
 # Words that carry no subject in a question (dropped when measuring how well a clause covers it).
@@ -339,7 +412,18 @@ ATTRIBUTE_TERMS = "地址 联系电话 联系方式 邮箱 网址 报名条件 �
 SYNONYMS_ZH = {
     "抽查": "抽检", "费用": "经费", "收费": "费 免费", "依据": "根据", "考评": "考核", "指标": "目标",
     "组建": "成立", "联手": "联合", "提高": "提升", "实现": "完成", "期限": "时限", "领头": "牵头 龙头",
+    "要钱": "费 无偿 免费", "花钱": "费 无偿 免费", "付费": "费 无偿 免费", "强检": "强制检定", "送检": "申请检定",
+    "修好": "修理", "作弊": "作弊装置", "私刻": "伪造", "拆开": "拆卸", "不送检": "未按照规定申请检定",
+    "出租车": "出租汽车", "计价器": "计价表", "罚多少": "罚款", "没按": "未按照", "不按": "未按照", "没有": "未",
+    "随意": "擅自", "私自": "擅自", "停用": "停止使用",
 }
+# What a permission question asks: whether something may be done (可以 / 不得 answer it), or must be done
+# (应当 / 必须 / 无须 answer it); the modal words of the rule that answers each.
+MUST_ASK = re.compile(r"需不需要|是否需要|要不要|必须|是否应当|应不应该|需要.{0,16}吗|\bmust\b|\bneed\b|required")
+# The acts of an authority that answer 向谁 (whom one applies, reports or appeals to).
+RECIPIENT_ACTS = ("申请", "备案", "报告", "申报", "提出", "提交", "报送", "申诉", "起诉")
+MAY_MODALS = ("可以", "不得", "禁止", "不准", "严禁", "方可", "有权", "不予")
+MUST_MODALS = ("应当", "必须", "无须", "不得")
 SMALL_TALK = re.compile(r"^(?:你好|您好|hi|hello|谢谢|thanks|thank you|再见|bye|你是谁|讲个笑话|今天天气|天气怎么样).{0,10}$")
 
 # Text in a notice that reads like an instruction to a language model; hidden from the

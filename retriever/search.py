@@ -1,34 +1,21 @@
-"""Hybrid retrieval: understand the question (type, region, year), then fuse FAISS and BM25 at clause level."""
+"""Hybrid retrieval: FAISS and BM25 ranks of chunks, fused (RRF) and pooled per clause, over the documents a
+question is about (see query.understand)."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from retriever import patterns as P
-from retriever.clean import fold, normalize_query
+from retriever.clean import fold
 from retriever.index import Index, tokenize
 from retriever.models import Clause
+from retriever.query import FilterError, Query  # noqa: F401 -- FilterError is part of this module's interface
 
+# Reciprocal-rank fusion constant (Cormack et al. 2009's 60: ranks below ~60 barely matter).
 RRF_K = 60
-
-
-class FilterError(ValueError):
-    """An explicit filter names something the index does not have."""
-
-
-@dataclass
-class Query:
-    text: str
-    norm: str  # simplified, folded, with English terms glossed into Chinese
-    qtype: str
-    doc_ids: list[str] | None  # the notices the question is about; None = all
-    regions: list[str] = field(default_factory=list)  # KB regions the question names
-    unknown_places: list[str] = field(default_factory=list)  # places no notice covers
-    years: list[int] = field(default_factory=list)
-    terms: list[str] = field(default_factory=list)  # subject words (no question words)
-    segments: dict[str, str] = field(default_factory=dict)  # region -> the part of the question about it
+# Weight of subject-word coverage added to the fused score when ordering clauses; set on the eval dev split
+# (run of 2026-11-23): enough to break near-ties, never to lift a clause neither ranker found.
+COVERAGE_WEIGHT = 0.004
 
 
 @dataclass
@@ -37,103 +24,6 @@ class Hit:
     score: float  # fused rank score used for ordering
     dense: float  # best cosine of the clause's chunks
     coverage: float  # share of the question's subject words found in the clause
-
-
-def gloss(norm: str) -> str:
-    """Append the notices' words for English metrology terms and Chinese synonyms, so BM25 and fact
-    matching work across languages and wordings."""
-    extra = [zh for en, zh in P.GLOSSARY_EN.items() if re.search(rf"\b{re.escape(en)}\b", norm)]
-    extra += [word for synonym, word in P.SYNONYMS_ZH.items() if synonym in norm]
-    return norm + (" " + " ".join(extra) if extra else "")
-
-
-def arabic_numerals(text: str) -> str:
-    """三千项 → 3000项, 百分之九十二 → 92%, 二〇一一年 → 2011年, as notices write them (哪一年 stays)."""
-    import warnings
-
-    import cn2an
-
-    def convert(m: re.Match) -> str:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                return cn2an.transform(m.group(0), "cn2an")
-            except (ValueError, KeyError):
-                return m.group(0)
-
-    return P.CHINESE_QUANTITY.sub(convert, text)
-
-
-def years_named(norm: str) -> list[int]:
-    years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d|19\d\d)(?!\d)", norm)]
-    years += [y for plan, y in P.FIVE_YEAR_PLAN_END.items() if plan in norm]
-    return sorted(set(years))
-
-
-def question_type(norm: str) -> str:
-    for qtype, pattern in P.QUESTION_TYPES:
-        if pattern.search(norm):
-            return qtype
-    return "general"
-
-
-def _first_mention(norm: str, region: str) -> int:
-    places = [region] + [alias for alias, r in P.REGION_ALIASES.items() if r == region]
-    return min((i for p in places if (i := norm.find(p)) >= 0), default=len(norm))
-
-
-def understand(index: Index, question: str, filters: dict | None = None) -> Query:
-    """Type, named regions and years of a question, and which notices it is about."""
-    norm = gloss(arabic_numerals(normalize_query(question)))
-    regions = index.regions
-    named = [r for r in regions if r in norm]
-    named += [r for alias, r in P.REGION_ALIASES.items() if alias in norm and r in regions]
-    named = sorted(dict.fromkeys(named), key=lambda r: _first_mention(norm, r))
-    unknown = [p for p in P.PLACES if p in norm and p not in regions and not any(p in r or r in p for r in named)]
-    unknown += [zh for en, zh in P.PLACES_EN.items() if re.search(rf"\b{en}\b", norm) and zh not in regions]
-    qtype = question_type(norm)
-    if len(named) > 1:
-        qtype = "comparison"
-    doc_ids = list(dict.fromkeys(d for r in named for d in regions[r])) or None
-    doc_ids = apply_filters(index, doc_ids, filters)
-    starts = [_first_mention(norm, r) for r in named]
-    segments = {r: norm[a:b] for r, a, b in zip(named, starts, starts[1:] + [len(norm)])}
-    return Query(question, norm, qtype, doc_ids, named, unknown, years_named(norm), subject_terms(norm, named), segments)
-
-
-def subject_terms(text: str, regions: list[str]) -> list[str]:
-    """The words of a question that name its subject: no question words, numbers or region names."""
-    terms = [t for t in tokenize(text) if t not in P.QUESTION_STOPWORDS and not t.isdigit()
-             and not any(t in r + "市省" or r in t for r in regions)]
-    if any(not t.isascii() for t in terms):  # English words add nothing once glossed into Chinese
-        terms = [t for t in terms if not t.isascii()]
-    return terms
-
-
-def apply_filters(index: Index, doc_ids: list[str] | None, filters: dict | None) -> list[str] | None:
-    """Narrow the notices by explicit filters: doc_id, region, level, year. Unknown values raise FilterError."""
-    if not filters:
-        return doc_ids
-    allowed = set(index.notices)
-    checks = {
-        "doc_id": lambda n, v: n.doc_id == v,
-        "region": lambda n, v: n.region == v,
-        "level": lambda n, v: n.level == v,
-        "year": lambda n, v: n.year == int(v),
-    }
-    for key, value in filters.items():
-        if value in (None, ""):
-            continue
-        if key not in checks:
-            raise FilterError(f"unknown filter {key!r}; use one of {', '.join(checks)}")
-        matched = {d for d, n in index.notices.items() if checks[key](n, value)}
-        if not matched:
-            known = sorted({str(getattr(n, key if key != 'year' else 'year')) for n in index.notices.values()})
-            raise FilterError(f"no notice has {key}={value!r}; known values: {', '.join(known)}")
-        allowed &= matched
-    if doc_ids is not None:
-        allowed &= set(doc_ids)
-    return sorted(allowed)
 
 
 def _dense(index: Index, qvec: np.ndarray, rows: np.ndarray | None, k: int) -> dict[int, float]:
@@ -173,8 +63,11 @@ def coverage(terms: list[str], text: str) -> float:
 def retrieve(index: Index, query: Query, k: int = 8, mode: str = "hybrid") -> list[Hit]:
     """Clauses ranked for the question: dense and/or lexical chunk ranks fused (RRF) and pooled per clause."""
     rows = None
-    if query.doc_ids is not None:
-        rows = np.concatenate([index.doc_chunks[d] for d in query.doc_ids if d in index.doc_chunks] or [np.array([], int)])
+    doc_ids = query.doc_ids
+    if doc_ids is None and len(index.current) < len(index.notices):
+        doc_ids = sorted(index.current)  # older versions answer only when asked for
+    if doc_ids is not None:
+        rows = np.concatenate([index.doc_chunks[d] for d in doc_ids if d in index.doc_chunks] or [np.array([], int)])
         if rows.size == 0:
             return []
     fetch = max(4 * k, 40)
@@ -204,5 +97,5 @@ def retrieve(index: Index, query: Query, k: int = 8, mode: str = "hybrid") -> li
             pooled[clause.clause_id] = Hit(clause, score, cos, coverage(query.terms, text))
         else:
             hit.score, hit.dense = max(hit.score, score), max(hit.dense, cos)
-    hits = sorted(pooled.values(), key=lambda h: h.score + 0.004 * h.coverage, reverse=True)
+    hits = sorted(pooled.values(), key=lambda h: h.score + COVERAGE_WEIGHT * h.coverage, reverse=True)
     return hits[:k]

@@ -1,4 +1,7 @@
-"""HTTP API over the core: POST /ask, documents and clauses, health; the chat UI is mounted at /ui."""
+"""HTTP API over the core: POST /ask, documents and clauses, health, administration; the chat UI is mounted at /ui.
+
+Every route but /health and the login page is behind server.access.AccessMiddleware when keys are configured.
+"""
 from __future__ import annotations
 
 import logging
@@ -10,13 +13,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.routing import Mount
 
+from retriever.access import Keyring
+from retriever.admin import Admin
 from retriever.answer import QuestionError
 from retriever.config import Settings, get_settings
 from retriever.engine import Engine
 from retriever.generate import GenerationUnavailable
 from retriever.models import Answer, Clause, Notice
 from retriever.search import FilterError
+from server.access import FORM_OVERHEAD, UI_PATH, AccessMiddleware, UploadLimit, login_router
+from server.admin_routes import router as admin_router
 from server.deps import COMMON_ERRORS, get_engine, require_api_key
 from server.quiz_routes import router as quiz_router
 
@@ -58,19 +66,27 @@ class Health(BaseModel):
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None, with_ui: bool = True) -> FastAPI:
     settings = settings or get_settings()
+    keyring = Keyring(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if getattr(app.state, "engine", None) is None:
             app.state.engine = Engine(settings)
-        yield
+        # Administration runs only with an admin key configured (its routes answer 403 otherwise).
+        app.state.admin = Admin(settings, app.state.engine) if keyring.has_admin else None
+        try:
+            yield
+        finally:
+            if app.state.admin is not None:
+                app.state.admin.close()
 
     app = FastAPI(title="MetroKB", version="0.1.0", lifespan=lifespan, max_body_size=settings.max_body_bytes,
                   description="Exact, cited answers from Chinese metrology notices.")
-    app.state.engine = engine
-    if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                           allow_headers=["*"])
+    app.state.engine, app.state.keyring, app.state.settings = engine, keyring, settings
+    app.add_middleware(AccessMiddleware, keyring=keyring)
+    if settings.cors_origins:  # added after, so it runs first: a CORS preflight carries no key
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"], allow_headers=["*"])
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
@@ -118,14 +134,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
         return found
 
     app.include_router(quiz_router, dependencies=secured)
+    app.include_router(admin_router, max_body_size=settings.max_upload_bytes + FORM_OVERHEAD)
+    app.include_router(login_router(keyring, settings.session_hours * 3600))
     if with_ui:
-        _mount_ui(app)
+        _mount_ui(app, settings)
     return app
 
 
-def _mount_ui(app: FastAPI) -> None:
+def _mount_ui(app: FastAPI, settings: Settings) -> None:
     try:
         from ui.app import mount_ui
     except ImportError:  # the chat UI lands in ui/app.py
         return
     mount_ui(app)
+    for route in app.routes:
+        if isinstance(route, Mount) and route.path == UI_PATH:  # inside the mount, which re-applies the app's limit
+            route.app.add_middleware(UploadLimit, upload_limit=settings.max_upload_bytes)

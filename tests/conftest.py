@@ -4,7 +4,11 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import socket
 import tempfile
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,3 +54,66 @@ def kb_copy(tmp_path) -> Path:
     dest = tmp_path / "kb"
     shutil.copytree(KB, dest)
     return dest
+
+
+@pytest.fixture()
+def admin_settings(tmp_path, index_dir, kb_copy):
+    """Settings over writable copies of kb/ and the index, with a reader key and an admin key."""
+    from retriever.config import Settings
+
+    index = tmp_path / "index"
+    shutil.copytree(index_dir, index, symlinks=True)
+    return Settings(_env_file=None, kb_dir=kb_copy, index_dir=index, api_key="reader-s3cret",
+                    admin_key="admin-s3cret", keys={}, cors_origins=[],
+                    feedback_path=tmp_path / "feedback" / "feedback.jsonl")
+
+
+@contextmanager
+def live_server(app):
+    """Serve an ASGI app with uvicorn on 127.0.0.1 in a background thread; yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """`with serve(app) as url:` runs the app on a real uvicorn server on 127.0.0.1."""
+    return live_server
+
+
+SHARED_REGULATIONS = ROOT.parent / "shared" / "regulations"
+
+
+@pytest.fixture(scope="session")
+def regulations_index_dir(tmp_path_factory, embedder) -> Path:
+    """A real index of kb/ plus the eight shared regulations, read in place (skipped when they are absent)."""
+    from retriever.index import build_index
+
+    if not SHARED_REGULATIONS.is_dir():
+        pytest.skip(f"{SHARED_REGULATIONS} is absent: the shared regulations are not on this machine")
+    path = tmp_path_factory.mktemp("index-regulations")
+    report = build_index(KB, path, embedder, extra_dirs=[SHARED_REGULATIONS])
+    assert not report.skipped, report.skipped
+    return path
+
+
+@pytest.fixture(scope="session")
+def regulations_index(regulations_index_dir, embedder):
+    from retriever.index import load_index
+
+    return load_index(regulations_index_dir, embedder)

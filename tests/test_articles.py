@@ -330,5 +330,5 @@ def test_parse_summary_counts_articles_against_the_last_number(tmp_path):
     (tmp_path / "prov.md").write_text(PROVINCIAL, encoding="utf-8")
     [nb] = read_kb(tmp_path).built
     summary = parse_summary(nb)
-    assert (summary["articles"], summary["last_article"]) == (8, 8)
-    assert summary["kind"] == "地方性法规" and summary["facts"]["penalty"] == 1 and summary["references"] == 2
+    assert (summary.articles, summary.last_article) == (8, 8)
+    assert summary.kind == "地方性法规" and summary.facts["penalty"] == 1 and summary.references == 2

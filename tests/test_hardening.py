@@ -1,4 +1,4 @@
-"""Hardening: load, faults (SIGKILL mid-ingest, damaged index, swap under load), bad input, API key.
+"""Hardening: load, faults (SIGKILL mid-ingest, damaged index, swap under load), bad input (keys: test_access.py).
 
 The load test runs 16 clients for a few seconds; `METROKB_LOAD_SECONDS=30 pytest -q tests/test_hardening.py -k load`
 is the full 30-second run.
@@ -6,23 +6,18 @@ is the full 30-second run.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import numpy as np
 import pytest
 import schemathesis
-import uvicorn
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -54,7 +49,7 @@ QUESTIONS = [
 
 def make_settings(index_dir: Path, kb_dir: Path = ROOT / "kb", **extra) -> Settings:
     return Settings(_env_file=None, index_dir=index_dir, kb_dir=kb_dir, api_key=extra.pop("api_key", None),
-                    cors_origins=[], **extra)
+                    admin_key=None, keys={}, cors_origins=[], **extra)
 
 
 def copy_index(src: Path, dest: Path) -> Path:
@@ -74,31 +69,10 @@ def engine(index_dir) -> Engine:
     return Engine(make_settings(index_dir), build_if_missing=False)
 
 
-@contextmanager
-def live_server(engine: Engine):
-    """The app served by uvicorn on 127.0.0.1 in a background thread; yields its base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(engine.settings, engine, with_ui=False), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-
-
 # --- load ---------------------------------------------------------------------------------
 
-def test_load_sixteen_clients_no_errors_no_request_lost(engine):
-    with live_server(engine) as url:
+def test_load_sixteen_clients_no_errors_no_request_lost(engine, serve):
+    with serve(create_app(engine.settings, engine, with_ui=False)) as url:
         result = run_load(url, QUESTIONS, clients=16, seconds=LOAD_SECONDS, timeout=300)
     assert not result.errors, result.errors
     assert result.sent == result.answered == result.ok
@@ -220,11 +194,11 @@ def test_rebuild_repairs_a_damaged_index(tmp_path, embedder):
 
 # --- faults: a swap while requests are in flight -------------------------------------------------
 
-def test_swaps_during_load_fail_no_request(tmp_path, index_dir, kb_copy, embedder):
+def test_swaps_during_load_fail_no_request(tmp_path, index_dir, kb_copy, embedder, serve):
     index = copy_index(index_dir, tmp_path / "index")
     engine = Engine(make_settings(index, kb_copy), build_if_missing=False)
     stop, results = threading.Event(), []
-    with live_server(engine) as url:
+    with serve(create_app(engine.settings, engine, with_ui=False)) as url:
         load = threading.Thread(target=lambda: results.append(
             run_load(url, QUESTIONS, clients=8, seconds=600, timeout=300, stop=stop)))
         load.start()
@@ -323,25 +297,3 @@ def test_giant_binary_and_control_character_questions_are_refused_cleanly(api_cl
     assert r.status_code == status
     if message:
         assert message in r.json()["detail"]
-
-
-# --- security --------------------------------------------------------------------------------------
-
-OPEN = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}  # health and API docs only
-
-
-def test_every_endpoint_but_health_refuses_requests_without_the_key(index_dir):
-    settings = make_settings(index_dir, api_key="s3cret")
-    app = create_app(settings, Engine(settings, build_if_missing=False), with_ui=False)
-    routes = [(m, r.path) for r in app.routes if isinstance(r, APIRoute) and r.path not in OPEN for m in r.methods]
-    assert {("POST", "/ask"), ("GET", "/documents"), ("GET", "/documents/{doc_id}")} <= set(routes)
-    ids = {"doc_id": "nanchang-2023", "clause_id": "nanchang-2023/一"}
-    with TestClient(app) as c:
-        assert c.get("/health").status_code == 200
-        for method, path in routes:
-            url = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: ids.get(m.group(1), "x"), path)
-            for headers in ({}, {"X-API-Key": "wrong"}, {"X-API-Key": ""}):
-                r = c.request(method, url, json={"question": NANCHANG}, headers=headers)
-                assert r.status_code == 401, (method, url, headers, r.status_code)
-            r = c.request(method, url, json={"question": NANCHANG}, headers={"X-API-Key": "s3cret"})
-            assert r.status_code != 401, (method, url)

@@ -56,9 +56,9 @@ def test_metadata_and_articles(built, stem):
     n = nb.notice
     assert (n.title, n.kind, n.region, n.level, n.effective) == (title, kind, region, level, effective)
     summary = parse_summary(nb)
-    assert summary["articles"] == articles
+    assert summary.articles == articles
     if articles:
-        assert summary["last_article"] == articles and n.style == "articles"
+        assert summary.last_article == articles and n.style == "articles"
     assert not [w for w in nb.warnings if "outside" in w or "file name stands in" in w or "jumps" in w], nb.warnings
 
 

@@ -20,7 +20,8 @@ NANCHANG = "南昌市到2025年强检计量器具检定覆盖率要达到多少�
 def make_settings(index_dir: Path, kb_dir: Path = ROOT / "kb", **extra) -> Settings:
     """Settings for a test: explicit paths, no .env file, no API key unless given."""
     return Settings(_env_file=None, index_dir=index_dir, kb_dir=kb_dir, api_key=extra.pop("api_key", None),
-                    cors_origins=extra.pop("cors_origins", []), **extra)
+                    admin_key=extra.pop("admin_key", None), keys={}, cors_origins=extra.pop("cors_origins", []),
+                    **extra)
 
 
 @pytest.fixture(scope="module")
@@ -114,10 +115,10 @@ def test_ask_rejects_a_body_that_is_not_a_json_object(client, content, content_t
 
 
 @pytest.mark.parametrize("filters, message", [
-    ({"region": "火星"}, "no notice has region='火星'; known values: "),
-    ({"doc_id": "nope"}, "no notice has doc_id='nope'"),
-    ({"level": "县"}, "no notice has level='县'"),
-    ({"year": 1999}, "no notice has year=1999"),
+    ({"region": "火星"}, "no document has region='火星'; known values: "),
+    ({"doc_id": "nope"}, "no document has doc_id='nope'"),
+    ({"level": "县"}, "no document has level='县'"),
+    ({"year": 1999}, "no document has year=1999"),
 ])
 def test_ask_unknown_filter_values_are_400_with_the_known_values(client, filters, message):
     r = client.post("/ask", json={"question": NANCHANG, "filters": filters})

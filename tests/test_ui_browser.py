@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,13 +29,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(index_dir, tmp_path_factory):
-    """`metrokb serve` in a subprocess; yields (base url, feedback file)."""
-    port, feedback = _free_port(), tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
-    log = tmp_path_factory.mktemp("server") / "serve.log"
-    env = os.environ | {"METROKB_INDEX_DIR": str(index_dir), "METROKB_FEEDBACK_PATH": str(feedback),
-                        "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
+@contextmanager
+def _serve(env: dict, log: Path):
+    """`metrokb serve` in a subprocess with `env` added; yields its base url."""
+    port = _free_port()
+    env = os.environ | {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"} | env
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "serve", "--host", "127.0.0.1",
                                  "--port", str(port)], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
@@ -52,13 +52,23 @@ def server(index_dir, tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"metrokb serve did not answer /health within 120 s:\n{log.read_text()[-3000:]}")
             time.sleep(0.3)
-        yield base, feedback
+        yield base
     finally:
         proc.terminate()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(index_dir, tmp_path_factory):
+    """`metrokb serve` over the test index, no keys; yields (base url, feedback file)."""
+    feedback = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
+    log = tmp_path_factory.mktemp("server") / "serve.log"
+    env = {"METROKB_INDEX_DIR": str(index_dir), "METROKB_FEEDBACK_PATH": str(feedback)}
+    with _serve(env, log) as base:
+        yield base, feedback
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +201,94 @@ def test_browse_shows_metadata_clause_tree_and_extracted_facts(page):
     assert "湖南省市场监督管理局" in view.inner_text()
     assert view.locator(".node").count() > 5
     assert view.locator(".fact-target").count() >= 1 and "3000项" in view.inner_text()
+
+
+# --- administration in the browser ---------------------------------------------------------------
+
+READER_KEY, ADMIN_KEY = "reader-browser-key", "admin-browser-key"
+
+
+@pytest.fixture(scope="module")
+def admin_server(index_dir, tmp_path_factory):
+    """`metrokb serve` with a reader and an admin key over copies of kb/ and the index; yields (url, kb, log)."""
+    work = tmp_path_factory.mktemp("admin")
+    shutil.copytree(ROOT / "kb", work / "kb")
+    shutil.copytree(index_dir, work / "index", symlinks=True)
+    log = work / "serve.log"
+    env = {"METROKB_KB_DIR": str(work / "kb"), "METROKB_INDEX_DIR": str(work / "index"),
+           "METROKB_FEEDBACK_PATH": str(work / "feedback" / "feedback.jsonl"),
+           "METROKB_API_KEY": READER_KEY, "METROKB_ADMIN_KEY": ADMIN_KEY}
+    with _serve(env, log) as base:
+        yield base, work / "kb", log
+
+
+def login(browser, url: str, key: str):
+    """A page logged in through the login page; returns it on the chat."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{url}/ui/")
+    assert "/login" in page.url  # the UI is locked: the browser is sent to the login page
+    page.fill("#key", key)
+    page.click("#login")
+    page.wait_for_selector("#question textarea")
+    page.wait_for_function("document.querySelector('#whoami').innerText.includes('当前身份')")
+    return page
+
+
+def test_admin_logs_in_uploads_a_notice_sees_its_report_asks_about_it_and_deletes_it(browser, admin_server):
+    url, kb, log = admin_server
+    page = login(browser, url, ADMIN_KEY)
+    assert "admin（管理员）" in page.locator("#whoami").inner_text()
+    page.get_by_role("tab", name="知识库管理").click()
+    page.set_input_files("#admin-file input[type=file]", str(ROOT / "tests" / "data" / "ganzhou-2025.txt"))
+    page.wait_for_selector("#admin-file :text('ganzhou-2025.txt')")
+    page.fill("#admin-new-region input, #admin-new-region textarea", "赣州")
+    page.click("#admin-upload")
+    page.wait_for_selector("#admin-job [data-status=done], #admin-job [data-status=failed], "
+                           "#admin-job [data-status=refused]")
+    report = page.locator("#admin-job").inner_text()
+    assert "已完成" in report, report
+    assert "《赣州市市场监督管理局关于加强民生计量监督工作的通知》" in report and "doc_id：ganzhou-2025" in report
+    assert "一级条款 3" in report and "目标" in report and "解析警告（3）" in report
+    page.wait_for_function("document.querySelector('#admin-audit').innerText.includes('ganzhou-2025')")
+    assert "新增" in page.locator("#admin-audit").inner_text()
+    assert (kb / "ganzhou-2025.txt").exists()
+
+    page.get_by_role("tab", name="问答").click()
+    answer = ask(page, "赣州到2026年电子计价秤检定率目标是多少？")
+    assert "98%以上" in answer.inner_text()
+    page.wait_for_function("document.querySelector('#sources').innerText.includes('赣州市市场监督管理局')")
+
+    page.get_by_role("tab", name="知识库管理").click()
+    page.locator("#admin-doc input").click()
+    page.get_by_role("option", name="ganzhou-2025", exact=False).click()
+    page.wait_for_function("document.querySelector('#admin-edit-region input, #admin-edit-region textarea')"
+                           ".value === '赣州'")
+    page.click("#admin-delete")
+    confirm = page.locator("#admin-confirm-text")
+    confirm.wait_for()
+    assert "确定删除《赣州市市场监督管理局" in confirm.inner_text()
+    assert (kb / "ganzhou-2025.txt").exists()  # nothing happens before the confirmation
+    page.click("#admin-confirm-delete")
+    page.wait_for_function("document.querySelector('#admin-job').innerText.includes('（删除：ganzhou-2025.txt） 已完成')")
+    assert not (kb / "ganzhou-2025.txt").exists()
+    page.wait_for_function("document.querySelector('#admin-audit').innerText.includes('删除')")
+    page.context.close()
+    text = log.read_text()
+    assert ADMIN_KEY not in text and READER_KEY not in text  # keys are never logged
+
+
+def test_a_reader_sees_no_admin_tab_and_cannot_upload(browser, admin_server):
+    url, kb, _ = admin_server
+    page = login(browser, url, READER_KEY)
+    assert "reader（只读）" in page.locator("#whoami").inner_text()
+    assert page.get_by_role("tab", name="知识库管理").count() == 0
+    assert "92%以上" in ask(page, NANCHANG).inner_text()  # reading works as before
+    status = page.evaluate("fetch('/ui/gradio_api/upload', {method: 'POST', body: new FormData()})"
+                           ".then(r => r.status)")
+    assert status == 403
+    page.context.close()
 
 
 # --- the UI's pieces without a browser ----------------------------------------------------

@@ -1,4 +1,5 @@
-"""The staff chat (Gradio, Simplified Chinese): cited answers, a sources panel, follow-ups, a notice browser.
+"""The staff chat (Gradio, Simplified Chinese): cited answers, a sources panel, follow-ups, a notice browser,
+and for admins the 知识库管理 tab.
 
 Thin over the core: follow-ups are resolved by retriever.conversation, answers come from Engine.ask,
 HTML is rendered by ui.render. Mounted at /ui by `metrokb serve`, or run alone with `metrokb ui`.
@@ -8,12 +9,15 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from html import escape
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 from fastapi import FastAPI
 
+from retriever.access import Keyring
+from retriever.admin import Admin
 from retriever.answer import QuestionError
 from retriever.conversation import kb_regions, resolve
 from retriever.engine import Engine
@@ -21,6 +25,7 @@ from retriever.generate import GenerationUnavailable
 from retriever.models import Answer
 from retriever.search import FilterError
 from ui import render
+from ui.admin_tab import admin_tab, principal_of
 from ui.feedback import record_feedback
 from ui.quiz_tab import quiz_tab
 from ui.style import CSS, THEME
@@ -99,8 +104,11 @@ def _error_message(exc: Exception) -> str:
     return f"服务器出错，未能回答（{type(exc).__name__}：{str(exc)[:200]}）。请稍后重试；如果一直出现，请联系管理员。"
 
 
-def build_ui(get_engine: Callable[[], Engine]) -> gr.Blocks:
-    """The chat, browse and exam-practice tabs, over the engine `get_engine` returns (read on each request)."""
+def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | None] = lambda: None,
+             keyring: Keyring | None = None, max_upload_bytes: int = 0) -> gr.Blocks:
+    """The chat, browse, exam-practice and admin tabs, over the engine `get_engine` returns (read on each request).
+
+    `keyring` tells who is logged in (the admin tab and the 退出登录 line); None runs the chat without administration."""
 
     def engine() -> Engine:
         found = get_engine()
@@ -129,7 +137,7 @@ def build_ui(get_engine: Callable[[], Engine]) -> gr.Blocks:
         filters = _filters(doc_id, region, year)
         try:
             eng = engine()
-            resolved = resolve(message, conv.get("previous"), kb_regions(eng.index))
+            resolved = resolve(message, conv.get("previous"), eng.index)
             answer = eng.ask(resolved.question, filters=filters)
         except Exception as exc:  # any failure is shown in the chat, never as a stack trace
             if not isinstance(exc, (QuestionError, FilterError, GenerationUnavailable)):
@@ -192,9 +200,18 @@ def build_ui(get_engine: Callable[[], Engine]) -> gr.Blocks:
     def browse(doc_id: str):
         return render.notice_html(engine().index, doc_id) if doc_id else gr.skip()
 
+    def whoami(request: gr.Request):
+        principal = principal_of(keyring, request) if keyring is not None and keyring.enabled else None
+        if principal is None:
+            return ""
+        role = "管理员" if principal.is_admin else "只读"
+        return (f'<div class="whoami">当前身份：{escape(principal.name)}（{role}） · '
+                '<a href="/logout" id="logout">退出登录</a></div>')
+
     with gr.Blocks(title="MetroKB 计量文件问答") as demo:
         gr.Markdown("# MetroKB 计量文件问答\n只依据知识库中的计量文件作答，每个答案都附有可核对的条款出处。",
                     elem_id="app-title")
+        who = gr.HTML("", elem_id="whoami", js_on_load=None)
         conv = gr.State(new_conversation())
         with gr.Tabs():
             with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
@@ -227,6 +244,8 @@ def build_ui(get_engine: Callable[[], Engine]) -> gr.Blocks:
                 browse_doc = gr.Dropdown(label="选择文件", choices=[], elem_id="browse-doc")
                 browse_view = gr.HTML('<div class="ctx-empty">正在加载…</div>', elem_id="browse-view", js_on_load=None)
             quiz_tab(demo, engine)
+            if keyring is not None:
+                admin_tab(demo, engine, get_admin, keyring, max_upload_bytes)
 
         chat_out = [chatbot, box, conv, sources, context, copied]
         ask_args = {"fn": respond, "inputs": [box, chatbot, conv, doc_f, region_f, year_f], "outputs": chat_out,
@@ -243,16 +262,20 @@ def build_ui(get_engine: Callable[[], Engine]) -> gr.Blocks:
         chatbot.like(rate, inputs=conv)
         browse_doc.change(browse, inputs=browse_doc, outputs=browse_view)
         demo.load(on_load, outputs=[doc_f, region_f, year_f, browse_doc, browse_view])
+        demo.load(whoami, outputs=who)
     return demo
 
 
 def mount_ui(app: FastAPI) -> FastAPI:
-    """Mount the chat at /ui; the engine is read from app.state.engine when a request arrives."""
-    demo = build_ui(lambda: app.state.engine)
+    """Mount the chat at /ui; engine, administration and keyring are read from app.state when a request arrives."""
+    demo = build_ui(lambda: app.state.engine, lambda: getattr(app.state, "admin", None), app.state.keyring,
+                    app.state.settings.max_upload_bytes)
     return gr.mount_gradio_app(app, demo, path="/ui", theme=THEME, css=CSS, footer_links=[])
 
 
 def launch(engine: Engine, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the chat alone (`metrokb ui`)."""
+    """Serve the chat alone (`metrokb ui`): no administration; with keys configured, Gradio's login asks for one."""
+    keyring = Keyring(engine.settings)
+    auth = (lambda _user, key: keyring.by_key(key) is not None) if keyring.enabled else None
     build_ui(lambda: engine).launch(server_name=host, server_port=port, theme=THEME, css=CSS, footer_links=[],
-                                    show_error=False)
+                                    show_error=False, auth=auth, auth_message="用户名任意，密码填写访问密钥。")

@@ -11,7 +11,11 @@ from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice
 
 MARKER = re.compile(r"\[(\d{1,2})\]")
-FACT_NAMES = {"responsibility": "责任单位", "target": "目标", "deadline": "期限"}
+FACT_NAMES = {"responsibility": "责任单位", "target": "目标", "deadline": "期限", "penalty": "处罚", "time_limit": "时限",
+              "effective": "施行", "authority": "主管机关", "definition": "定义", "rule": "规定", "list": "列举"}
+# The facts the browse summary counts, in this order, and the kinds of facts listed under each clause.
+SUMMARY_FACTS = ("responsibility", "target", "deadline", "penalty", "time_limit", "authority", "definition", "list")
+SHOWN_FACTS = set(SUMMARY_FACTS) | {"effective"}  # rule facts (every 应当/不得 sentence) would drown the rest
 NEIGHBOUR_CHARS = 70  # how much of a neighbouring clause the context view shows
 
 
@@ -34,12 +38,15 @@ def highlight(text: str, quote: str, css: str = "quote") -> str:
 
 
 def notice_line(notice: Notice | None) -> str:
-    """地区 · 日期 · 文号, with 未载明 where the notice does not state it."""
+    """类别 · 地区 · 日期 · 文号 (· 已被新版本取代), with 未载明 where the document does not state it."""
     if notice is None:
         return ""
-    parts = [notice.region or "地区未载明", notice.date or "日期未载明"]
+    parts = [notice.kind] if notice.kind != "未知" else []
+    parts += [notice.region or "地区未载明", notice.date or "日期未载明"]
     if notice.doc_number:
         parts.append(notice.doc_number)
+    if notice.status == "superseded":
+        parts.append("旧版本，已被新版本取代")
     return " · ".join(parts)
 
 
@@ -83,7 +90,8 @@ def _card(n: str, c: Citation, notice: Notice | None, related: bool) -> str:
         f'<div class="{css}" data-source="{_e(n)}" role="button" tabindex="0" title="点击查看该条款在原文中的位置">'
         f'<div class="source-head"><span class="source-n">{_e(n)}</span>'
         f'<span class="source-title">《{_e(c.title)}》</span></div>'
-        f'<div class="source-meta">{_e(notice_line(notice))} · <b>{_e(c.clause)}</b></div>'
+        f'<div class="source-meta">{_e(notice_line(notice))} · <b>{_e(c.clause)}{_e(c.part or "")}</b>'
+        f'{(" · " + _e(c.version)) if c.version else ""}</div>'
         f'<div class="source-text">{highlight(c.text, c.quote)}</div>'
         f'<div class="source-go">在原文中查看 ›</div></div>'
     )
@@ -162,8 +170,22 @@ def context_html(index: Index | None, citation: Citation | None, key: str = "") 
         f'<div class="ctx-meta">{_e(notice_line(notice))} · 条款 <b>{_e(clause.path)}</b>'
         f'（{_e(clause.clause_id)}）</div>{heads}{_neighbour(before, "上一条")}'
         f'<div class="ctx-clause"><div class="ctx-where">本条 {_e(clause.path)} {_e(clause.heading)}</div>'
-        f'{highlight(clause.text, quote)}</div>{_neighbour(after, "下一条")}</div>'
+        f'{highlight(clause.text, quote)}</div>{_references(index, clause)}{_neighbour(after, "下一条")}</div>'
     )
+
+
+def _references(index: Index, clause: Clause) -> str:
+    """The articles a clause refers to (本细则第十七条, 《…计量法》第九条), with their text where the knowledge base has them."""
+    rows = []
+    for ref in clause.refs:
+        target = index.clauses.get(ref.target) if ref.target else None
+        if target is None:
+            rows.append(f'<div class="ctx-ref"><b>{_e(ref.text)}</b>：知识库中没有该条文</div>')
+            continue
+        title = index.notices[target.doc_id].title
+        rows.append(f'<div class="ctx-ref"><b>{_e(ref.text)}</b> → 《{_e(title)}》{_e(target.path)}：'
+                    f'{_e(_short(target.text, 160))}</div>')
+    return f'<div class="ctx-refs"><div class="ctx-where">本条引用的条文</div>{"".join(rows)}</div>' if rows else ""
 
 
 # --- browse -------------------------------------------------------------------------------
@@ -176,8 +198,18 @@ def _fact_chip(fact: Fact) -> str:
     elif fact.kind == "target":
         when = f"{fact.deadline}：" if fact.deadline else ""
         body = f"{when}{fact.metric or ''} {fact.value or ''}{fact.qualifier or ''}".strip()
+    elif fact.kind == "penalty":
+        body = f"{_short(fact.subject or '', 30)}：{fact.value or '未规定数额'}"
+    elif fact.kind in ("time_limit", "effective"):
+        body = fact.value or ""
+    elif fact.kind == "authority":
+        body = f"{fact.value}（{fact.modal}）"
+    elif fact.kind == "definition":
+        body = f"{fact.subject}：{_short(fact.value or '', 40)}"
+    elif fact.kind == "list":
+        body = _short("、".join(fact.items), 60)
     else:
-        body = f"{fact.deadline or ''}——{_short(fact.quote, 60)}"
+        body = f"{fact.deadline or fact.modal or ''}——{_short(fact.quote, 60)}"
     return (f'<span class="fact fact-{fact.kind}" title="{_e(fact.quote)}">'
             f'<b>{FACT_NAMES[fact.kind]}</b> {_e(body)}</span>')
 
@@ -190,13 +222,17 @@ def notice_html(index: Index, doc_id: str) -> str:
     clauses = index.clauses_of(doc_id)
     facts = [f for c in clauses for f in index.facts.get(c.clause_id, [])]
     count = {k: sum(f.kind == k for f in facts) for k in FACT_NAMES}
-    rows = [("标题", notice.title), ("发文机关", notice.issuer), ("文号", notice.doc_number), ("日期", notice.date),
-            ("地区", notice.region), ("层级", notice.level), ("来源", notice.source), ("文件", notice.file),
-            ("文件编号（doc_id）", notice.doc_id)]
+    version = "现行" if notice.status == "current" else f"旧版本，现行版本为 {notice.superseded_by}"
+    rows = [("标题", notice.title), ("类别", notice.kind), ("发文机关", notice.issuer), ("文号", notice.doc_number),
+            ("日期", notice.date), ("施行日期", notice.effective), ("地区", notice.region), ("层级", notice.level),
+            ("版本", version), ("沿革", "；".join(e.text for e in notice.events)), ("来源", notice.source),
+            ("文件", notice.file), ("文件编号（doc_id）", notice.doc_id)]
     table = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v) if v else '<i>未载明</i>'}</td></tr>" for k, v in rows)
     warnings = "".join(f"<li>{_e(w)}</li>" for w in notice.warnings)
-    summary = (f'<div class="browse-summary">条款 {len(clauses)} 条 · 责任单位 {count["responsibility"]} 处 · '
-               f'目标 {count["target"]} 处 · 期限 {count["deadline"]} 处</div>')
+    articles = sum(c.kind == "article" for c in clauses)
+    shown = [f"{FACT_NAMES[k]} {count[k]} 处" for k in SUMMARY_FACTS if count[k]]
+    summary = (f'<div class="browse-summary">条款 {len(clauses)} 条' + (f"（其中条文 {articles} 条）" if articles else "")
+               + "".join(f" · {x}" for x in shown) + "</div>")
     tree = "".join(_clause_row(index, c) for c in clauses)
     return (f'<div class="browse"><table class="meta">{table}</table>'
             + (f'<div class="warnings">解析提示：<ul>{warnings}</ul></div>' if warnings else "")
@@ -208,8 +244,10 @@ def _depth(index: Index, clause: Clause) -> int:
 
 
 def _clause_row(index: Index, clause: Clause) -> str:
-    facts = index.facts.get(clause.clause_id, [])
-    chips = "".join(_fact_chip(f) for f in facts)
+    facts = [f for f in index.facts.get(clause.clause_id, []) if f.kind in SHOWN_FACTS]
+    chips = "".join(_fact_chip(f) for f in facts) + "".join(
+        f'<span class="fact fact-ref" title="{_e(r.text)}"><b>引用</b> {_e(r.text)}'
+        f'{" → " + _e(r.target) if r.target else "（知识库中无此文件）"}</span>' for r in clause.refs)
     body = clause.text
     title = f"{clause.path} {clause.heading}".strip()
     return (f'<div class="node node-{clause.kind}" style="margin-left:{_depth(index, clause) * 1.4}em" '

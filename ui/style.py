@@ -63,4 +63,16 @@ details.more summary { cursor: pointer; color: var(--body-text-color-subdued); m
 .source.wrong { border-left-color: #dc2626; }
 .quiz-score { font-size: 1.2em; margin: 8px 0 12px; }
 .quiz-stem { margin-top: 10px; }
+.whoami { text-align: right; font-size: 0.88em; color: var(--body-text-color-subdued); }
+.job { border: 1px solid var(--border-color-primary); border-left: 4px solid #2563eb; border-radius: 8px;
+  padding: 8px 10px; }
+.job-failed { border-left-color: #dc2626; background: #fef2f2; }
+.job-done { border-left-color: #16a34a; }
+.job-head { font-weight: 700; margin-bottom: 6px; }
+.job-bar { height: 10px; background: #e2e8f0; border-radius: 5px; overflow: hidden; }
+.job-bar > div { height: 100%; background: #2563eb; transition: width 0.3s; }
+.job-stage { font-size: 0.85em; color: var(--body-text-color-subdued); margin-top: 4px; }
+.job-current { margin: 4px 0; }
+.report-title { font-weight: 600; margin-top: 6px; }
+.report-ok { color: #15803d; font-size: 0.9em; }
 """
