@@ -25,12 +25,20 @@ from retriever.quiz_items import (
 
 # Words that make a sentence lean on its neighbours (上述条件, 前款规定, 下列情形): such a sentence is no stem.
 CONTEXT_WORDS = re.compile(r"上述|前款|前项|前述|前条|下列|(?<![0-9零一二三四五六七八九十百千万元倍%年日月级])以下|其中|该项|该条|此项")
-# A leading item marker (（三）, 3．) is not part of the sentence a stem quotes.
-ITEM_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|\d+[.．、])")
+# A leading item marker (（三）, 二、, 3．) is not part of the sentence a stem quotes.
+ITEM_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])")
 # Words that name this document in its own text (本法, 本细则): they give away "which document".
 SELF_NAME = re.compile(r"本(?:法|细则|条例|办法|规定|决定)")
 # 报X决定 / 报X批准: a body a matter is referred to, which the authority facts do not cover.
 REPORT_TO = re.compile(r"报(?P<body>[^，。；、]{2,30}?)(?P<act>决定|批准|审批|备案|核准)")
+# Names of one kind of body across documents and eras (计量局 in the 1980s, 计量行政部门 in the national law,
+# 计量主管部门 in 浙江; 地方 is often left out; 有关/相应的/当地 name whichever body applies): compared after these
+# rewrites, two names that coincide (or one inside the other) may be the same body, never a right and a wrong option.
+BODY_ALIASES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"计量(?:行政|主管)部门|计量局"), "计量部门"),
+    (re.compile(r"地方|有关|相应的?|当地"), ""),
+    (re.compile(r"省、自治区、直辖市"), "省级"),
+)
 # A body's name that leans on its sentence (其指定的…, 该单位) is no option.
 BODY_PRONOUN = re.compile(r"^(?:其|该|本|此|所在|当事)")
 # A time limit: number and unit (十五日, 15日, 二十个工作日, 三个月).
@@ -221,12 +229,22 @@ def _gap_stem(ctx: Ctx, sentence: str, answer: str) -> str | None:
     return ctx.lead() + end(sentence.replace(answer, GAP))
 
 
+def body_form(text: str) -> str:
+    """A body's name (or a text naming bodies) with BODY_ALIASES applied, for telling bodies apart."""
+    for pattern, replacement in BODY_ALIASES:
+        text = pattern.sub(replacement, text)
+    return bare(text)
+
+
 def _value_item(ctx: Ctx, facet: str, sentence: str, answer: str, candidates: list[str]) -> QuizItem | None:
     stem = _gap_stem(ctx, sentence, answer)
     if stem is None or len(answer) > MAX_OPTION_CHARS:
         return None
     wrong = [w for w in candidates if not states(ctx.text, w) and not overlapping(w, answer)
              and len(w) <= MAX_OPTION_CHARS]
+    if facet == "authority":
+        text, own = body_form(ctx.text), body_form(answer)
+        wrong = [w for w in wrong if body_form(w) not in text and not overlapping(body_form(w), own)]
     return single(ctx, facet, sentence, answer, stem, answer, wrong, f"{ctx.basis(sentence)}答案：{answer}。")
 
 

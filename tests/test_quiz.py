@@ -417,6 +417,21 @@ def test_wrong_value_ladders():
     assert not unit_conflicts("市水利局", "加强计量标准建设。", ["市市场监管局"])
 
 
+def test_names_of_one_body_are_never_a_right_and_a_wrong_option(law_index):
+    from retriever.quiz_law import body_form
+
+    assert body_form("有关地方人民政府计量局") == body_form("有关人民政府计量行政部门") == body_form("相应的人民政府计量局")
+    assert body_form("县级以上地方人民政府计量行政部门") == body_form("县级以上人民政府计量主管部门")
+    assert body_form("省级人民政府计量行政部门") != body_form("国务院计量行政部门")
+    for item in all_items(law_index):
+        if item.facet == "authority":
+            own = body_form(item.answer)
+            for o in item.options:
+                if o != item.answer:
+                    assert own not in body_form(o) and body_form(o) not in own, (item.item_id, o)
+                    assert body_form(o) not in body_form(law_index.clauses[item.citation.clause_id].text), o
+
+
 def test_list_rules():
     from retriever.models import Fact
     from retriever.quiz_lists import usable_items
