@@ -273,8 +273,8 @@ def paper_from_id(index: Index, paper_id: str) -> Paper:
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
         raise QuizError(f"paper_id {paper_id!r} is not one this service issued; use the paper_id from POST /quiz")
     by_short = {short_id(i.item_id): i.item_id for i in all_items(index)}
-    include = [by_short.get(s, s) for s in short]
     try:
+        include = [by_short.get(s, s) for s in short]
         sections = [PaperSection(kind=k, count=c, points=p) for k, c, p in layout] if layout else None
         paper = make_paper(index, n, kinds or None, docs, seed, mode=mode, chapters=chaps, sections=sections,
                            minutes=minutes, scoring=scoring, include=include)

@@ -24,7 +24,9 @@ from retriever.quiz_items import (
 )
 
 # Words that make a sentence lean on its neighbours (上述条件, 前款规定, 下列情形): such a sentence is no stem.
-CONTEXT_WORDS = re.compile(r"上述|前款|前项|前述|前条|下列|(?<![0-9零一二三四五六七八九十百千万元倍%年日月级])以下|其中|该项|该条|此项")
+# (以下 after an amount or a date is a bound, 一千元以下, not a list to come.)
+CONTEXT_WORDS = re.compile(r"上述|前款|前项|前述|前条|下列|其中|该项|该条|此项"
+                           r"|(?<![0-9零一二三四五六七八九十百千万元倍%年日月级])以下")
 # A leading item marker (（三）, 二、, 3．) is not part of the sentence a stem quotes.
 ITEM_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])")
 # Words that name this document in its own text (本法, 本细则): they give away "which document".

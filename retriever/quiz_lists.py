@@ -13,7 +13,9 @@ from statistics import median
 
 from retriever.index import Index
 from retriever.models import Fact, QuizItem
-from retriever.quiz_items import GAP, MAX_OPTION_CHARS, MULTIPLE_OPTIONS, Ctx, end, multiple, near_copy, overlapping, rng
+from retriever.quiz_items import (
+    GAP, MAX_OPTION_CHARS, MULTIPLE_OPTIONS, Ctx, end, multiple, near_copy, overlapping, rng,
+)
 from retriever.quiz_law import CONTEXT_WORDS, clean_sentence, current
 
 # An item that says "and the rest" (国家规定的其他条件) or defines a term is no option.

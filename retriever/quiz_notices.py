@@ -264,7 +264,8 @@ def _responsibility_items(ctx: Ctx, fact: Fact, pool: Mapping[str, list[str]]) -
     def say(u: str) -> str:
         return f"该项工作的责任单位包括{u}" if bracket else fact.quote.replace(unit, u, 1)
 
-    why = f"该项工作的责任单位为{'、'.join((*fact.units, *fact.implicit_units))}，不包括{{wrong}}。" if bracket else None
+    units = "、".join((*fact.units, *fact.implicit_units))
+    why = f"该项工作的责任单位为{units}，不包括{{wrong}}。" if bracket else None
     if bracket or unit in fact.quote:
         items += _judges(ctx, "unit", fact.quote, unit, say, wrong[0] if wrong else None, basis + extra, why)
     return items

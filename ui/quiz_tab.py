@@ -26,7 +26,8 @@ from ui.render import highlight, md_text
 log = logging.getLogger(__name__)
 
 KIND_CHOICES = [(QUIZ_KIND_NAMES[k], k) for k in ("single", "multiple", "fill", "judge")]
-SCORING_CHOICES = [("少选每个正确选项得0.5分，错选不得分（注册计量师规则）", "partial"), ("全部选对才得分", "all_or_nothing")]
+SCORING_CHOICES = [("少选每个正确选项得0.5分，错选不得分（注册计量师规则）", "partial"),
+                   ("全部选对才得分", "all_or_nothing")]
 DEFAULT_MOCK = {s.kind: s.count for s in MOCK_SECTIONS}
 BOOK_HINT = '<div class="ctx-empty">在上方填写学员姓名后，答错的题目会记录在这里，并按遗忘曲线安排复习。</div>'
 EMPTY_CHART = pd.DataFrame({"label": [], "accuracy": [], "attempts": []})
@@ -114,7 +115,8 @@ def result_html(result: GradeResult) -> str:
              f'（{result.score:g}%，答对 {result.correct} / {result.total} 题）{verdict}'
              f'<span class="source-meta">　合格线 {result.pass_mark:g}%</span></div>']
     if result.learner_id:
-        parts.append(f'<div class="source-meta">已记录到 {escape(result.learner_id)} 的学习记录；答错的题目已加入错题本。</div>')
+        parts.append(f'<div class="source-meta">已记录到 {escape(result.learner_id)} 的学习记录；'
+                     '答错的题目已加入错题本。</div>')
     if wrong:
         parts.append(f'<div class="sources-title">错题回顾（{result.total - result.correct}）</div>{wrong}')
     if right:
@@ -137,7 +139,8 @@ def book_html(engine: Engine, learner_id: str | None) -> str:
         item = items.get(e.item_id)
         is_due = datetime.fromisoformat(e.due) < horizon
         due += is_due
-        when = "今天到期" if is_due else f"下次复习：{datetime.fromisoformat(e.due).astimezone(store.zone):%Y-%m-%d %H:%M}"
+        next_due = datetime.fromisoformat(e.due).astimezone(store.zone)
+        when = "今天到期" if is_due else f"下次复习：{next_due:%Y-%m-%d %H:%M}"
         if item is None:
             cards.append(f'<div class="book-item">{escape(e.item_id)}（所依据的文件已更新，此题不再出现）</div>')
             continue
@@ -145,8 +148,8 @@ def book_html(engine: Engine, learner_id: str | None) -> str:
                      f'<b>【{QUIZ_KIND_NAMES[item.kind]}】</b>{escape(item.stem)}</div>'
                      f'<div class="source-meta">正确答案：<b>{escape(item.answer_key)}</b> · 答错 {e.wrong} 次 · '
                      f'连续答对 {e.right_streak} 次 · <span class="{"book-due" if is_due else ""}">{when}</span></div>'
-                     f'<div>{escape(item.explanation)}</div><div class="source-meta">{escape(source_line(item.citation))}'
-                     f'</div></div>')
+                     f'<div>{escape(item.explanation)}</div>'
+                     f'<div class="source-meta">{escape(source_line(item.citation))}</div></div>')
     return (f'<div class="sources-title">{escape(learner_id)} 的错题本：{len(entries)} 题，今天到期 {due} 题'
             f'</div>{"".join(cards)}')
 
@@ -178,10 +181,13 @@ def progress_outputs(engine: Engine, learner_id: str | None):
 def quiz_tab(demo: gr.Blocks, get_engine: Callable[[], Engine]) -> None:
     """Build the 考试练习 tab inside the current gr.Tabs; document choices are filled when `demo` loads."""
 
-    def doc_choices():
-        index = get_engine().index
-        docs = sorted((n for n in index.notices.values() if n.status == "current"), key=lambda n: (n.kind, n.file))
-        return gr.update(choices=[(f"{n.kind}｜{n.title}", n.doc_id) for n in docs])
+    def on_load():
+        """The current documents to choose from, and the configured multiple-choice scoring as the default."""
+        engine = get_engine()
+        docs = sorted((n for n in engine.index.notices.values() if n.status == "current"),
+                      key=lambda n: (n.kind, n.file))
+        return (gr.update(choices=[(f"{n.kind}｜{n.title}", n.doc_id) for n in docs]),
+                gr.update(value=engine.settings.multiple_scoring))
 
     def chapter_choices(doc_ids: list[str] | None):
         return gr.update(choices=chapters_of(get_engine().index, doc_ids or None), value=[])
@@ -246,8 +252,8 @@ def quiz_tab(demo: gr.Blocks, get_engine: Callable[[], Engine]) -> None:
         with gr.Tabs(elem_id="quiz-views") as views:
             with gr.Tab("做题", id="quiz-do"):
                 with gr.Row():
-                    docs = gr.Dropdown(label="文件（不选即全部；模拟考试默认只出法律法规）", choices=[], multiselect=True,
-                                       scale=3, elem_id="quiz-docs")
+                    docs = gr.Dropdown(label="文件（不选即全部；模拟考试默认只出法律法规）", choices=[],
+                                       multiselect=True, scale=3, elem_id="quiz-docs")
                     chapters = gr.Dropdown(label="章节（不选即全部）", choices=[], multiselect=True, scale=2,
                                            elem_id="quiz-chapters")
                 with gr.Row(visible=True) as practice_row:
@@ -303,7 +309,6 @@ def quiz_tab(demo: gr.Blocks, get_engine: Callable[[], Engine]) -> None:
                 for n, q in enumerate(paper.questions, 1):
                     if q.kind != kind:
                         kind = q.kind
-                        section = next(s for s in paper.sections if s.kind == kind)
                         gr.Markdown(f"#### {QUIZ_KIND_NAMES[kind]}（{section_rule(kind, q.points, paper.scoring)}）")
                     label = f"第{n}题（{QUIZ_KIND_NAMES[q.kind]}，{q.points:g}分）"
                     gr.Markdown(f"**{label}** {md_text(q.stem)}", elem_id=f"quiz-q{n}", elem_classes="quiz-stem")
@@ -325,7 +330,7 @@ def quiz_tab(demo: gr.Blocks, get_engine: Callable[[], Engine]) -> None:
                     engine = get_engine()
                     try:
                         learner_id = _learner(learner_name)
-                        answers = {q.item_id: (g or None) for q, g in zip(paper.questions, given)}
+                        answers = {q.item_id: (g or None) for q, g in zip(paper.questions, given, strict=True)}
                         graded = grade(engine.index, answers, paper.paper_id)
                         if learner_id:
                             _store(engine).record(learner_id, graded)
@@ -345,7 +350,7 @@ def quiz_tab(demo: gr.Blocks, get_engine: Callable[[], Engine]) -> None:
         review.click(review_due, inputs=name, outputs=[paper_state, status, views])
         progress_refresh.click(show_progress, inputs=name, outputs=progress_out)
         name.blur(show_book, inputs=name, outputs=book).then(show_progress, inputs=name, outputs=progress_out)
-    demo.load(doc_choices, outputs=docs)
+    demo.load(on_load, outputs=[docs, scoring])
 
 
 def _paper_state(paper: QuizPaper, asked: int, review: bool = False):
