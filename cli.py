@@ -140,8 +140,25 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [v.strip() for arg in values for v in arg.split(",") if v.strip()] if values else None
 
 
+def _layout(args) -> list[dict] | None:
+    """A mock paper's sections from --single/--multiple/--fill/--judge counts and --points KIND=P."""
+    from retriever.quiz import POINTS
+
+    points = dict(POINTS)
+    for pair in _split(args.points) or []:
+        kind, _, value = pair.partition("=")
+        try:
+            points[kind.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"--points takes KIND=POINTS pairs such as single=1,multiple=2, not {pair!r}") from None
+    counts = {k: getattr(args, k) for k in ("single", "multiple", "fill", "judge") if getattr(args, k) is not None}
+    if not counts:
+        return None
+    return [{"kind": k, "count": c, "points": points[k]} for k, c in counts.items()]
+
+
 def cmd_quiz(args) -> int:
-    """Generate a seeded exam paper and write it as json, csv, md (with answer key) or apkg."""
+    """Generate a seeded practice or mock paper and write it as json, csv, md (with answer key) or apkg."""
     from collections import defaultdict
 
     from retriever.embed import get_embedder
@@ -166,20 +183,23 @@ def cmd_quiz(args) -> int:
         return 0
     fmt = format_for(args.output, args.format)
     try:
-        paper = make_paper(index, args.n, _split(args.kinds), _split(args.doc_ids), args.seed)
+        paper = make_paper(index, args.n, _split(args.kinds), _split(args.doc_ids), args.seed, mode=args.mode,
+                           chapters=_split(args.chapters), sections=_layout(args), minutes=args.minutes,
+                           scoring=args.scoring or settings.multiple_scoring)
         if args.output:
             write(paper, fmt, args.output)
         elif fmt == "apkg":
             raise ExportError("an Anki deck is a file: give -o FILE.apkg")
         else:
             print(render(paper, fmt))
-    except (QuizError, ExportError) as exc:
+    except (QuizError, ExportError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if len(paper.items) < args.n:
-        print(f"note: only {len(paper.items)} items match the filters, not {args.n}", file=sys.stderr)
+    if len(paper.items) < paper.n:
+        print(f"note: only {len(paper.items)} items match the filters, not {paper.n}", file=sys.stderr)
     if args.output:
-        print(f"{args.output}: {len(paper.items)} items, seed {paper.seed}, paper_id {paper.paper_id}", file=sys.stderr)
+        print(f"{args.output}: {len(paper.items)} items, {paper.max_points:g} points, seed {paper.seed}, "
+              f"paper_id {paper.paper_id}", file=sys.stderr)
     return 0
 
 
@@ -225,14 +245,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(func=cmd_ui)
 
-    p = sub.add_parser("quiz", help="exam practice paper (填空/单选/判断) as json, csv, md or an Anki deck")
-    p.add_argument("--n", type=int, default=20, help="number of items, 1-100 (default 20)")
+    p = sub.add_parser("quiz", help="exam practice or mock paper (单选/多选, also 填空/判断) as json, csv, md or Anki")
+    p.add_argument("--mode", choices=["practice", "mock"], default="practice",
+                   help="practice: --n items of --kinds; mock: the law subject's layout (default 60 单选 x 1 point "
+                        "+ 20 多选 x 2 points, 150 minutes)")
+    p.add_argument("--n", type=int, default=20, help="practice: number of items, 1-100 (default 20)")
     p.add_argument("--seed", type=int, help="same seed and options → same paper (random if omitted)")
-    p.add_argument("--kinds", action="append", help="fill,choice,judge (default: all)")
-    p.add_argument("--doc-ids", action="append", help="notices to draw from, comma-separated (default: all)")
+    p.add_argument("--kinds", action="append", help="single,multiple,fill,judge (default: single,multiple)")
+    p.add_argument("--doc-ids", action="append", help="documents to draw from, comma-separated (default: all)")
+    p.add_argument("--chapters", action="append", help="chapters to draw from, e.g. 第五章 or 法律责任 (default: all)")
+    for kind, name in (("single", "单选"), ("multiple", "多选"), ("fill", "填空"), ("judge", "判断")):
+        p.add_argument(f"--{kind}", type=int, help=f"mock: number of {name} items")
+    p.add_argument("--points", action="append", help="mock: points per item, e.g. single=1,multiple=2")
+    p.add_argument("--minutes", type=float, help="mock: time limit in minutes (default 150)")
+    p.add_argument("--scoring", choices=["partial", "all_or_nothing"],
+                   help="multiple choice: partial (错选0分，少选每项0.5分; default, METROKB_MULTIPLE_SCORING) or "
+                        "all_or_nothing")
     p.add_argument("--format", choices=["json", "csv", "md", "apkg"], help="default: from -o's suffix, else md")
     p.add_argument("-o", "--output", type=Path, help="file to write (default: print to stdout)")
-    p.add_argument("--stats", action="store_true", help="print how many items of each kind each notice yields")
+    p.add_argument("--stats", action="store_true", help="print how many items of each kind each document yields")
     p.set_defaults(func=cmd_quiz)
 
     p = sub.add_parser("bench", help="benchmark ingest, /ask latency and throughput, the LangChain baseline and scale")

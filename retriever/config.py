@@ -58,6 +58,22 @@ class Settings(BaseSettings):
     def audit_file(self) -> Path:
         return self.audit_path or self.feedback_path.parent / "audit.jsonl"
 
+    # Exam practice: where learners' history lives, and how multiple choice scores.
+    data_dir: Path = ROOT / "data"
+    # Any SQLAlchemy URL (postgresql+psycopg://user:pass@host/db for a shared server); default: SQLite in data_dir.
+    database_url: str | None = None
+    # "partial" = 错选不得分，少选每选对一项得0.5分 (the 注册计量师 rule); "all_or_nothing" = exact key only.
+    multiple_scoring: Literal["partial", "all_or_nothing"] = "partial"
+    # The day boundary of "due for review today".
+    learner_timezone: str = "Asia/Shanghai"
+
+    def learner_database(self) -> str:
+        """The learner database URL: METROKB_DATABASE_URL, else a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir.resolve() / 'learners.db'}"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -7,11 +7,13 @@ import io
 import json
 from pathlib import Path
 
-from retriever.models import OPTION_LABELS, QUIZ_KIND_NAMES, QUIZ_KINDS, Paper, QuizItem
+from retriever.models import OPTION_LABELS, QUIZ_KIND_NAMES, QUIZ_KINDS, Citation, Paper, QuizItem
+from retriever.quiz_scoring import PARTIAL_SHARE
 
 FORMATS = ("json", "csv", "md", "apkg")
-CSV_COLUMNS = ("no", "item_id", "kind", "kind_name", "stem", "option_a", "option_b", "option_c", "option_d",
-               "answer", "explanation", "doc_id", "title", "clause", "clause_id", "quote")
+CSV_COLUMNS = ("no", "item_id", "kind", "kind_name", "points", "stem", "option_a", "option_b", "option_c",
+               "option_d", "answer", "explanation", "doc_id", "title", "clause", "part", "version", "clause_id",
+               "quote")
 # Fixed Anki ids: re-importing a deck updates its notes instead of duplicating them.
 ANKI_MODEL_ID = 1_607_392_319
 ANKI_DECK_ID = 2_059_400_110
@@ -39,41 +41,68 @@ def to_csv(paper: Paper) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for no, item in enumerate(paper.items, 1):
-        options = dict(zip(CSV_COLUMNS[5:9], item.options))
+        options = dict(zip(("option_a", "option_b", "option_c", "option_d"), item.options))
+        c = item.citation
         writer.writerow({"no": no, "item_id": item.item_id, "kind": item.kind, "kind_name": QUIZ_KIND_NAMES[item.kind],
-                         "stem": item.stem, **options, "answer": item.answer_key, "explanation": item.explanation,
-                         "doc_id": item.citation.doc_id, "title": item.citation.title,
-                         "clause": item.citation.clause, "clause_id": item.citation.clause_id,
-                         "quote": item.citation.quote})
+                         "points": f"{item.points:g}", "stem": item.stem, **options, "answer": item.answer_key,
+                         "explanation": item.explanation, "doc_id": c.doc_id, "title": c.title, "clause": c.clause,
+                         "part": c.part or "", "version": c.version or "", "clause_id": c.clause_id,
+                         "quote": c.quote})
     return out.getvalue()
 
 
 def _question_md(no: int, item: QuizItem) -> list[str]:
-    if item.kind == "choice":
+    if item.kind in ("single", "multiple"):
         return [f"{no}. {item.stem}", ""] + [f"   {OPTION_LABELS[i]}. {o}" for i, o in enumerate(item.options)] + [""]
     if item.kind == "judge":
         return [f"{no}. {item.stem}（　　）", ""]
     return [f"{no}. {item.stem}", ""]
 
 
+def section_rule(kind: str, points: float, scoring: str) -> str:
+    """What a section's instructions say, as on the exam paper."""
+    if kind == "single":
+        return f"每题{points:g}分。每题的备选项中，只有1个最符合题意"
+    if kind == "multiple":
+        rule = (f"错选，本题不得分；少选，所选的每个正确选项得{points * PARTIAL_SHARE:g}分" if scoring == "partial"
+                else "错选、少选均不得分")
+        return f"每题{points:g}分。每题的备选项中，有2个或2个以上符合题意，至少有1个错项。{rule}"
+    if kind == "judge":
+        return f"每题{points:g}分。判断正误，正确的写“正确”，错误的写“错误”"
+    return f"每题{points:g}分。在横线处填写原文内容"
+
+
+def source_line(c: Citation) -> str:
+    """出处：《title》第九条第一款（2018年10月26日修正版）, or the notice clause path."""
+    version = f"（{c.version}）" if c.version else ""
+    return f"出处：《{c.title.strip('《》')}》{c.clause.rsplit(' ', 1)[-1]}{c.part or ''}{version}"
+
+
 def to_markdown(paper: Paper) -> str:
-    """A printable paper: questions grouped by kind, then the answer key with the clause each answer rests on."""
-    lines = ["# 注册计量师考试练习", "", f"试卷编号：`{paper.paper_id}`　随机种子：{paper.seed}　共 {len(paper.items)} 题",
-             "", "姓名：__________　得分：__________", ""]
+    """A printable paper: sections with their rules and points, then the answer key with the clause each answer
+    rests on."""
+    title = "注册计量师模拟试卷（计量法律法规及综合知识）" if paper.mode == "mock" else "注册计量师考试练习"
+    timing = f"考试时间：{paper.minutes:g}分钟　" if paper.minutes else ""
+    lines = [f"# {title}", "", f"试卷编号：`{paper.paper_id}`", "",
+             f"随机种子：{paper.seed}　共 {len(paper.items)} 题　{timing}满分：{paper.max_points:g}分　"
+             f"合格：{paper.max_points * paper.pass_mark / 100:g}分（{paper.pass_mark:g}%）", "",
+             "姓名：__________　得分：__________", ""]
     numbered = list(enumerate(paper.items, 1))
     section = 0
     for kind in QUIZ_KINDS:
         group = [(no, item) for no, item in numbered if item.kind == kind]
         if not group:
             continue
-        lines += [f"## {_NUMERALS[section]}、{QUIZ_KIND_NAMES[kind]}（共 {len(group)} 题）", ""]
+        points = group[0][1].points
+        lines += [f"## {_NUMERALS[section]}、{QUIZ_KIND_NAMES[kind]}（共 {len(group)} 题。"
+                  f"{section_rule(kind, points, paper.scoring)}）", ""]
         section += 1
         for no, item in group:
             lines += _question_md(no, item)
     lines += ["---", "", "## 答案与解析", ""]
     for no, item in numbered:
-        c = item.citation
-        lines += [f"{no}. **{item.answer_key}**　{item.explanation}　（出处：{c.title} {c.clause}，`{c.clause_id}`）", ""]
+        lines += [f"{no}. **{item.answer_key}**　{item.explanation}　（{source_line(item.citation)}，"
+                  f"`{item.citation.clause_id}`）", ""]
     return "\n".join(lines)
 
 
@@ -94,7 +123,7 @@ def _anki_package(paper: Paper):
     for item in paper.items:
         options = "<br>".join(f"{OPTION_LABELS[i]}. {html.escape(o)}" for i, o in enumerate(item.options))
         question = f"【{QUIZ_KIND_NAMES[item.kind]}】{html.escape(item.stem)}"
-        source = html.escape(f"{item.citation.title} {item.citation.clause}（{item.citation.clause_id}）")
+        source = html.escape(f"{source_line(item.citation)}（{item.citation.clause_id}）")
         deck.add_note(genanki.Note(
             model=model, guid=genanki.guid_for(item.item_id), tags=[item.kind, item.citation.doc_id],
             fields=[question, options, html.escape(item.answer_key), html.escape(item.explanation), source,

@@ -182,11 +182,20 @@ class Answer(BaseModel):
     latency_ms: float = 0.0
 
 
-QuizKind = Literal["fill", "choice", "judge"]
-# What an item tests: a target value, a deadline, a responsible unit, or which notice states it.
-QuizFacet = Literal["value", "deadline", "unit", "source"]
-QUIZ_KINDS: tuple[QuizKind, ...] = ("fill", "choice", "judge")
-QUIZ_KIND_NAMES: dict[str, str] = {"fill": "填空题", "choice": "单选题", "judge": "判断题"}
+# --- exam practice (注册计量师): items, papers, grading, learners ----------------------------------
+
+QuizKind = Literal["single", "multiple", "fill", "judge"]
+# What an item tests. Notices: a target value, a deadline, a responsible unit, which notice states it.
+# Regulations: who decides or approves, a time limit, a fine, the consequence of an act, a defined term,
+# when a document takes effect, which article states a rule, the items of an enumeration.
+QuizFacet = Literal["value", "deadline", "unit", "source", "authority", "time_limit", "penalty", "consequence",
+                    "definition", "effective", "article", "list"]
+QuizMode = Literal["practice", "mock"]
+# How a multiple-choice item scores: `partial` = 错选不得分，少选每选对一项得0.5分 (the rule of Chinese professional
+# qualification exams such as 注册计量师); `all_or_nothing` = only the exact key scores.
+MultipleScoring = Literal["partial", "all_or_nothing"]
+QUIZ_KINDS: tuple[QuizKind, ...] = ("single", "multiple", "fill", "judge")
+QUIZ_KIND_NAMES: dict[str, str] = {"single": "单项选择题", "multiple": "多项选择题", "fill": "填空题", "judge": "判断题"}
 OPTION_LABELS = "ABCDEFGH"
 
 
@@ -196,28 +205,53 @@ class QuizQuestion(_Frozen):
     item_id: str = Field(description="stable id: clause id + what the item tests")
     kind: QuizKind
     stem: str
-    options: tuple[str, ...] = Field(default=(), description="choice: the options, labelled A, B, C... in order")
+    options: tuple[str, ...] = Field(default=(), description="single/multiple: the options, labelled A, B, C... in order")
+    points: float = Field(1.0, description="what the item is worth in its paper")
 
 
 class QuizItem(QuizQuestion):
-    """An exam item generated from one fact of one clause, with its answer and the clause it comes from."""
+    """An exam item generated from what one clause states, with its answer and the clause it comes from."""
 
     facet: QuizFacet
-    answer: str = Field(description="fill: the blanked text; choice: the correct option; judge: 正确 or 错误")
-    explanation: str = Field(description="why, quoting the clause")
+    answer: str = Field(description="fill: the blanked text; single: the correct option; multiple: the correct "
+                                    "options joined by 、; judge: 正确 or 错误")
+    answers: tuple[str, ...] = Field(default=(), description="multiple: the correct options, in option order")
+    explanation: str = Field(description="why, quoting the clause and naming document and article")
     citation: Citation
-    truth: str = Field(description="the tested fact as the clause states it: value, deadline, unit or doc_id")
+    truth: str = Field(description="the tested fact as the clause states it: value, deadline, unit, body, term or doc_id")
     shown: str | None = Field(default=None, description="judge: what the statement says in place of `truth`")
+    chapter: str | None = Field(default=None, description="the chapter (第二章 计量基准器具…) or top-level notice "
+                                                          "section (二、…) the clause lies in")
+
+    @property
+    def key(self) -> str:
+        """The letters of the right options (`B`, `ABD`), or the answer itself for fill and judge."""
+        if self.kind == "single":
+            return OPTION_LABELS[self.options.index(self.answer)]
+        if self.kind == "multiple":
+            return "".join(OPTION_LABELS[i] for i, o in enumerate(self.options) if o in self.answers)
+        return self.answer
 
     @property
     def answer_key(self) -> str:
-        """The answer as printed in a key: `B. 市发改委` for a choice, the text otherwise."""
-        if self.kind == "choice":
-            return f"{OPTION_LABELS[self.options.index(self.answer)]}. {self.answer}"
+        """The answer as printed in a key: `B. 市发改委`, `ABD. 贸易结算；安全防护；环境监测`, or the text."""
+        if self.kind == "single":
+            return f"{self.key}. {self.answer}"
+        if self.kind == "multiple":
+            return f"{self.key}. {'；'.join(self.answers)}"
         return self.answer
 
     def question(self) -> QuizQuestion:
-        return QuizQuestion(item_id=self.item_id, kind=self.kind, stem=self.stem, options=self.options)
+        return QuizQuestion(item_id=self.item_id, kind=self.kind, stem=self.stem, options=self.options,
+                            points=self.points)
+
+
+class PaperSection(_Frozen):
+    """One part of a paper: how many items of a kind, and what each is worth."""
+
+    kind: QuizKind
+    count: int = Field(ge=0)
+    points: float = Field(gt=0)
 
 
 class QuizPaper(_Frozen):
@@ -225,42 +259,111 @@ class QuizPaper(_Frozen):
 
     paper_id: str
     seed: int
-    kinds: tuple[QuizKind, ...]
-    doc_ids: tuple[str, ...]
+    mode: QuizMode = "practice"
+    sections: tuple[PaperSection, ...] = Field(description="kinds in paper order, with counts asked for and points")
+    minutes: float | None = Field(None, description="mock: the time limit shown as a countdown")
+    scoring: MultipleScoring = "partial"
+    pass_mark: float = Field(60.0, description="percentage of full marks needed to pass")
+    max_points: float = 0.0
+    doc_ids: tuple[str, ...] = ()
+    chapters: tuple[str, ...] = ()
     questions: tuple[QuizQuestion, ...]
+
+    @property
+    def kinds(self) -> tuple[QuizKind, ...]:
+        return tuple(s.kind for s in self.sections)
 
 
 class Paper(_Frozen):
-    """A generated paper with answers: items grouped by kind (填空, 单选, 判断)."""
+    """A generated paper with answers, items grouped by kind (单选, 多选, then the study aids 填空, 判断)."""
 
     paper_id: str
     seed: int
+    mode: QuizMode = "practice"
     n: int = Field(description="items asked for; `items` is shorter when fewer match the filters")
-    kinds: tuple[QuizKind, ...]
-    doc_ids: tuple[str, ...] = Field(description="notices the items come from; empty means all")
+    sections: tuple[PaperSection, ...]
+    minutes: float | None = None
+    scoring: MultipleScoring = "partial"
+    pass_mark: float = 60.0
+    doc_ids: tuple[str, ...] = Field(description="documents the items come from; empty means all")
+    chapters: tuple[str, ...] = Field((), description="chapters the items come from; empty means all")
     items: tuple[QuizItem, ...]
 
+    @property
+    def kinds(self) -> tuple[QuizKind, ...]:
+        return tuple(s.kind for s in self.sections)
+
+    @property
+    def max_points(self) -> float:
+        return sum(i.points for i in self.items)
+
     def for_candidates(self) -> QuizPaper:
-        return QuizPaper(paper_id=self.paper_id, seed=self.seed, kinds=self.kinds, doc_ids=self.doc_ids,
+        return QuizPaper(paper_id=self.paper_id, seed=self.seed, mode=self.mode, sections=self.sections,
+                         minutes=self.minutes, scoring=self.scoring, pass_mark=self.pass_mark,
+                         max_points=self.max_points, doc_ids=self.doc_ids, chapters=self.chapters,
                          questions=tuple(item.question() for item in self.items))
 
 
 class GradedItem(_Frozen):
     item_id: str
     kind: QuizKind
-    given: str | None = Field(description="the candidate's answer; null when left blank")
-    correct: bool
+    stem: str
+    options: tuple[str, ...] = ()
+    given: str | None = Field(description="the candidate's answer (option letters for choices); null when left blank")
+    correct: bool = Field(description="fully right (a multiple-choice item only with exactly the key)")
+    points: float = Field(description="points scored")
+    max_points: float
     answer: str = Field(description="the right answer as printed in a key, e.g. `B. 市发改委`")
     explanation: str
     citation: Citation
+    chapter: str | None = None
 
 
 class GradeResult(_Frozen):
     paper_id: str | None = None
+    mode: QuizMode = "practice"
+    scoring: MultipleScoring = "partial"
     correct: int
     total: int
-    score: float = Field(description="percentage of items answered correctly, 0-100")
+    points: float = 0.0
+    max_points: float = 0.0
+    score: float = Field(description="percentage of full marks, 0-100")
+    pass_mark: float = 60.0
+    passed: bool = Field(False, description="score >= pass_mark")
+    learner_id: str | None = Field(None, description="whose attempt this was, when it was recorded")
     items: tuple[GradedItem, ...]
+
+
+class Accuracy(_Frozen):
+    """A learner's record on one document, chapter or kind."""
+
+    key: str
+    label: str
+    attempts: int
+    correct: int
+    accuracy: float = Field(description="share of attempts answered right, 0-1")
+
+
+class Progress(_Frozen):
+    learner_id: str
+    attempts: int
+    correct: int
+    accuracy: float
+    by_document: tuple[Accuracy, ...]
+    by_chapter: tuple[Accuracy, ...] = Field(description="weakest first")
+    by_kind: tuple[Accuracy, ...]
+    in_book: int = Field(description="items in the 错题本 (answered wrong, not yet mastered)")
+    due_today: int = Field(description="items of the 错题本 due for review by the end of today")
+
+
+class BookEntry(_Frozen):
+    """One item of a learner's 错题本 and when it is due again."""
+
+    item_id: str
+    wrong: int
+    right_streak: int
+    due: str = Field(description="ISO date-time (UTC) the item is due for review")
+    last_answered: str | None = None
 
 
 # --- administration

@@ -1,449 +1,89 @@
-"""Exam practice for 注册计量师 candidates: items generated from clause facts, seeded papers, grading.
+"""Exam practice for 注册计量师 candidates: every item the documents yield, seeded papers, grading.
 
-Every item is correct by construction: its answer is a fact its cited clause states, and every
-distractor is checked against that clause (and, for "which notice" items, against the other notices)
-so that no second option is true. Item ids are stable, papers are reproducible from their id.
+Items come from regulation articles (单选/多选 in the exam's form; quiz_law.py, quiz_lists.py) and from policy
+notices (quiz_notices.py, including the study aids 填空/判断). Item ids are stable; a paper is reproducible from
+its id, which encodes its seed, layout, time limit, scoring rule and filters, so any instance can grade it.
 """
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import logging
 import random
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
-from difflib import SequenceMatcher
 from weakref import WeakKeyDictionary
 
-from retriever import patterns as P
-from retriever.clean import fold
 from retriever.index import Index
 from retriever.models import (
-    OPTION_LABELS, QUIZ_KINDS, Citation, Clause, Fact, GradedItem, GradeResult, Notice, Paper, QuizItem,
-    QuizKind,
+    QUIZ_KIND_NAMES, QUIZ_KINDS, Clause, GradedItem, GradeResult, MultipleScoring, Paper, PaperSection, QuizItem,
+    QuizKind, QuizMode,
 )
+from retriever.quiz_items import Ctx, digest, is_regulation, sentence_of
+from retriever.quiz_law import current, law_items, law_pools
+from retriever.quiz_lists import list_items, list_pool
+from retriever.quiz_notices import notice_items, unit_pool
+from retriever.quiz_scoring import PASS_MARK, SCORINGS, AnswerError, chosen, passed, points_for
 
 log = logging.getLogger(__name__)
 
 MAX_ITEMS = 100  # largest paper one request may ask for
-CHOICES = 4  # options of a 单选题 (fewer only when fewer wrong values exist, e.g. grades A-D)
-BLANK = "____"  # the blank of a 填空题
-GAP = "（　　）"  # the gap of a 单选题 stem
-TRUE, FALSE = "正确", "错误"
-
-# Words for the same kind of body (or its predecessor: 质量技术监督 became 市场监管). A unit of a
-# family is never a wrong option for a clause that names any word of that family, because a
-# candidate could fairly argue it is responsible too (市市场监管部门 vs 市市场监管局).
-UNIT_FAMILIES: tuple[tuple[str, ...], ...] = (
-    ("市场监管", "市场监督管理", "质量技术监督", "质监"),
-    ("人民政府", "政府"),
-    ("发改", "发展改革", "发展和改革"),
-    ("工信", "经信", "工业和信息化"),
-    ("人社", "人力资源"),
-    ("卫生健康", "卫健"),
-    ("交通运输", "交通"),
-    ("生态环境", "环保", "环境保护"),
-    ("网信", "网络安全和信息化"),
-    ("国资", "国有资产"),
-    ("科技", "科学技术"),
-)
-# Level prefix and body suffix around the core of a unit name: 市|工信|局, 各|县(区)|人民政府.
-# 市(?!场) keeps 市场监管总局 whole; 省(?!级) keeps 省级….
-UNIT_PREFIX = re.compile(r"^(?:市委|市(?!场)|省(?!级)|各)")
-UNIT_SUFFIX = re.compile(r"(?:人民政府|管委会|委员会|办公厅|总局|分公司|公司|支队|部门|局|委|办|厅)$")
-# A target value: number or range, then its unit (92%, 1-2家, 3.5万元).
-VALUE_PARTS = re.compile(r"^(?P<lo>\d+(?:\.\d+)?)(?:[-~](?P<hi>\d+(?:\.\d+)?))?(?P<unit>\D*)$")
-GRADE = re.compile(r"^(?P<letter>[A-Da-d])级$")
-YEAR = re.compile(r"\d{4}")
-# Punctuation and spaces, ignored when comparing a statement with other notices' text.
-PUNCTUATION = re.compile(r"[，。；、：“”\s,.;:\"]")
-# A run of this many characters shared with another notice's same-year statement makes that
-# notice arguable as a source, so it is not offered as a wrong one.
-SHARED_WORDS = 6
-# How candidates may write 正确 / 错误 in a 判断题.
-TRUE_WORDS = {"正确", "对", "是", "√", "✓", "✔", "t", "true", "y", "yes", "1"}
-FALSE_WORDS = {"错误", "错", "否", "×", "✗", "✘", "x", "f", "false", "n", "no", "0"}
+PRACTICE_KINDS: tuple[QuizKind, ...] = ("single", "multiple")  # 填空/判断 are study aids, asked for by name
+POINTS: dict[str, float] = {"single": 1.0, "multiple": 2.0, "fill": 1.0, "judge": 1.0}
+# A mock paper's default layout, modelled on the law subject (计量法律法规及综合知识): 60 single-choice items of
+# 1 point and 20 multiple-choice items of 2 points (100 points), 150 minutes.
+MOCK_SECTIONS = (PaperSection(kind="single", count=60, points=1.0), PaperSection(kind="multiple", count=20, points=2.0))
+MOCK_MINUTES = 150.0
+MAX_MINUTES = 600.0
+ID_VERSION = 2  # the layout of paper ids; ids of another layout are refused with a message
 
 
 class QuizError(ValueError):
     """A quiz request that cannot be served; the message says what was wrong and what is allowed."""
 
 
-# --- small helpers --------------------------------------------------------------------------
+# --- every item ------------------------------------------------------------------------------
 
-def _digest(*parts: str, size: int = 8) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:size]
-
-
-def _rng(*parts: str) -> random.Random:
-    return random.Random(int(_digest(*parts, size=16), 16))
-
-
-def _title(notice: Notice) -> str:
-    return notice.title if "《" in notice.title else f"《{notice.title}》"
-
-
-def _where(notice: Notice, clause: Clause) -> str:
-    return f"{_title(notice)}（{clause.path}{clause.heading}）"
-
-
-def _sentence(text: str, quote: str) -> str:
-    """The sentence of `text` around `quote` (quote itself when it spans sentences)."""
-    start = text.find(quote)
-    if start < 0:
-        return quote
-    left = max(text.rfind("。", 0, start), text.rfind("\n", 0, start)) + 1
-    rights = [i for i in (text.find("。", start + len(quote) - 1), text.find("\n", start + len(quote)))
-              if i >= 0]
-    right = min(rights) + (1 if rights and text[min(rights)] == "。" else 0) if rights else len(text)
-    return text[left:right].strip()
-
-
-def _end(sentence: str) -> str:
-    return sentence.rstrip("，；,;。 ") + "。"
-
-
-def _value_at(text: str, value: str) -> re.Match | None:
-    """Where `value` (92%, 10项, B级) stands in text as a whole number, not inside 100项 or 3.5%."""
-    return re.search(rf"(?<![\d.]){re.escape(fold(value))}", fold(text))
-
-
-def states_value(text: str, value: str) -> bool:
-    """Whether the clause text states this value anywhere (so it may not be a wrong option)."""
-    m = VALUE_PARTS.match(fold(value))
-    if not m:
-        return fold(value) in fold(text)
-    number = m.group("lo") + (f"[-~]{m.group('hi')}" if m.group("hi") else "")
-    return re.search(rf"(?<![\d.]){number}(?![\d.]){re.escape(m.group('unit'))}", fold(text)) is not None
-
-
-def states_year(text: str, year: int) -> bool:
-    if re.search(rf"(?<!\d){year}(?!\d)", text):
-        return True
-    return any(plan in text for plan, end in P.FIVE_YEAR_PLAN_END.items() if end == year)
-
-
-def unit_core(unit: str) -> str:
-    core = UNIT_SUFFIX.sub("", UNIT_PREFIX.sub("", fold(unit)))
-    return core if len(core) >= 2 else fold(unit)
-
-
-def _family(unit: str) -> tuple[str, ...]:
-    return next((fam for fam in UNIT_FAMILIES if any(word in unit for word in fam)), ())
-
-
-def unit_conflicts(unit: str, clause_text: str, responsible: Iterable[str]) -> bool:
-    """Whether `unit` could be argued responsible for a clause: named in it, or akin to a responsible unit."""
-    text, unit_f = fold(clause_text), fold(unit)
-    responsible = [fold(r) for r in responsible]
-    if unit_f in responsible or unit_f in text or unit_core(unit) in text:
-        return True
-    if any(unit_core(r) in unit_f or unit_core(unit) in r for r in responsible):
-        return True
-    family = _family(unit_f)
-    return any(word in text or any(word in r for r in responsible) for word in family)
-
-
-# --- wrong values ---------------------------------------------------------------------------
-
-def _step(n: Decimal) -> Decimal:
-    if n < 10:
-        return Decimal(1) if n == n.to_integral_value() else Decimal("0.5")
-    if n < 100:
-        return Decimal(5)
-    return Decimal(10) ** (len(str(int(n))) - 1) / 2
-
-
-def _fmt(n: Decimal, like: str) -> str:
-    places = len(like.split(".")[1]) if "." in like else 0
-    return f"{n:.{places}f}"
-
-
-def neighbours(value: str) -> list[str]:
-    """Plausible wrong values near `value`, nearest first: 92% → 90%, 95%, 85%, 80%…; B级 → A级, C级…."""
-    if g := GRADE.match(value):
-        letters = "ABCD" if g.group("letter").isupper() else "abcd"
-        return [f"{c}级" for c in sorted(letters, key=lambda c: abs(ord(c) - ord(g.group("letter")))) if
-                c != g.group("letter")]
-    m = VALUE_PARTS.match(value)
-    if not m:
-        return []
-    lo, unit = Decimal(m.group("lo")), m.group("unit")
-    if m.group("hi"):
-        hi = Decimal(m.group("hi"))
-        width = hi - lo + 1
-        shifts = [k * width for k in (1, -1, 2, -2, 3, 4)]
-        return [f"{_fmt(lo + d, m.group('lo'))}-{_fmt(hi + d, m.group('hi'))}{unit}"
-                for d in shifts if lo + d > 0]
-    step = _step(lo)
-    base = (lo / step).to_integral_value(rounding="ROUND_FLOOR") * step
-    candidates = {base + k * step for k in range(-6, 8)}
-    upper = Decimal(100) if unit == "%" else None
-    ok = sorted((c for c in candidates if c > 0 and c != lo and (upper is None or c < upper)),
-                key=lambda c: (abs(c - lo), c))
-    return [f"{_fmt(c, m.group('lo'))}{unit}" for c in ok]
-
-
-def wrong_values(value: str, clause_text: str) -> list[str]:
-    return [v for v in neighbours(value) if not states_value(clause_text, v)]
-
-
-def _plan_of(deadline: str) -> str | None:
-    return next((plan for plan in P.FIVE_YEAR_PLAN_END if plan in deadline), None)
-
-
-def wrong_deadlines(fact: Fact, clause_text: str) -> list[tuple[str, str]]:
-    """(changed deadline, changed part) pairs whose year the clause never mentions, nearest first."""
-    if plan := _plan_of(fact.deadline or ""):
-        year = P.FIVE_YEAR_PLAN_END[plan]
-        others = sorted((p for p in P.FIVE_YEAR_PLAN_END if p != plan and p not in clause_text
-                         and not states_year(clause_text, P.FIVE_YEAR_PLAN_END[p])),
-                        key=lambda p: abs(P.FIVE_YEAR_PLAN_END[p] - year))
-        return [(fact.deadline.replace(plan, p), p) for p in others]
-    found = YEAR.search(fact.deadline or "")
-    if not found:
-        return []
-    year = int(found.group(0))
-    shifts = (-1, 1, -2, 2, 3, -3, 5, -5, 10, -10)
-    return [(fact.deadline.replace(found.group(0), str(year + d)), str(year + d)) for d in shifts
-            if not states_year(clause_text, year + d)]
-
-
-# --- item construction ----------------------------------------------------------------------
-
-@dataclass
-class _Ctx:
-    """Everything item builders need about one clause."""
-
-    notice: Notice
-    clause: Clause
-    facts: list[Fact]
-
-    @property
-    def text(self) -> str:
-        return self.clause.text
-
-    def citation(self, quote: str) -> Citation:
-        return Citation(doc_id=self.notice.doc_id, title=self.notice.title, clause_id=self.clause.clause_id,
-                        clause=self.clause.path, text=self.clause.text, quote=quote, score=1.0)
-
-    def basis(self, quote: str) -> str:
-        """依据《…》（path heading）：“the sentence around quote”"""
-        return f"依据{_where(self.notice, self.clause)}：“{_sentence(self.text, quote)}”"
-
-
-def _item(ctx: _Ctx, kind: QuizKind, facet: str, quote: str, truth: str, stem: str, answer: str,
-          explanation: str, options: list[str] | None = None, shown: str | None = None, variant: str = "") -> QuizItem:
-    item_id = f"{ctx.clause.clause_id}#{kind}-{facet}-{_digest(kind, facet, quote, truth, variant, stem)}"
-    if options:
-        _rng(item_id).shuffle(options)
-    return QuizItem(item_id=item_id, kind=kind, facet=facet, stem=stem, options=tuple(options or ()),
-                    answer=answer, explanation=explanation, citation=ctx.citation(quote), truth=truth, shown=shown)
-
-
-def _choice(ctx: _Ctx, facet: str, quote: str, truth: str, stem: str, answer: str, wrong: list[str],
-            explanation: str, variant: str = "") -> QuizItem | None:
-    wrong = list(dict.fromkeys(w for w in wrong if w != answer))[: CHOICES - 1]
-    if len(wrong) < 2:
-        log.debug("%s: too few wrong options for %s; no choice item", ctx.clause.clause_id, truth)
+def chapter_of(index: Index, clause: Clause) -> str | None:
+    """The chapter an article lies in (第二章 计量基准器具…), or a notice clause's top section (二、…)."""
+    node, top = clause, None
+    while node is not None:
+        if node.kind in ("chapter", "part"):
+            top = node
+        node = index.clauses.get(node.parent_id) if node.parent_id else None
+    if top is None:
         return None
-    return _item(ctx, "choice", facet, quote, truth, stem, answer, explanation, [answer, *wrong], variant=variant)
-
-
-def _judges(ctx: _Ctx, facet: str, quote: str, truth: str, say, wrong: str | None, basis: str,
-            why_false: str | None = None) -> list[QuizItem]:
-    """A 判断题 keeping the fact and one changing it; `say(x)` is the statement with x in the fact's place."""
-    lead = f"根据{_where(ctx.notice, ctx.clause)}，"
-    items = [_item(ctx, "judge", facet, quote, truth, lead + _end(say(truth)), TRUE,
-                   f"{basis}题干与原文一致。", shown=truth, variant="kept")]
-    if wrong:
-        why = why_false or f"原文为“{truth}”，题干改为“{wrong}”。"
-        items.append(_item(ctx, "judge", facet, quote, truth, lead + _end(say(wrong)), FALSE,
-                           f"{basis}{why.replace('{wrong}', wrong)}", shown=wrong, variant="altered"))
-    return items
-
-
-def _target_items(ctx: _Ctx, fact: Fact) -> list[QuizItem]:
-    at = _value_at(fact.quote, fact.value or "")
-    if not fact.value or at is None:
-        return []
-    prefix = f"{fact.deadline}，" if fact.deadline and fact.deadline not in fact.quote else ""
-
-    def say(value: str) -> str:
-        return prefix + fact.quote[: at.start()] + value + fact.quote[at.end():]
-
-    basis = ctx.basis(fact.quote)
-    where = f"根据{_where(ctx.notice, ctx.clause)}，"
-    wrong = wrong_values(fact.value, ctx.text)
-    items = [_item(ctx, "fill", "value", fact.quote, fact.value, where + "填空：" + _end(say(BLANK)), fact.value,
-                   f"{basis}答案：{fact.value}。")]
-    if choice := _choice(ctx, "value", fact.quote, fact.value, where + _end(say(GAP)), fact.value,
-                         wrong[:CHOICES - 1], f"{basis}答案：{fact.value}。"):
-        items.append(choice)
-    items += _judges(ctx, "value", fact.quote, fact.value, say, wrong[0] if wrong else None, basis)
-    return items
-
-
-def _deadline_items(ctx: _Ctx, fact: Fact) -> list[QuizItem]:
-    if not fact.deadline or fact.deadline not in fact.quote or fact.year is None:
-        return []
-    at = fact.quote.index(fact.deadline)
-    plan = _plan_of(fact.deadline)
-    part = plan or YEAR.search(fact.deadline).group(0)
-
-    def say(deadline: str) -> str:
-        return fact.quote[:at] + deadline + fact.quote[at + len(fact.deadline):]
-
-    basis = ctx.basis(fact.quote)
-    where = f"根据{_where(ctx.notice, ctx.clause)}，"
-    wrong = wrong_deadlines(fact, ctx.text)
-    items = [_item(ctx, "fill", "deadline", fact.quote, fact.deadline,
-                   where + "填空：" + _end(say(fact.deadline.replace(part, BLANK))), part,
-                   f"{basis}答案：{part}。")]
-    if choice := _choice(ctx, "deadline", fact.quote, fact.deadline, where + _end(say(GAP)), fact.deadline,
-                         [w for w, _ in wrong], f"{basis}答案：{fact.deadline}。"):
-        items.append(choice)
-    items += _judges(ctx, "deadline", fact.quote, fact.deadline, say, wrong[0][0] if wrong else None, basis)
-    return items
-
-
-def _responsible(ctx: _Ctx) -> list[str]:
-    return [u for f in ctx.facts if f.kind == "responsibility" for u in (*f.units, *f.implicit_units)]
-
-
-def _wrong_units(ctx: _Ctx, pool: Mapping[str, list[str]], salt: str) -> list[str]:
-    """Units of other clauses and notices that cannot be argued responsible here, this notice's first."""
-    responsible = _responsible(ctx)
-    own = [u for u in pool.get(ctx.notice.doc_id, []) if not unit_conflicts(u, ctx.text, responsible)]
-    other = [u for d, units in sorted(pool.items()) if d != ctx.notice.doc_id for u in units
-             if not unit_conflicts(u, ctx.text, responsible)]
-    rng = _rng(salt)
-    rng.shuffle(own)
-    rng.shuffle(other)
-    return list(dict.fromkeys(own + other))
-
-
-def _responsibility_items(ctx: _Ctx, fact: Fact, pool: Mapping[str, list[str]]) -> list[QuizItem]:
-    items: list[QuizItem] = []
-    bracket = "责任单位" in fact.quote
-    extra = f"（该通知说明：以下各项的责任单位均包括{'、'.join(fact.implicit_units)}。）" if fact.implicit_units else ""
-    basis = ctx.basis(fact.quote)
-    where = f"根据{_where(ctx.notice, ctx.clause)}，"
-    for unit in fact.units:
-        wrong = _wrong_units(ctx, pool, fact.quote + unit)
-        if bracket:
-            stem = where + f"下列单位中属于该项工作责任单位的是{GAP}。"
-        elif unit in fact.quote:
-            stem = where + _end(fact.quote.replace(unit, GAP, 1))
-        else:
-            continue
-        if choice := _choice(ctx, "unit", fact.quote, unit, stem, unit, wrong,
-                             f"{basis}{extra}答案：{unit}。", variant=unit):
-            items.append(choice)
-    if not fact.units:
-        return items
-    unit = fact.units[_rng(fact.quote).randrange(len(fact.units))]
-    wrong = _wrong_units(ctx, pool, fact.quote + "judge")
-
-    def say(u: str) -> str:
-        return f"该项工作的责任单位包括{u}" if bracket else fact.quote.replace(unit, u, 1)
-
-    why = f"该项工作的责任单位为{'、'.join((*fact.units, *fact.implicit_units))}，不包括{{wrong}}。" if bracket else None
-    if bracket or unit in fact.quote:
-        items += _judges(ctx, "unit", fact.quote, unit, say, wrong[0] if wrong else None, basis + extra, why)
-    return items
-
-
-def _bare(text: str) -> str:
-    """Text for comparing statements across notices: folded, without punctuation or spaces."""
-    return PUNCTUATION.sub("", fold(text))
-
-
-def _also_states(index: Index, doc_id: str, statement: str, fact: Fact) -> bool:
-    """Whether notice `doc_id` states the same thing: the sentence itself, or, in a fact of the same
-    year, the same target value or a long common stretch of words."""
-    if any(_bare(statement) in _bare(clause.text) for clause in index.clauses_of(doc_id)):
-        return True
-    ours = _bare(fact.quote.replace(fact.deadline, "") if fact.deadline else fact.quote)
-    for other in index.facts_of(doc_id):
-        if other.kind == "responsibility" or other.year != fact.year:
-            continue
-        if fact.value:
-            if other.value == fact.value:
-                return True
-            continue
-        theirs = _bare(other.quote.replace(other.deadline, "") if other.deadline else other.quote)
-        if SequenceMatcher(None, ours, theirs, autojunk=False).find_longest_match().size >= SHARED_WORDS:
-            return True
-    return False
-
-
-def _source_item(index: Index, ctx: _Ctx, fact: Fact) -> QuizItem | None:
-    prefix = f"{fact.deadline}，" if fact.deadline and fact.deadline not in fact.quote else ""
-    statement = _end(prefix + fact.quote)
-    if ctx.notice.region and ctx.notice.region in statement:
-        return None  # the statement names its own city: no question
-    wrong = [n.title for d, n in sorted(index.notices.items())
-             if d != ctx.notice.doc_id and not _also_states(index, d, statement, fact)]
-    _rng(statement).shuffle(wrong)
-    note = f"发文：{ctx.notice.issuer}" + (f"，{ctx.notice.doc_number}" if ctx.notice.doc_number else "") \
-        if ctx.notice.issuer else ""
-    return _choice(ctx, "source", fact.quote, ctx.notice.doc_id, f"“{statement}”出自下列哪份文件？{GAP}",
-                   ctx.notice.title, wrong, f"{ctx.basis(fact.quote)}{'（' + note + '）' if note else ''}")
-
-
-def _unit_pool(index: Index) -> dict[str, list[str]]:
-    pool: dict[str, list[str]] = {}
-    for fact in index.facts_of(kind="responsibility"):
-        pool.setdefault(fact.doc_id, [])
-        pool[fact.doc_id] += [u for u in (*fact.units, *fact.implicit_units) if u not in pool[fact.doc_id]]
-    return pool
-
-
-def _clause_items(index: Index, ctx: _Ctx, pool: Mapping[str, list[str]]) -> list[QuizItem]:
-    items: list[QuizItem] = []
-    targets = [f for f in ctx.facts if f.kind == "target"]
-    for fact in ctx.facts:
-        if fact.kind == "target":
-            items += _target_items(ctx, fact)
-            if (source := _source_item(index, ctx, fact)) is not None:
-                items.append(source)
-        elif fact.kind == "deadline":
-            items += _deadline_items(ctx, fact)
-            if fact.year is not None and not any(t.quote in fact.quote for t in targets):
-                if (source := _source_item(index, ctx, fact)) is not None:
-                    items.append(source)
-        elif fact.kind == "responsibility":
-            items += _responsibility_items(ctx, fact, pool)
-    return items
+    return f"{top.path} {top.heading}".strip() if top.kind == "chapter" and top.path.startswith("第") \
+        else f"{top.path}{top.heading}"
 
 
 _CACHE: WeakKeyDictionary[Index, tuple[QuizItem, ...]] = WeakKeyDictionary()
 
 
 def all_items(index: Index) -> tuple[QuizItem, ...]:
-    """Every item the knowledge base yields, in document order, without duplicates (same stem and options)."""
+    """Every item the knowledge base yields, in document order, without duplicates (same stem and options).
+    Older versions of a document yield none when the current version is in the knowledge base."""
     if index in _CACHE:
         return _CACHE[index]
-    pool = _unit_pool(index)
+    units, laws, lists = unit_pool(index), law_pools(index), list_pool(index)
     items, seen = [], set()
     for doc_id in sorted(index.notices):
+        notice = index.notices[doc_id]
+        if not current(notice):
+            continue
         for clause in index.clauses_of(doc_id):
-            ctx = _Ctx(index.notices[doc_id], clause, index.facts.get(clause.clause_id, []))
-            for item in _clause_items(index, ctx, pool):
+            ctx = Ctx(notice, clause, index.facts.get(clause.clause_id, []), chapter_of(index, clause))
+            made = law_items(index, ctx, laws) if is_regulation(notice) else notice_items(index, ctx, units)
+            for item in [*made, *list_items(ctx, lists)]:
                 if (item.kind, item.stem, item.options) not in seen and item.item_id not in seen:
                     seen |= {(item.kind, item.stem, item.options), item.item_id}
-                    items.append(item)
+                    items.append(item.model_copy(update={"points": POINTS[item.kind]}))
     _CACHE[index] = tuple(items)
     return _CACHE[index]
 
 
 def counts(items: Iterable[QuizItem]) -> dict[str, dict[str, int]]:
-    """{doc_id: {kind: n}} for a report of what the notices yield."""
+    """{doc_id: {kind: n}} for a report of what the documents yield."""
     out: dict[str, dict[str, int]] = {}
     for item in items:
         per = out.setdefault(item.citation.doc_id, dict.fromkeys(QUIZ_KINDS, 0))
@@ -451,112 +91,232 @@ def counts(items: Iterable[QuizItem]) -> dict[str, dict[str, int]]:
     return out
 
 
-# --- papers ---------------------------------------------------------------------------------
+def chapters_of(index: Index, doc_ids: Iterable[str] | None = None) -> list[str]:
+    """The chapters items come from, in document order (for choosing chapters in a paper)."""
+    docs = set(doc_ids or ())
+    return list(dict.fromkeys(i.chapter for i in all_items(index)
+                              if i.chapter and (not docs or i.citation.doc_id in docs)))
 
-def _normalise(index: Index, n: int, kinds: Iterable[str] | None, doc_ids: Iterable[str] | None
-               ) -> tuple[tuple[QuizKind, ...], tuple[str, ...]]:
-    if not isinstance(n, int) or not 1 <= n <= MAX_ITEMS:
-        raise QuizError(f"n must be between 1 and {MAX_ITEMS}, got {n!r}")
-    kinds = [k.strip() for k in (kinds.split(",") if isinstance(kinds, str) else kinds or ()) if k.strip()]
-    if unknown := [k for k in kinds if k not in QUIZ_KINDS]:
-        raise QuizError(f"unknown question kinds: {', '.join(unknown)}; use fill (填空题), choice (单选题), judge (判断题)")
-    doc_ids = sorted({d.strip() for d in (doc_ids.split(",") if isinstance(doc_ids, str) else doc_ids or ())
-                      if d.strip()})
-    if unknown := [d for d in doc_ids if d not in index.notices]:
+
+def short_id(item_id: str) -> str:
+    """A 10-hex-digit digest of an item id, how paper ids list the items they must contain."""
+    return digest(item_id, size=10)
+
+
+# --- papers ------------------------------------------------------------------------------------
+
+def _listed(values: Iterable[str] | str | None) -> list[str]:
+    values = values.split(",") if isinstance(values, str) else values or ()
+    return [v.strip() for v in values if v and v.strip()]
+
+
+def _kinds(kinds: Iterable[str] | str | None, default: tuple[QuizKind, ...]) -> tuple[QuizKind, ...]:
+    asked = _listed(kinds)
+    if unknown := [k for k in asked if k not in QUIZ_KINDS]:
+        hint = "; the old kind choice is now single" if "choice" in unknown else ""
+        raise QuizError(f"unknown question kinds: {', '.join(unknown)}; use "
+                        f"{', '.join(f'{k} ({QUIZ_KIND_NAMES[k]})' for k in QUIZ_KINDS)}{hint}")
+    return tuple(k for k in QUIZ_KINDS if k in asked) if asked else default
+
+
+def _docs(index: Index, doc_ids: Iterable[str] | str | None) -> tuple[str, ...]:
+    docs = sorted(set(_listed(doc_ids)))
+    if unknown := [d for d in docs if d not in index.notices]:
         raise QuizError(f"unknown doc_ids: {', '.join(unknown)}; known: {', '.join(sorted(index.notices))}")
-    return tuple(k for k in QUIZ_KINDS if not kinds or k in kinds), tuple(doc_ids)
+    if old := [d for d in docs if not current(index.notices[d])]:
+        newer = ", ".join(index.notices[d].superseded_by or "?" for d in old)
+        raise QuizError(f"{', '.join(old)} is an older version; items come from the current one ({newer})")
+    return tuple(docs)
 
 
-def _pick(pool: list[QuizItem], n: int, rng: random.Random) -> list[QuizItem]:
-    """n items, the kinds taking turns; each turn prefers a sentence no earlier item asked about."""
-    queues = [[i for i in pool if i.kind == k] for k in QUIZ_KINDS]
+def _in_chapter(item: QuizItem, chapter: str) -> bool:
+    ch = item.chapter or ""
+    return chapter == ch or ch.startswith(chapter + " ") or ch.split(" ", 1)[-1] == chapter
+
+
+def _chapters(index: Index, chapters: Iterable[str] | str | None, docs: tuple[str, ...]) -> tuple[str, ...]:
+    asked = tuple(dict.fromkeys(_listed(chapters)))
+    pool = [i for i in all_items(index) if not docs or i.citation.doc_id in docs]
+    if unknown := [c for c in asked if not any(_in_chapter(i, c) for i in pool)]:
+        known = chapters_of(index, docs)
+        raise QuizError(f"unknown chapters: {', '.join(unknown)}; chapters of "
+                        f"{', '.join(docs) or 'the documents'}: {', '.join(known[:30])}"
+                        + (" …" if len(known) > 30 else ""))
+    return asked
+
+
+def _sections(mode: QuizMode, sections, kinds: tuple[QuizKind, ...]) -> tuple[PaperSection, ...]:
+    if mode == "practice":
+        return tuple(PaperSection(kind=k, count=0, points=POINTS[k]) for k in kinds)
+    if sections is None:
+        return tuple(s for s in MOCK_SECTIONS if s.kind in kinds)
+    out = []
+    for s in sections:
+        s = s if isinstance(s, PaperSection) else PaperSection(**s)
+        if s.count > 0:
+            out.append(s)
+    if not out:
+        raise QuizError("a mock paper needs at least one section with a count above 0")
+    if len({s.kind for s in out}) != len(out):
+        raise QuizError("each kind may appear in one section only")
+    if (total := sum(s.count for s in out)) > MAX_ITEMS:
+        raise QuizError(f"a mock paper may have at most {MAX_ITEMS} items, this layout asks for {total}")
+    return tuple(sorted(out, key=lambda s: QUIZ_KINDS.index(s.kind)))
+
+
+def _spread(pool: list[QuizItem], n: int, rng: random.Random, kinds: tuple[QuizKind, ...]) -> list[QuizItem]:
+    """n items, the kinds taking turns; each turn prefers a sentence no earlier item asked about, then what
+    the paper has asked least about so far (who decides, which fine, which list…)."""
+    queues = [[i for i in pool if i.kind == k] for k in kinds]
     for queue in queues:
         rng.shuffle(queue)
-    chosen: list[QuizItem] = []
+    chosen_items: list[QuizItem] = []
     asked: set[tuple[str, str]] = set()
+    facets: dict[str, int] = {}
 
     def sentence(item: QuizItem) -> tuple[str, str]:
-        return item.citation.clause_id, _sentence(item.citation.text, item.citation.quote)
+        return item.citation.clause_id, sentence_of(item.citation.text, item.citation.quote)
 
-    while len(chosen) < n and any(queues):
+    while len(chosen_items) < n and any(queues):
         for queue in queues:
-            if not queue or len(chosen) >= n:
+            if not queue or len(chosen_items) >= n:
                 continue
-            pick = next((i for i in queue if sentence(i) not in asked), queue[0])
+            fresh = [i for i in queue if sentence(i) not in asked] or queue
+            pick = min(fresh, key=lambda i: facets.get(i.facet, 0))  # min keeps the first (seeded) of a tie
             queue.remove(pick)
-            chosen.append(pick)
+            chosen_items.append(pick)
             asked.add(sentence(pick))
-    return sorted(chosen, key=lambda i: QUIZ_KINDS.index(i.kind))
+            facets[pick.facet] = facets.get(pick.facet, 0) + 1
+    return chosen_items
 
 
-def _paper_key(seed: int, n: int, kinds: tuple[str, ...], doc_ids: tuple[str, ...]) -> str:
-    data = json.dumps({"v": 1, "s": seed, "n": n, "k": list(kinds), "d": list(doc_ids)},
-                      separators=(",", ":"), ensure_ascii=False)
-    return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+def _encode(data: dict) -> str:
+    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def make_paper(index: Index, n: int = 20, kinds: Iterable[str] | None = None, doc_ids: Iterable[str] | None = None,
-               seed: int | None = None) -> Paper:
-    """A paper of up to n distinct items (fewer if fewer match), the same for the same arguments and seed."""
-    kinds_t, docs_t = _normalise(index, n, kinds, doc_ids)
+def make_paper(index: Index, n: int = 20, kinds: Iterable[str] | str | None = None,
+               doc_ids: Iterable[str] | str | None = None, seed: int | None = None, *,
+               mode: QuizMode = "practice", chapters: Iterable[str] | str | None = None,
+               sections: Iterable[PaperSection | dict] | None = None, minutes: float | None = None,
+               scoring: MultipleScoring = "partial", include: Iterable[str] = ()) -> Paper:
+    """A paper, the same for the same arguments and seed.
+
+    practice: up to n distinct items of `kinds` (default single and multiple), kinds taking turns, with the
+    items `include`d (by item id, e.g. those due for review) first. mock: the `sections` layout (default
+    60 single × 1 point + 20 multiple × 2 points), a time limit of `minutes` (default 150), drawn from the
+    regulations when the knowledge base has any and no documents are chosen."""
+    if mode not in ("practice", "mock"):
+        raise QuizError(f"unknown mode {mode!r}; use practice or mock")
+    if scoring not in SCORINGS:
+        raise QuizError(f"unknown multiple-choice scoring {scoring!r}; use {' or '.join(SCORINGS)}")
+    kinds_t = _kinds(kinds, PRACTICE_KINDS)
+    docs = _docs(index, doc_ids)
+    chaps = _chapters(index, chapters, docs)
+    layout = _sections(mode, sections, kinds_t)
+    if mode == "practice" and (not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_ITEMS):
+        raise QuizError(f"n must be between 1 and {MAX_ITEMS}, got {n!r}")
+    if mode == "mock":
+        minutes = MOCK_MINUTES if minutes is None else minutes
+        if not 0 < minutes <= MAX_MINUTES:
+            raise QuizError(f"minutes must be above 0 and at most {MAX_MINUTES:g}, got {minutes!r}")
+        n = sum(s.count for s in layout)
+    else:
+        minutes = None
     if seed is None:
         seed = random.SystemRandom().randrange(1, 10**6)
-    pool = [i for i in all_items(index) if i.kind in kinds_t and (not docs_t or i.citation.doc_id in docs_t)]
-    if not pool:
-        raise QuizError(f"no {'/'.join(kinds_t)} items can be made from {', '.join(docs_t) or 'the notices'}; "
-                        "widen the kinds or notices")
-    items = _pick(pool, n, random.Random(seed))
-    paper_id = f"{_paper_key(seed, n, kinds_t, docs_t)}.{_digest(*(i.item_id for i in items))}"
-    return Paper(paper_id=paper_id, seed=seed, n=n, kinds=kinds_t, doc_ids=docs_t, items=tuple(items))
+    known = {i.item_id: i for i in all_items(index)}
+    included = list(dict.fromkeys(include))
+    if missing := [i for i in included if i not in known]:
+        raise QuizError(f"items no longer in the knowledge base: {', '.join(missing[:5])}")
+    pool = [i for i in all_items(index) if (not docs or i.citation.doc_id in docs)
+            and (not chaps or any(_in_chapter(i, c) for c in chaps)) and i.item_id not in included]
+    if mode == "mock" and not docs:
+        # The law subject asks about laws and regulations: a mock paper draws from them when there are any.
+        law = [i for i in pool if is_regulation(index.notices[i.citation.doc_id])]
+        pool = law or pool
+    rng = random.Random(seed)
+    if mode == "mock":
+        items = []
+        for section in layout:
+            picked = _spread([i for i in pool if i.kind == section.kind], section.count, rng, (section.kind,))
+            items += [i.model_copy(update={"points": section.points}) for i in picked]
+    else:
+        first = [known[i] for i in included][:n]
+        items = first + _spread([i for i in pool if i.kind in kinds_t], n - len(first), rng, kinds_t)
+        order = [s.kind for s in layout]
+        items.sort(key=lambda i: order.index(i.kind) if i.kind in order else len(order))
+        present = [k for k in QUIZ_KINDS if any(i.kind == k for i in items)]
+        layout = tuple(PaperSection(kind=k, count=sum(i.kind == k for i in items), points=POINTS[k])
+                       for k in present) or layout
+    if not items:
+        raise QuizError(f"no {'/'.join(s.kind for s in layout)} items can be made from "
+                        f"{', '.join(docs) or 'the documents'}{' (' + ', '.join(chaps) + ')' if chaps else ''}; "
+                        "widen the kinds, documents or chapters")
+    key = {"v": ID_VERSION, "s": seed, "m": mode, "n": n, "k": list(kinds_t), "d": list(docs), "c": list(chaps),
+           "r": scoring, "t": minutes, "i": [short_id(i) for i in included],
+           "S": [[s.kind, s.count, s.points] for s in layout] if mode == "mock" else None}
+    paper_id = f"{_encode(key)}.{digest(*(i.item_id for i in items))}"
+    return Paper(paper_id=paper_id, seed=seed, mode=mode, n=n, sections=layout, minutes=minutes, scoring=scoring,
+                 pass_mark=PASS_MARK, doc_ids=docs, chapters=chaps, items=tuple(items))
 
 
 def paper_from_id(index: Index, paper_id: str) -> Paper:
     """Regenerate a paper from its id; fails if the knowledge base changed since it was made."""
-    key, _, digest = paper_id.rpartition(".")
+    key, _, _ = paper_id.rpartition(".")
     try:
         data = json.loads(base64.urlsafe_b64decode(key + "=" * (-len(key) % 4)))
-        seed, n, kinds, docs = data["s"], data["n"], data["k"], data["d"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        if data.get("v") != ID_VERSION:
+            raise KeyError("v")
+        seed, mode, n, kinds, docs, chaps = data["s"], data["m"], data["n"], data["k"], data["d"], data["c"]
+        scoring, minutes, short, layout = data["r"], data["t"], data["i"], data["S"]
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
         raise QuizError(f"paper_id {paper_id!r} is not one this service issued; use the paper_id from POST /quiz")
-    paper = make_paper(index, n, kinds, docs, seed)
+    by_short = {short_id(i.item_id): i.item_id for i in all_items(index)}
+    try:
+        include = [by_short.get(s, s) for s in short]
+        sections = [PaperSection(kind=k, count=c, points=p) for k, c, p in layout] if layout else None
+        paper = make_paper(index, n, kinds or None, docs, seed, mode=mode, chapters=chaps, sections=sections,
+                           minutes=minutes, scoring=scoring, include=include)
+    except (QuizError, ValueError, TypeError) as exc:
+        raise QuizError(f"paper {paper_id!r} cannot be rebuilt from this knowledge base ({exc}); "
+                        "generate a new paper") from exc
     if paper.paper_id != paper_id:
-        raise QuizError(f"paper {paper_id!r} was made from an earlier version of the notices and its items have "
-                        "changed; grade by item ids (omit paper_id) or generate a new paper")
+        raise QuizError(f"paper {paper_id!r} was made from an earlier version of the documents and its items "
+                        "have changed; grade by item ids (omit paper_id) or generate a new paper")
     return paper
 
 
-# --- grading --------------------------------------------------------------------------------
-
-def _plain(text: str) -> str:
-    text = re.sub(r"\s+", "", fold(text)).upper().strip("。.，,")
-    return re.sub(r"(?<=\d)[~～—–至到](?=\d)", "-", text)
-
-
-def is_correct(item: QuizItem, given: str | None) -> bool:
-    """Whether a candidate's answer is right: a letter or the option text for 单选题, 对/错 words for
-    判断题, the blanked text (with or without its unit) for 填空题."""
-    if given is None or not given.strip():
-        return False
-    if item.kind == "choice":
-        m = re.match(r"^([A-H])(?:[.、．:：)）\s]+.*)?$", given.strip().upper())
-        if m and OPTION_LABELS.index(m.group(1)) < len(item.options):
-            return item.options[OPTION_LABELS.index(m.group(1))] == item.answer
-        return _plain(given) == _plain(item.answer)
-    if item.kind == "judge":
-        word = given.strip().lower()
-        return (item.answer == TRUE and word in TRUE_WORDS) or (item.answer == FALSE and word in FALSE_WORDS)
-    expected, got = _plain(item.answer), _plain(given)
-    bare = re.sub(r"(?<=\d)(?:%|项|家|个|所|名|人|台|件|万元|亿元|万|年)$", "", expected)
-    grade = re.sub(r"级$", "", expected)
-    return got in {expected, bare, grade, expected + "年", f'"{expected}"'}
+def known_ids(index: Index, item_ids: Iterable[str]) -> list[str]:
+    """The ids (in order, once each) of items the knowledge base still yields: a learner's history may name
+    items of documents since changed or removed."""
+    known = {i.item_id for i in all_items(index)}
+    return [i for i in dict.fromkeys(item_ids) if i in known]
 
 
-def grade(index: Index, answers: Mapping[str, str | None], paper_id: str | None = None) -> GradeResult:
-    """Score answers {item_id: answer}. With a paper_id every item of the paper counts (blank = wrong);
-    without one, only the items answered."""
+def review_paper(index: Index, item_ids: Iterable[str], scoring: MultipleScoring = "partial") -> Paper | None:
+    """A practice paper of the given items (a learner's 错题本 items due for review), None if none remain."""
+    ids = known_ids(index, item_ids)[:MAX_ITEMS]
+    if not ids:
+        return None
+    kinds = {i.kind for i in all_items(index) if i.item_id in set(ids)}
+    return make_paper(index, len(ids), [k for k in QUIZ_KINDS if k in kinds], seed=0, include=ids, scoring=scoring)
+
+
+# --- grading -----------------------------------------------------------------------------------
+
+Answer = str | list[str] | None
+
+
+def grade(index: Index, answers: Mapping[str, Answer], paper_id: str | None = None,
+          scoring: MultipleScoring | None = None) -> GradeResult:
+    """Score answers {item_id: answer}. With a paper_id every item of the paper counts (blank = wrong) and
+    the paper's scoring rule applies; without one, only the items answered, under `scoring`."""
     known = {i.item_id: i for i in all_items(index)}
+    mode: QuizMode = "practice"
     if paper_id:
-        items = list(paper_from_id(index, paper_id).items)
+        paper = paper_from_id(index, paper_id)
+        items, mode, scoring = list(paper.items), paper.mode, paper.scoring
         ids = {i.item_id for i in items}
         if stray := [k for k in answers if k not in ids]:
             raise QuizError(f"item ids not in paper {paper_id}: {', '.join(stray[:5])}")
@@ -566,9 +326,22 @@ def grade(index: Index, answers: Mapping[str, str | None], paper_id: str | None 
         if not answers:
             raise QuizError("no answers given; send {item_id: answer} for the items of a paper")
         items = [known[k] for k in answers]
-    graded = tuple(GradedItem(item_id=i.item_id, kind=i.kind, given=answers.get(i.item_id),
-                              correct=is_correct(i, answers.get(i.item_id)), answer=i.answer_key,
-                              explanation=i.explanation, citation=i.citation) for i in items)
-    right = sum(g.correct for g in graded)
-    return GradeResult(paper_id=paper_id, correct=right, total=len(graded),
-                       score=round(100 * right / len(graded), 1) if graded else 0.0, items=graded)
+    scoring = scoring or "partial"
+    if scoring not in SCORINGS:
+        raise QuizError(f"unknown multiple-choice scoring {scoring!r}; use {' or '.join(SCORINGS)}")
+    graded = []
+    for item in items:
+        try:
+            picked = chosen(item, answers.get(item.item_id))
+        except AnswerError as exc:
+            raise QuizError(str(exc)) from exc
+        points = points_for(item, picked, item.points, scoring)
+        graded.append(GradedItem(item_id=item.item_id, kind=item.kind, stem=item.stem, options=item.options,
+                                 given=picked, correct=points == item.points, points=points,
+                                 max_points=item.points, answer=item.answer_key, explanation=item.explanation,
+                                 citation=item.citation, chapter=item.chapter))
+    got, full = sum(g.points for g in graded), sum(g.max_points for g in graded)
+    score = round(100 * got / full, 1) if full else 0.0
+    return GradeResult(paper_id=paper_id, mode=mode, scoring=scoring, correct=sum(g.correct for g in graded),
+                       total=len(graded), points=round(got, 2), max_points=full, score=score, pass_mark=PASS_MARK,
+                       passed=passed(score), items=tuple(graded))

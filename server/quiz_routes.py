@@ -1,50 +1,141 @@
-"""HTTP exam practice: POST /quiz hands out a paper without answers, POST /quiz/grade scores one."""
+"""HTTP exam practice: POST /quiz hands out a practice or mock paper without answers, POST /quiz/grade scores one
+(and records the attempt for a learner), GET /learners/{id}/progress and /review show a learner's record and
+the 错题本 items due for review."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from retriever.index import Index
-from retriever.models import GradeResult, QuizKind, QuizPaper
-from retriever.quiz import MAX_ITEMS, QuizError, grade, make_paper
+from retriever.learners import LearnerError, LearnerStore, StoreError, check_learner_id, open_store
+from retriever.models import BookEntry, GradeResult, MultipleScoring, Progress, QuizKind, QuizMode, QuizPaper
+from retriever.quiz import MAX_ITEMS, MAX_MINUTES, QuizError, grade, known_ids, make_paper, review_paper
 from server.deps import COMMON_ERRORS, get_index
 
 router = APIRouter(tags=["quiz"])
 
 ERRORS = COMMON_ERRORS | {
-    400: {"description": "Unknown doc_ids or item ids, a paper_id this service did not issue, or no matching items"},
-    422: {"description": "Malformed request: n outside 1..100, unknown kind, wrong types"},
+    400: {"description": "Unknown doc_ids, chapters or item ids, a paper_id this service did not issue, a learner "
+                         "id that is not allowed, an unreadable answer, or no matching items"},
+    422: {"description": "Malformed request: n outside 1..100, unknown kind or mode, wrong types"},
+    503: {"description": "The learner database cannot be reached"},
 }
+LEARNER_ERRORS = ERRORS | {404: {"description": "No learner with this id has answered anything yet"}}
+LEARNER_ID_DOC = "who is practising: 1-64 letters, digits, Chinese characters, - or _ (no password needed)"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    kind: QuizKind
+    count: int = Field(ge=0, le=MAX_ITEMS)
+    points: float = Field(1.0, gt=0, le=100)
 
 
 class QuizRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)  # strict: `false` is not a seed
 
-    n: int = Field(20, ge=1, le=MAX_ITEMS, description="number of items")
-    kinds: list[QuizKind] | None = Field(None, description="fill (填空题), choice (单选题), judge (判断题); all if omitted")
-    doc_ids: list[str] | None = Field(None, description="notices to draw from; all if omitted")
-    seed: int | None = Field(None, ge=0, description="same seed and parameters → same paper; random if omitted")
+    mode: QuizMode = Field("practice", description="practice: n items of `kinds`; mock: the law subject's layout")
+    n: int = Field(20, ge=1, le=MAX_ITEMS, description="practice: number of items")
+    kinds: list[QuizKind] | None = Field(None, max_length=4, description="single (单选题), multiple (多选题), fill "
+                                         "(填空题), judge (判断题); default single and multiple")
+    doc_ids: list[str] | None = Field(None, max_length=100, description="documents to draw from; all if omitted")
+    chapters: list[str] | None = Field(None, max_length=100, description="chapters, e.g. 第五章 or 法律责任")
+    seed: int | None = Field(None, ge=0, le=2**53, description="same seed and parameters → same paper")
+    sections: list[Section] | None = Field(None, max_length=4, description="mock: counts and points per kind; "
+                                           "default 60 single × 1 point + 20 multiple × 2 points")
+    minutes: float | None = Field(None, gt=0, le=MAX_MINUTES, description="mock: time limit (default 150)")
+    scoring: MultipleScoring | None = Field(None, description="multiple choice: partial (default: 错选不得分，"
+                                            "少选每选对一项得0.5分) or all_or_nothing")
+    learner_id: str | None = Field(None, max_length=64, description=LEARNER_ID_DOC + "; in practice mode the "
+                                   "learner's items due for review come first")
 
 
 class GradeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)  # strict: `false` is not a seed
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    paper_id: str | None = Field(None, description="with it, unanswered items of the paper count as wrong")
-    answers: dict[str, str | None] = Field(description="item_id → answer: option letter or text, 对/错, or the blank")
+    paper_id: str | None = Field(None, max_length=8000, description="with it, unanswered items count as wrong")
+    answers: dict[str, str | list[str] | None] = Field(
+        max_length=MAX_ITEMS, description="item_id → answer: option letter(s) (`B`, `ACD` or [\"A\", \"C\"]) or "
+                                          "text, 对/错, or the blank")
+    scoring: MultipleScoring | None = Field(None, description="without a paper_id: how multiple choice scores")
+    learner_id: str | None = Field(None, max_length=64, description=LEARNER_ID_DOC + "; the attempt is recorded")
+
+
+class Review(BaseModel):
+    learner_id: str
+    due: int = Field(description="items due for review by the end of today")
+    book: list[BookEntry] = Field(description="the 错题本: items answered wrong and not yet mastered")
+    paper: QuizPaper | None = Field(None, description="a paper of the due items (grade it with POST /quiz/grade)")
+
+
+def get_store(request: Request) -> LearnerStore:
+    settings = request.app.state.engine.settings
+    try:
+        return open_store(settings.learner_database(), settings.learner_timezone)
+    except StoreError as exc:
+        raise HTTPException(503, str(exc)) from exc
+
+
+def _learner(learner_id: str | None) -> str | None:
+    try:
+        return check_learner_id(learner_id) if learner_id is not None else None
+    except LearnerError as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+
+def _known_learner(learner_id: str, store: LearnerStore) -> str:
+    _learner(learner_id)
+    if not store.exists(learner_id):
+        raise HTTPException(404, f"no learner {learner_id!r} yet: a learner appears once POST /quiz/grade has "
+                                 "recorded an attempt with this learner_id")
+    return learner_id
 
 
 @router.post("/quiz", response_model=QuizPaper, responses=ERRORS)
-def quiz(body: QuizRequest, index: Index = Depends(get_index)) -> QuizPaper:
+def quiz(body: QuizRequest, request: Request, index: Index = Depends(get_index)) -> QuizPaper:
+    learner_id = _learner(body.learner_id)
+    include = []
+    if learner_id and body.mode == "practice":
+        include = known_ids(index, get_store(request).due(learner_id, datetime.now(UTC)))[: body.n]
+    settings = request.app.state.engine.settings
     try:
-        paper = make_paper(index, body.n, body.kinds, body.doc_ids, body.seed)
+        paper = make_paper(index, body.n, body.kinds, body.doc_ids, body.seed, mode=body.mode, chapters=body.chapters,
+                           sections=[s.model_dump() for s in body.sections] if body.sections is not None else None,
+                           minutes=body.minutes, scoring=body.scoring or settings.multiple_scoring, include=include)
     except QuizError as exc:
         raise HTTPException(400, str(exc)) from exc
     return paper.for_candidates()
 
 
 @router.post("/quiz/grade", response_model=GradeResult, responses=ERRORS)
-def quiz_grade(body: GradeRequest, index: Index = Depends(get_index)) -> GradeResult:
+def quiz_grade(body: GradeRequest, request: Request, index: Index = Depends(get_index)) -> GradeResult:
+    learner_id = _learner(body.learner_id)
+    settings = request.app.state.engine.settings
     try:
-        return grade(index, body.answers, body.paper_id)
+        result = grade(index, body.answers, body.paper_id, body.scoring or settings.multiple_scoring)
     except QuizError as exc:
         raise HTTPException(400, str(exc)) from exc
+    if learner_id:
+        get_store(request).record(learner_id, result)
+        result = result.model_copy(update={"learner_id": learner_id})
+    return result
+
+
+@router.get("/learners/{learner_id}/progress", response_model=Progress, responses=LEARNER_ERRORS)
+def learner_progress(learner_id: str, request: Request, index: Index = Depends(get_index)) -> Progress:
+    store = get_store(request)
+    _known_learner(learner_id, store)
+    return store.progress(learner_id, {d: n.title for d, n in index.notices.items()})
+
+
+@router.get("/learners/{learner_id}/review", response_model=Review, responses=LEARNER_ERRORS)
+def learner_review(learner_id: str, request: Request, index: Index = Depends(get_index)) -> Review:
+    store = get_store(request)
+    _known_learner(learner_id, store)
+    paper = review_paper(index, store.due(learner_id, datetime.now(UTC)),
+                         request.app.state.engine.settings.multiple_scoring)
+    return Review(learner_id=learner_id, due=len(paper.items) if paper else 0, book=store.book(learner_id),
+                  paper=paper.for_candidates() if paper else None)

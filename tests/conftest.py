@@ -1,9 +1,11 @@
 """Shared fixtures: the real index, built once per test session from kb/ into a temporary directory."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -13,6 +15,9 @@ import pytest
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Learners' databases of tests (and of apps a test builds from default settings) live outside the project.
+os.environ.setdefault("METROKB_DATA_DIR", tempfile.mkdtemp(prefix="metrokb-test-data-"))
+atexit.register(shutil.rmtree, os.environ["METROKB_DATA_DIR"], True)
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = ROOT / "kb"
