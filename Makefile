@@ -3,7 +3,7 @@ PY := .venv/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: setup run ingest test bench browser
+.PHONY: setup run ingest test bench system
 
 setup: .venv/.installed
 
@@ -20,11 +20,13 @@ run: setup
 ingest: setup
 	$(PY) ingest.py
 
-# Debian's Chromium for the browser test of the chat UI (never `playwright install`).
-browser:
-	@dpkg -s chromium chromium-driver fonts-noto-cjk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null)
+# Debian packages the tests run for real: Chromium for the browser tests of the UI (never `playwright
+# install`), PostgreSQL for the learner store on a database server.
+SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-cjk postgresql
+system:
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null)
 
-test: setup browser
+test: setup system
 	$(PY) -m pytest -q
 
 bench: setup

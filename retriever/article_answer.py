@@ -18,7 +18,7 @@ from retriever.cite import cite, version_of
 from retriever.clean import fold
 from retriever.index import Index, tokenize
 from retriever.models import Citation, Clause, Fact
-from retriever.query import Query
+from retriever.query import Query, states_measure
 from retriever.search import Hit, weighted_coverage
 
 # The facts that can fill what a question asks for.
@@ -152,7 +152,7 @@ def _fills(q: Query, facts: list[Fact], text: str) -> set[str]:
         for f in facts:
             if f.kind == "penalty" and f.value:
                 stated = stated.replace(fold(f.value), "")
-    filled = {"quantity"} if "quantity" in q.slots and P.STATED_QUANTITY.search(stated) else set()
+    filled = {"quantity"} if "quantity" in q.slots and states_measure(q.norm, stated) else set()
     for slot in q.slots:
         for f in facts:
             if f.kind not in SLOT_FACTS.get(slot, ()):
@@ -244,7 +244,7 @@ def _scored(index: Index, q: Query, hit: Hit, rank: int, spans: list[tuple[int, 
     if "changed" in q.slots and _differs_from_older(index, hit.clause):
         score += SLOT_WEIGHT  # 现行…新增了什么: the article this version changed
     if "list" in q.slots and (head := _list_head(q.norm)) and any(
-            f.kind == "list" and _lists(f, head) for f in facts if any(_overlaps(f, text, s) for s in spans)):
+            f.kind == "list" and _lists(f, head, q) for f in facts if any(_overlaps(f, text, s) for s in spans)):
         score += SLOT_WEIGHT  # the list of what was asked for (哪些行为 → 不得有下列行为)
     return Statement(hit, rank, spans, inside, filled, score, words)
 
@@ -253,20 +253,42 @@ def _overlaps(fact: Fact, text: str, span: tuple[int, int]) -> bool:
     return bool(_facts_in([fact], text, span))
 
 
+# Part-of-speech tags (jieba's) that continue a noun phrase besides the n* tags: idioms and set phrases
+# (违法行为), verbal and adjectival nouns (测试, 安全), abbreviations.
+NOUN_TAGS = {"l", "vn", "an", "j"}
+
+
 def _list_head(norm: str) -> str | None:
-    """The thing a list question asks about, its last word: 哪些计量违法行为 → 行为."""
+    """The thing a list question asks about, the last word of its noun phrase: 哪些计量违法行为 → 违法行为,
+    哪几种方式授权… → 方式 (the phrase ends at its first verb), 职责有哪些 → 职责."""
     m = P.LIST_HEAD.search(norm)
     if not m:
         return None
-    words = [t for t in tokenize(m.group("after") or m.group("before")) if len(t) >= 2 and t not in P.QUESTION_STOPWORDS]
+    if m.group("after"):
+        import rjieba
+
+        nouns = []
+        for word, tag in rjieba.tag(m.group("after")):
+            if not (tag.startswith("n") or tag in NOUN_TAGS):
+                break
+            nouns.append(word)
+        words = [w for w in nouns if len(w) >= 2 and w not in P.QUESTION_STOPWORDS]
+    else:
+        words = [t for t in tokenize(m.group("before")) if len(t) >= 2 and t not in P.QUESTION_STOPWORDS]
     return words[-1] if words else None
 
 
-def _lists(fact: Fact, head: str) -> bool:
-    """Whether a list's introduction lists what `head` names: 不得有下列行为 lists 行为; …行为，可以行使下列职权 does not."""
+def _lists(fact: Fact, head: str, q: Query) -> bool:
+    """Whether a list's introduction lists what `head` names: 不得有下列行为 lists 行为 (and 违法行为);
+    …行为，可以行使下列职权 does not. A question about what is forbidden (禁止哪些) asks for a list of prohibitions."""
+    if P.PROHIBITION.search(q.norm) and not P.PROHIBITION.search(fold(fact.subject or "")):
+        return False
     intro = fold(fact.subject or "")
     listed = P.LISTED_NOUN.search(intro)
-    return head in ((listed.group(1) or listed.group(2)) if listed else intro)
+    if not listed:
+        return head in intro
+    noun = listed.group(1) or listed.group(2)
+    return head in noun or head[-2:] in noun  # 违法行为 asks for a kind of the 行为 listed
 
 
 def _differs_from_older(index: Index, clause: Clause) -> bool:
@@ -307,7 +329,7 @@ def best_statement(index: Index, q: Query, hits: list[Hit]) -> Statement | None:
         seen = {h.clause.clause_id for h in candidates}
         docs = set(q.doc_ids) if q.doc_ids is not None else index.current
         for fact in index.facts_of(kind="list"):
-            if fact.doc_id in docs and fact.clause_id not in seen and _lists(fact, head):
+            if fact.doc_id in docs and fact.clause_id not in seen and _lists(fact, head, q):
                 seen.add(fact.clause_id)
                 candidates.append(Hit(index.clauses[fact.clause_id], 0.0, 0.0, 0.0))
     if "definition" in q.slots:

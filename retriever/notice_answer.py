@@ -2,12 +2,14 @@
 facts, or the clause sentence that covers the question best."""
 from __future__ import annotations
 
+import re
+
 from retriever import patterns as P
 from retriever.cite import NO_MATCH, Decline, best_sentence, cite, label, sentences
 from retriever.clean import fold
 from retriever.index import Index
 from retriever.models import Fact, Notice
-from retriever.query import Query
+from retriever.query import Query, measure, states_measure
 from retriever.search import Hit, coverage, weighted_coverage
 
 # Calibrated on the eval/ dev split (see eval/REPORT.md): a target or deadline found must cover at least
@@ -63,6 +65,10 @@ def _target_answer(index, q, hits):
     if weak or coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or "") + hit.clause.heading) < MIN_FACT_COVERAGE:
         return NO_MATCH
     notice = index.notices[fact.doc_id]
+    head = measure(q.norm) if q.qtype == "target" else None
+    if head and head in fold(fact.quote) and not states_measure(q.norm, fact.quote):
+        phrase = next(p for p in re.split(r"[，,；;。：:]", fact.quote) if head in fold(p))
+        return Decline(f"{label(notice)}文件对此未规定具体数值。该条规定：“{phrase.strip()}”", hit.clause, phrase.strip())
     if q.qtype == "deadline" and fact.kind == "target" and not fact.deadline and not _dated(index, hit, fact):
         return Decline(f"{label(notice)}文件该目标未设定期限。该条规定：“{fact.quote}”", hit.clause, fact.quote)
     if q.qtype == "deadline" and P.PLURAL_ASK.search(q.norm):

@@ -317,6 +317,9 @@ FINE_ASK = re.compile(r"罚|fine|penalt")
 FINE_STATED = re.compile(r"罚款[^。;]{0,6}\d|\d[^。;]{0,6}罚款|罚款[^。;]{0,6}[一二三四五六七八九十百千万]+元")
 # A quantity a statement gives: 1000元, 十五日, 二十个工作日, 3倍, 92%.
 STATED_QUANTITY = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两零〇]+) ?个?(?:元|日|天|工作日|年|月|%|倍|项|台|件|次|万|小时|周)")
+# What a how-much question measures: 净含量允许短缺量是多少 → 净含量允许短缺量, 覆盖率要达到多少 → 覆盖率. Its last
+# word must stand beside the number that answers it (配备率大幅提高 states no number for 配备率).
+ASKED_MEASURE = re.compile(r"(?P<what>[\u4e00-\u9fff]{2,16}?)(?:的)?(?:要求|标准|目标|指标)?(?:是|为|有|要|应)?(?:达到|不低于)?多少")
 # What a question asks for, independently of its type (a question may ask for several): the facts that can
 # fill each slot are named in answer.SLOT_FACTS.
 ASKS = {
@@ -437,10 +440,12 @@ SYNONYMS_ZH = {
     "修好": "修理", "作弊": "作弊装置", "私刻": "伪造", "拆开": "拆卸", "不送检": "未按照规定申请检定",
     "出租车": "出租汽车", "计价器": "计价表", "罚多少": "罚款", "没按": "未按照", "不按": "未按照", "没有": "未",
     "随意": "擅自", "私自": "擅自", "停用": "停止使用", "禁止": "不得", "界定": "是指", "争议": "纠纷",
-    "准不准": "准确度", "谈不拢": "未达成一致",
+    "准不准": "准确度", "谈不拢": "未达成一致", "演示": "示范", "上课": "教学", "没检定": "未经检定",
 }
 # The thing a list question asks about: 哪些计量违法行为 → 行为, 职责有哪些 → 职责, 具备哪些条件 → 条件.
 LIST_HEAD = re.compile(r"(?:哪些|哪几[种类项个])(?P<after>[\u4e00-\u9fff]{1,12})|(?P<before>[\u4e00-\u9fff]{1,12}?)(?:有|包括)哪些")
+# Words that forbid: a question about what is forbidden is answered by a list its introduction forbids.
+PROHIBITION = re.compile(r"禁止|不得|不准|严禁|不允许")
 # The noun a list's introduction announces: 不得有下列行为 → 行为, 职责是 → 职责.
 LISTED_NOUN = re.compile(r"(?:下列|以下|如下|下述)([^,。;:]{1,12})|(?!.*(?:下列|以下|如下|下述))([^,。;:的]{1,8})(?:是|为|包括|有)[:]?$")
 # What a permission question asks: whether something may be done (可以 / 不得 answer it), or must be done

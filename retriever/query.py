@@ -94,6 +94,23 @@ def slots(norm: str) -> set[str]:
     return found - {"quantity"} if "amount" in found else found
 
 
+def measure(norm: str) -> str | None:
+    """The last word of what a how-much question measures (短缺 of 净含量允许短缺量是多少), if it names one."""
+    m = P.ASKED_MEASURE.search(norm)
+    words = [t for t in tokenize(m.group("what")) if len(t) >= 2 and t not in P.QUESTION_STOPWORDS] if m else []
+    return words[-1] if words else None
+
+
+def states_measure(norm: str, text: str) -> bool:
+    """Whether a text states a number for what the question asks: in the same phrase as the measure's last word
+    when the question names one (…抽检合格率达到95% answers no question about 允许短缺量)."""
+    head = measure(norm)
+    if head is None:
+        return bool(P.STATED_QUANTITY.search(fold(text)))
+    return any(head in phrase and (P.STATED_QUANTITY.search(phrase) or P.TARGET_VALUE.search(phrase))
+               for phrase in re.split(r"[,;。:]", fold(text)))
+
+
 def subject_terms(text: str, names: list[str]) -> list[str]:
     """The words of a question that name its subject: no question words, numbers, places or document names."""
     terms = [t for t in tokenize(text) if t not in P.QUESTION_STOPWORDS and not t.isdigit()

@@ -321,7 +321,8 @@ def _definition_items(ctx: Ctx, pools: LawPools) -> list[QuizItem]:
         term, meaning = clean_sentence(fact.subject), fact.value.rstrip("。")
         if len(term) > MAX_TERM_CHARS or len(meaning) > MAX_MEANING_CHARS or bare(term) in bare(meaning):
             continue
-        stem = ctx.lead() + f"{GAP}是指{meaning}。"
+        named_as = not re.search(r"是指|指的是|系指", fact.quote)  # …，为国家法定计量单位: the article's own form
+        stem = ctx.lead() + (f"{meaning}，为{GAP}。" if named_as else f"{GAP}是指{meaning}。")
         wrong = [t for t in _closest(pools.terms, term, fact.quote) if not states(ctx.text, t)
                  and not overlapping(t, term)]
         if item := single(ctx, "definition", fact.quote, term, stem, term, wrong,

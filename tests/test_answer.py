@@ -116,6 +116,12 @@ def test_abstains_when_the_notices_do_not_answer(client, question, reason):
     assert reason in body["answer"]
 
 
+def test_a_target_without_a_number_is_said_to_have_none(client):
+    body = ask(client, "重点用能单位的能源计量器具配备率要求是多少？")
+    assert body["abstained"] and "未规定具体数值" in body["answer"], body["answer"]
+    assert "配备率大幅提高" in body["answer"]  # what the notice does say about it
+
+
 def test_explicit_filter_restricts_the_notice(client):
     body = ask(client, "诚信计量承诺单位的目标是多少家？", filters={"doc_id": "nanchang-2023"})
     assert body["citations"][0]["doc_id"] == "nanchang-2023"

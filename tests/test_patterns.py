@@ -705,7 +705,8 @@ COVERED = (
     "UNIT_NAMED UNIT_SPLIT TARGET_VALUE TARGET_GRADE QUALIFYING_LEADS METRIC_DELIMS METRIC_LEAD METRIC_TAIL DEADLINE "
     "FIVE_YEAR_PLAN_END SENTENCE_END QUESTION_TYPES GLOSSARY_EN PLACE_SUFFIX NATIONAL_REGION NATIONAL_ALIASES "
     "OLD_VERSION FILE_DATE DOC_KIND_WORD ISSUER_OFFICE ASKS EFFECTIVE_ASK STATED_QUANTITY MUST_ASK MAY_MODALS "
-    "MUST_MODALS RECIPIENT_ACTS ORDINAL_VERSION FINE_STATED FINE_ASK NAMED_AS LIST_HEAD LISTED_NOUN "
+    "MUST_MODALS RECIPIENT_ACTS ORDINAL_VERSION FINE_STATED FINE_ASK NAMED_AS LIST_HEAD LISTED_NOUN ASKED_MEASURE "
+    "PROHIBITION "
     "QUESTION_STOPWORDS SMALL_TALK PLANTED_INSTRUCTION CHINESE_QUANTITY PLURAL_ASK ATTRIBUTE_TERMS SYNONYMS_ZH "
     "LEGAL_NUM ARTICLE LEGAL_HEADING APPENDIX INLINE_ITEM CROSS_REF REF_LEAD TABLE_LINE HTML_COMMENT SENTENCE_FINAL "
     "HEADING_MAX_CHARS LEGAL_TITLE TITLE_VERSION EVENT_ACTION EVENT_NOISE EVENT_LINE EFFECTIVE NOTICE_TITLE LAW_TITLE "
@@ -726,3 +727,20 @@ def test_a_fines_amount_is_one_thing_asked_not_two():
     assert slots(fold("出具虚假检定证书，罚款多少钱？")) == {"consequence", "amount"}
     assert "quantity" in slots(fold("检定收费是多少钱？"))
     assert slots(fold("几天内向谁申诉？")) == {"duration", "recipient"}
+
+
+def test_a_how_much_question_is_answered_by_a_number_beside_what_it_measures():
+    from retriever.query import measure, states_measure
+
+    assert search(P.ASKED_MEASURE, "某县能源计量器具配备率要求是多少").group("what").endswith("配备率")
+    assert measure(fold("某县能源计量器具配备率要求是多少？")) == "配备"
+    assert measure(fold("计量标准覆盖率要达到多少？")) == "覆盖率"
+    assert measure(fold("怎么申请检定？")) is None
+    asked = fold("某县能源计量器具配备率要求是多少？")
+    assert not states_measure(asked, "到2030年，计量标准新建20项以上，能源计量器具配备率明显提高。")
+    assert states_measure(asked, "到2030年，能源计量器具配备率达到95%以上。")
+
+
+def test_a_question_about_what_is_forbidden_wants_a_list_of_prohibitions():
+    assert search(P.PROHIBITION, "某省条例禁止哪些行为") and search(P.PROHIBITION, "任何单位和个人不得有下列行为")
+    assert not search(P.PROHIBITION, "查处计量违法行为，可以行使下列职权")

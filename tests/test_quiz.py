@@ -219,7 +219,8 @@ def check_regulation_single(index, item, clause, c, where):
         if item.facet in ("authority", "time_limit", "penalty", "effective"):
             assert stated(text, body_of(item.stem).replace(GAP, item.answer)), f"{where}: stem is not the article's"
         elif item.facet == "definition":
-            assert body_of(item.stem).startswith(GAP + "是指"), where
+            body = body_of(item.stem)  # X是指… or, as the article words it, …，为X。
+            assert body.startswith(GAP + "是指") or body.endswith("，为" + GAP + "。"), where
             assert stated(text, body_of(item.stem).replace(GAP, item.answer)), where
         else:
             assert item.facet == "consequence" and "下列处理符合规定的是" in item.stem, where
