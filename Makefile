@@ -27,6 +27,7 @@ system:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null)
 
 test: setup system
+	.venv/bin/ruff check .
 	$(PY) -m pytest -q
 
 bench: setup

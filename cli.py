@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections import Counter
@@ -13,7 +12,8 @@ from retriever.config import get_settings
 log = logging.getLogger("metrokb")
 
 
-def _progress():
+def embedding_progress():
+    """A progress bar for the chunks an index build embeds (none when the index is up to date)."""
     from tqdm import tqdm
 
     bar = None
@@ -44,7 +44,7 @@ def cmd_ingest(args) -> int:
             report = read_kb(settings.kb_dir, settings.extra_kb_dirs)
         else:
             report = build_index(settings.kb_dir, settings.index_dir, get_embedder(settings.embedder),
-                                 settings.chunk_chars, progress=_progress(), force=args.force,
+                                 settings.chunk_chars, progress=embedding_progress(), force=args.force,
                                  extra_dirs=settings.extra_kb_dirs)
     except NoticeError as exc:
         console.print(f"[red]error[/red] {escape(str(exc))}")

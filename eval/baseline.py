@@ -22,7 +22,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from eval.metrics import Prediction
 from retriever.clean import clean_text, decode
-from retriever.index import Index, read_catalog
+from retriever.index import Index
 from retriever.models import Clause
 
 CHUNK_SIZE, CHUNK_OVERLAP = 500, 50

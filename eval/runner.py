@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from cli import embedding_progress
 from eval.dataset import Item
 from eval.metrics import Prediction, Score, score, summarize
 from retriever.models import Answer
@@ -239,7 +240,7 @@ def run(args) -> int:
     try:
         items = select(load_set(args.set_path), args.split)
         embedder = get_embedder(settings.embedder)
-        index = kbs.index_for(kb, settings, embedder, _embedding_bar())
+        index = kbs.index_for(kb, settings, embedder, embedding_progress())
         files = kbs.files_for(kb, settings)
     except kbs.KBMissing as exc:
         print(f"metrokb eval: skipped: {exc}", file=sys.stderr)
@@ -297,25 +298,6 @@ def _write(results: dict, json_path: Path, md_path: Path) -> None:
         path.write_text(text + "\n", encoding="utf-8")
 
 
-def _embedding_bar():
-    """A progress bar for the chunks an index build embeds (none when the index is up to date)."""
-    import sys
-
-    from tqdm import tqdm
-
-    bar = None
-
-    def update(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, desc="embedding chunks", unit="chunk", file=sys.stderr)
-        bar.update(done - bar.n)
-        if done >= total:
-            bar.close()
-
-    return update
-
-
 # The runs of the full report: (set, knowledge base).
 REPORT_RUNS = (("questions.jsonl", "kb"), ("questions.jsonl", "kb+regulations"), ("regulations.jsonl", "kb+regulations"))
 REPORT_PATH = ROOT / "eval" / "REPORT.md"
@@ -337,7 +319,7 @@ def write_report(systems: list[str], top_k: int | None = None) -> int:
     runs = []
     for name, kb in REPORT_RUNS:
         try:
-            index = kbs.index_for(kb, settings, embedder, _embedding_bar())
+            index = kbs.index_for(kb, settings, embedder, embedding_progress())
             files = kbs.files_for(kb, settings)
         except kbs.KBMissing as exc:
             print(f"metrokb eval: {name} on {kb} skipped: {exc}", file=sys.stderr)

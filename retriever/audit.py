@@ -1,7 +1,6 @@
 """The audit log of changes to the knowledge base: one JSON line per finished change (who, when, what, hash)."""
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 

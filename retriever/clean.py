@@ -92,16 +92,6 @@ def readable(line: str) -> str:
     return "".join(c if i in keep else c.translate(_READABLE) for i, c in enumerate(line))
 
 
-@dataclass
-class Cleaned:
-    """A document's clean lines, with what the markup said about them before it was dropped."""
-
-    lines: list[str]
-    warnings: list[str] = field(default_factory=list)
-    headings: dict[int, int] = field(default_factory=dict)  # line index -> Markdown heading level (# = 1)
-    front_end: int | None = None  # first line after a scaffolding comment (<!-- INFO END -->) that ends the front matter
-
-
 def drop_boilerplate(lines: list[str], origins: list[int] | None = None) -> list[str]:
     """Drop page furniture; Markdown headings keep their text. `origins` receives each kept line's old index."""
     kept, where = [], []

@@ -140,3 +140,36 @@ def resolve(message: str, previous: str | None, index: Index) -> Resolved:
         if carried:
             return Resolved(_carry(message, carried), message, "carry")
     return Resolved(message, message, "new")
+
+
+def example_questions(index: Index, n: int = 6) -> list[str]:
+    """Questions the documents in the index answer, one per document in turn (newest first): a target of a notice,
+    the term an article defines, a time limit. The chat offers them as examples, whatever documents it holds."""
+    from retriever.cite import label
+
+    def about(notice) -> list[str]:
+        name = notice.title if notice.title.startswith("《") else f"《{notice.title}》"
+        found = []
+        for fact in index.facts_of(notice.doc_id):
+            if fact.kind == "target" and fact.metric and fact.value and fact.deadline:
+                when = "" if fold(fact.deadline) in fold(fact.metric) else fact.deadline
+                found.append(f"{label(notice)}{when}{fact.metric}的目标是多少？")
+            elif fact.kind == "definition" and fact.subject and len(fact.subject) <= 12:
+                found.append(f"{name}中“{fact.subject}”是指什么？")
+            elif fact.kind == "responsibility" and fact.units:
+                heading = re.sub(r"^[一二三四五六七八九十\d（()）.、]+", "", index.clauses[fact.clause_id].heading).strip("。：: ")
+                if 2 <= len(heading) <= 16:
+                    found.append(f"{label(notice)}{heading}的责任单位有哪些？")
+        return found
+
+    notices = sorted((index.notices[d] for d in index.current), key=lambda x: x.date or "", reverse=True)
+    pools = [q for q in (about(x) for x in notices) if q]
+    examples: list[str] = []
+    while pools and len(examples) < n:
+        for pool in list(pools):
+            examples.append(pool.pop(0))
+            if not pool:
+                pools.remove(pool)
+            if len(examples) == n:
+                break
+    return examples

@@ -261,22 +261,10 @@ def _authority_items(ctx: Ctx, pools: LawPools) -> list[QuizItem]:
     return items
 
 
-def _time_items(ctx: Ctx) -> list[QuizItem]:
-    items = []
-    for fact in ctx.facts:
-        if fact.kind == "time_limit" and fact.value:
-            if item := _value_item(ctx, "time_limit", fact.quote, fact.value, time_neighbours(fact.value)):
-                items.append(item)
-    return items
-
-
-def _fine_items(ctx: Ctx) -> list[QuizItem]:
-    items = []
-    for fact in ctx.facts:
-        if fact.kind == "penalty" and fact.value:
-            if item := _value_item(ctx, "penalty", fact.quote, fact.value, fine_neighbours(fact.value)):
-                items.append(item)
-    return items
+def _value_items(ctx: Ctx, kind: str, neighbours) -> list[QuizItem]:
+    """Which time limit or fine an article states, with neighbouring values (十日/二十日, 500元/2000元) as the wrong options."""
+    return [item for fact in ctx.facts if fact.kind == kind and fact.value
+            if (item := _value_item(ctx, kind, fact.quote, fact.value, neighbours(fact.value)))]
 
 
 def _effective_items(ctx: Ctx, pools: LawPools) -> list[QuizItem]:
@@ -371,7 +359,8 @@ def _source_item(index: Index, ctx: Ctx, pools: LawPools) -> QuizItem | None:
 
 def law_items(index: Index, ctx: Ctx, pools: LawPools) -> list[QuizItem]:
     """Every single-choice item one article (or clause) of a current regulation yields."""
-    items = [*_authority_items(ctx, pools), *_time_items(ctx), *_fine_items(ctx), *_effective_items(ctx, pools),
+    items = [*_authority_items(ctx, pools), *_value_items(ctx, "time_limit", time_neighbours),
+             *_value_items(ctx, "penalty", fine_neighbours), *_effective_items(ctx, pools),
              *_consequence_items(ctx, pools), *_definition_items(ctx, pools)]
     items += filter(None, [_article_item(index, ctx), _source_item(index, ctx, pools)])
     return items

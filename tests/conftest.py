@@ -96,6 +96,74 @@ def serve():
     return live_server
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def cli_server(env: dict, log: Path, drop: tuple[str, ...] = ()):
+    """`metrokb serve` in a subprocess on 127.0.0.1 with `env` added (and the variables `drop` removed), its
+    output appended to `log`; yields its base URL once /health answers (or fails the test with the log's tail)."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in drop} | {"GRADIO_ANALYTICS_ENABLED": "False",
+                                                                     "HF_HUB_OFFLINE": "1"} | env
+    with log.open("a") as out:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "serve", "--host", "127.0.0.1", "--port",
+                                 str(port)], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"metrokb serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"metrokb serve did not answer /health within 120 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def serve_cli():
+    """`with serve_cli(env, log) as url:` runs `metrokb serve` in its own process, as a user starts it."""
+    return cli_server
+
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: run `make system` (apt-get install chromium), never `playwright install`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
 SHARED_REGULATIONS = ROOT.parent / "shared" / "regulations"
 
 

@@ -104,3 +104,16 @@ def test_resolved_follow_ups_are_answered_for_the_new_region(index):
     assert not answers[0].abstained
     assert "92%" in answers[0].answer
     assert "温州" in answers[1].answer and "湖南" in answers[2].answer
+
+
+@pytest.mark.parametrize("which", ["index", "regulations_index"])
+def test_the_chats_examples_are_questions_its_documents_answer(which, request):
+    from retriever.conversation import example_questions
+
+    index = request.getfixturevalue(which)
+    examples = example_questions(index)
+    assert len(examples) == 6 and len(set(examples)) == 6
+    assert len({e[:2] for e in examples}) >= 3  # taken from several documents in turn
+    for question in examples:
+        answer = ask(index, question)
+        assert not answer.abstained and answer.citations, (question, answer.answer)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from eval.baseline import covers
-from eval.dataset import DEFAULT_SET, TYPES, Item, SetError, load_set, select
+from eval.dataset import DEFAULT_SET, Item, SetError, load_set, select
 from eval.metrics import alce, contains_value, direct_answer, norm, score, statements, summarize, supports
-from eval.runner import GATE, REGULATIONS_GATE, check_gate, evaluate, from_answer, main
+from eval.runner import GATE, check_gate, evaluate, from_answer, main
 from retriever.clean import fold, to_simplified
 from retriever.models import Answer, Citation
 

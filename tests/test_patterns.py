@@ -8,7 +8,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
 
 from retriever import patterns as P
 from retriever.clean import clean_text, decode, fold, repair

@@ -3,14 +3,8 @@ and the 考试练习 tab in headless Chromium takes a timed mock paper, scores i
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,50 +12,16 @@ import pytest
 from retriever.quiz import make_paper
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 LEARNER = "考生-01"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(index_dir: Path, data_dir: Path, log: Path):
-    """`metrokb serve` in a subprocess over the test index and a learner database in `data_dir`."""
-    port = _free_port()
-    env = os.environ | {"METROKB_INDEX_DIR": str(index_dir), "METROKB_DATA_DIR": str(data_dir),
-                        "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
-    env.pop("METROKB_DATABASE_URL", None)
-    with log.open("a") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "serve", "--host", "127.0.0.1", "--port",
-                                 str(port)], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"metrokb serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"metrokb serve did not answer /health within 120 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+@pytest.fixture()
+def serving(serve_cli):
+    """`serving(index_dir, data_dir, log)`: `metrokb serve` over the test index and a learner database in `data_dir`."""
+    def run(index_dir: Path, data_dir: Path, log: Path):
+        return serve_cli({"METROKB_INDEX_DIR": str(index_dir), "METROKB_DATA_DIR": str(data_dir)}, log,
+                         drop=("METROKB_DATABASE_URL",))
+    return run
 
 
 def call(base: str, path: str, body: dict | None = None) -> tuple[int, dict]:
@@ -75,7 +35,7 @@ def call(base: str, path: str, body: dict | None = None) -> tuple[int, dict]:
         return exc.code, json.loads(exc.read())
 
 
-def test_a_learners_history_and_wrong_answer_book_survive_a_server_restart(index_dir, tmp_path):
+def test_a_learners_history_and_wrong_answer_book_survive_a_server_restart(index_dir, tmp_path, serving):
     data, log = tmp_path / "data", tmp_path / "serve.log"
     with serving(index_dir, data, log) as base:
         status, paper = call(base, "/quiz", {"n": 6, "seed": 21, "learner_id": LEARNER})
@@ -119,22 +79,10 @@ def test_a_learners_history_and_wrong_answer_book_survive_a_server_restart(index
 # --- the 考试练习 tab in a real browser --------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def server(index_dir, tmp_path_factory):
-    with serving(index_dir, tmp_path_factory.mktemp("quiz-data"),
-                 tmp_path_factory.mktemp("quiz-server") / "serve.log") as base:
+def server(index_dir, tmp_path_factory, serve_cli):
+    with serve_cli({"METROKB_INDEX_DIR": str(index_dir), "METROKB_DATA_DIR": str(tmp_path_factory.mktemp("quiz-data"))},
+                   tmp_path_factory.mktemp("quiz-server") / "serve.log", drop=("METROKB_DATABASE_URL",)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: run `make browser` (apt-get install chromium), never `playwright install`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

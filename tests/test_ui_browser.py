@@ -2,14 +2,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,70 +10,17 @@ import pytest
 from retriever.models import Answer, Citation
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 NANCHANG = "南昌到2025年强检计量器具检定覆盖率目标是多少？"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def _serve(env: dict, log: Path):
-    """`metrokb serve` in a subprocess with `env` added; yields its base url."""
-    port = _free_port()
-    env = os.environ | {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"} | env
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "serve", "--host", "127.0.0.1",
-                                 "--port", str(port)], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"metrokb serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"metrokb serve did not answer /health within 120 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 @pytest.fixture(scope="module")
-def server(index_dir, tmp_path_factory):
+def server(index_dir, tmp_path_factory, serve_cli):
     """`metrokb serve` over the test index, no keys; yields (base url, feedback file)."""
     feedback = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
     log = tmp_path_factory.mktemp("server") / "serve.log"
     env = {"METROKB_INDEX_DIR": str(index_dir), "METROKB_FEEDBACK_PATH": str(feedback)}
-    with _serve(env, log) as base:
+    with serve_cli(env, log) as base:
         yield base, feedback
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: run `make browser` (apt-get install chromium), never `playwright install`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()
@@ -209,7 +149,7 @@ READER_KEY, ADMIN_KEY = "reader-browser-key", "admin-browser-key"
 
 
 @pytest.fixture(scope="module")
-def admin_server(index_dir, tmp_path_factory):
+def admin_server(index_dir, tmp_path_factory, serve_cli):
     """`metrokb serve` with a reader and an admin key over copies of kb/ and the index; yields (url, kb, log)."""
     work = tmp_path_factory.mktemp("admin")
     shutil.copytree(ROOT / "kb", work / "kb")
@@ -218,7 +158,7 @@ def admin_server(index_dir, tmp_path_factory):
     env = {"METROKB_KB_DIR": str(work / "kb"), "METROKB_INDEX_DIR": str(work / "index"),
            "METROKB_FEEDBACK_PATH": str(work / "feedback" / "feedback.jsonl"),
            "METROKB_API_KEY": READER_KEY, "METROKB_ADMIN_KEY": ADMIN_KEY}
-    with _serve(env, log) as base:
+    with serve_cli(env, log) as base:
         yield base, work / "kb", log
 
 

@@ -19,7 +19,8 @@ from fastapi import FastAPI
 from retriever.access import Keyring
 from retriever.admin import Admin
 from retriever.answer import QuestionError
-from retriever.conversation import kb_regions, resolve
+from retriever import patterns as P
+from retriever.conversation import example_questions, kb_regions, resolve
 from retriever.engine import Engine
 from retriever.generate import GenerationUnavailable
 from retriever.models import Answer
@@ -32,13 +33,11 @@ from ui.style import CSS, THEME
 
 log = logging.getLogger(__name__)
 
+# Examples when no index is loaded yet; otherwise the chat offers questions its own documents answer.
 EXAMPLES = [
-    "南昌到2025年强检计量器具检定覆盖率目标是多少？",
-    "温州到2025年县级法定计量检定机构强制检定能力要达到什么水平？",
-    "湖南省社会公用计量标准到“十四五”末要达到多少项？",
-    "南昌市强化民生计量监督管理的责任单位有哪些？",
-    "郴州市加强计量工作的意见的文号是什么？",
-    "计量技术委员会建设由哪个部门负责指导？",
+    "强制检定的计量器具有哪些？",
+    "使用未经检定的计量器具会受到什么处罚？",
+    "计量检定是指什么？",
 ]
 PENDING = '<span class="badge badge-pending">检索中</span> 正在检索知识库并核对引文…'
 ALL = ""  # the value of "全部" in every filter
@@ -208,6 +207,12 @@ def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | N
         return (f'<div class="whoami">当前身份：{escape(principal.name)}（{role}） · '
                 '<a href="/logout" id="logout">退出登录</a></div>')
 
+    loaded = get_engine()
+    examples = example_questions(loaded.index) if loaded is not None else []
+    examples = examples or EXAMPLES
+    regions = [r for r in kb_regions(loaded.index) if r != P.NATIONAL_REGION] if loaded is not None else []
+    other = regions[-1] if regions else "另一个地区"
+
     with gr.Blocks(title="MetroKB 计量文件问答") as demo:
         gr.Markdown("# MetroKB 计量文件问答\n只依据知识库中的计量文件作答，每个答案都附有可核对的条款出处。",
                     elem_id="app-title")
@@ -222,11 +227,11 @@ def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | N
                         year_f = gr.Dropdown(label="年份", choices=[("全部年份", ALL)], value=ALL, scale=1)
                     chatbot = gr.Chatbot(
                         label="对话", show_label=False, elem_id="chat", height=520, buttons=[],
-                        placeholder="**请用中文提问**，例如目标指标、期限、责任单位或文号。可以追问，如“那温州呢？”。",
-                        examples=[{"text": q} for q in EXAMPLES], feedback_options=("Like", "Dislike"),
+                        placeholder=f"**请用中文提问**，例如目标指标、期限、责任单位、罚则或文号。可以追问，如“那{other}呢？”。",
+                        examples=[{"text": q} for q in examples], feedback_options=("Like", "Dislike"),
                     )
                     with gr.Row():
-                        box = gr.Textbox(placeholder="输入问题，按回车发送；追问可直接说“那温州呢？”“换成湖南”",
+                        box = gr.Textbox(placeholder=f"输入问题，按回车发送；追问可直接说“那{other}呢？”",
                                          show_label=False, scale=6, elem_id="question", autofocus=True)
                         send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
                     with gr.Row():
