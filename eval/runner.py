@@ -174,6 +174,16 @@ def check_gate(overall: dict, gate: tuple = GATE, independent: dict | None = Non
     return {"system": GATED_SYSTEM, "checks": checks, "passed": all(c["passed"] for c in checks)}
 
 
+def gate_failures(results: dict) -> str:
+    """Why a run missed its gate: each check with what it needed, then every question the product got wrong."""
+    items = results["systems"][GATED_SYSTEM]["items"]
+    wrong = [f"{s['id']} ({s['type']}): cited {s['first_cited']}, said {s['direct'][:60]!r}"
+             for s in items if (s["answerable"] and not (s["first_citation"] and s["answer_correct"]))
+             or (not s["answerable"] and not s["abstained"])]
+    checks = ", ".join(f"{c['metric']}={c['value']} (need {c['op']} {c['threshold']})" for c in results["gate"]["checks"])
+    return f"gate failed: {checks}\n" + "\n".join(wrong)
+
+
 # --- command line (`metrokb eval`, `python -m eval`) ----------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,6 +266,7 @@ def run(args) -> int:
     print(results["report"])
     print(f"results: {args.json_path}  report: {args.md_path}", file=sys.stderr)
     if args.gate and not results.get("gate", {}).get("passed", False):
+        print(gate_failures(results), file=sys.stderr)
         return 1
     return 0
 

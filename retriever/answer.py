@@ -17,7 +17,7 @@ from retriever.cite import NO_MATCH, Decline, best_sentence, cite, label, senten
 from retriever.clean import fold
 from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice
-from retriever.query import Query, gloss, subject_terms, understand, years_named
+from retriever.query import Query, gloss, question_type, subject_terms, understand, years_named
 from retriever.search import Hit, retrieve
 
 # Calibrated on the eval/ dev split (see eval/REPORT.md): abstain when the best clause covers
@@ -35,7 +35,7 @@ class QuestionError(ValueError):
 
 def notice_type(norm: str) -> str:
     """The type a policy notice answers a question as (target, deadline, responsibility, or general)."""
-    return next((t for t, pattern in P.QUESTION_TYPES if t in NOTICE_TYPES and pattern.search(norm)), "general")
+    return question_type(norm, NOTICE_TYPES)
 
 
 def is_notice(index: Index, clause: Clause) -> bool:
@@ -175,10 +175,8 @@ def _life_answer(index: Index, q: Query, notice: Notice) -> Answer | None:
 # --- comparison --------------------------------------------------------------------------
 
 def _base_type(norm: str) -> str:
-    for qtype, pattern in P.QUESTION_TYPES:
-        if qtype != "comparison" and pattern.search(norm):
-            return qtype
-    return "general"
+    """What a comparison asks of each document compared."""
+    return question_type(norm, tuple(t for t, _ in P.QUESTION_TYPES if t != "comparison"))
 
 
 def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieval: str) -> Answer | None:

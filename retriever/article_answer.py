@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from retriever import patterns as P
 from retriever.cite import cite, version_of
@@ -153,6 +154,7 @@ def _fills(q: Query, facts: list[Fact], text: str) -> set[str]:
             if f.kind == "penalty" and f.value:
                 stated = stated.replace(fold(f.value), "")
     filled = {"quantity"} if "quantity" in q.slots and states_measure(q.norm, stated) else set()
+    modals = P.MUST_MODALS if P.MUST_ASK.search(q.norm) else P.MAY_MODALS
     for slot in q.slots:
         for f in facts:
             if f.kind not in SLOT_FACTS.get(slot, ()):
@@ -163,7 +165,6 @@ def _fills(q: Query, facts: list[Fact], text: str) -> set[str]:
                 continue
             if slot == "recipient" and f.modal not in P.RECIPIENT_ACTS:
                 continue
-            modals = P.MUST_MODALS if P.MUST_ASK.search(q.norm) else P.MAY_MODALS
             if slot == "permission" and not any(m in f.quote for m in modals):
                 continue
             filled.add(slot)
@@ -258,6 +259,7 @@ def _overlaps(fact: Fact, text: str, span: tuple[int, int]) -> bool:
 NOUN_TAGS = {"l", "vn", "an", "j"}
 
 
+@lru_cache(maxsize=256)
 def _list_head(norm: str) -> str | None:
     """The thing a list question asks about, the last word of its noun phrase: 哪些计量违法行为 → 违法行为,
     哪几种方式授权… → 方式 (the phrase ends at its first verb), 职责有哪些 → 职责."""
@@ -291,14 +293,16 @@ def _lists(fact: Fact, head: str, q: Query) -> bool:
     return head in noun or head[-2:] in noun  # 违法行为 asks for a kind of the 行为 listed
 
 
+def _older_articles(index: Index, clause: Clause) -> list[Clause]:
+    """The same article (by number) in the versions this document superseded."""
+    number = clause.clause_id.split("/", 1)[1]
+    return [same for old in index.notices.values() if old.superseded_by == clause.doc_id
+            if (same := index.clauses.get(f"{old.doc_id}/{number}")) is not None]
+
+
 def _differs_from_older(index: Index, clause: Clause) -> bool:
     """Whether the next older version of the document words this article otherwise."""
-    notice = index.notices[clause.doc_id]
-    for old in (n for n in index.notices.values() if n.superseded_by == notice.doc_id):
-        same = index.clauses.get(f"{old.doc_id}/{clause.clause_id.split('/', 1)[1]}")
-        if same is not None and _plain(same.text) != _plain(clause.text):
-            return True
-    return False
+    return any(_plain(same.text) != _plain(clause.text) for same in _older_articles(index, clause))
 
 
 def _other_names(q: Query, clause: Clause) -> list[str]:
@@ -325,22 +329,20 @@ def best_statement(index: Index, q: Query, hits: list[Hit]) -> Statement | None:
     the term asked about); ties go to the better-ranked clause."""
     candidates = list(hits[:CANDIDATES])
     referred: dict[str, Clause] = {}  # a penalty article -> the article it was found through
-    if "list" in q.slots and (head := _list_head(q.norm)):  # the lists of what was asked for, wherever they rank
-        seen = {h.clause.clause_id for h in candidates}
-        docs = set(q.doc_ids) if q.doc_ids is not None else index.current
-        for fact in index.facts_of(kind="list"):
-            if fact.doc_id in docs and fact.clause_id not in seen and _lists(fact, head, q):
-                seen.add(fact.clause_id)
-                candidates.append(Hit(index.clauses[fact.clause_id], 0.0, 0.0, 0.0))
+    # the lists of what was asked for and the definitions of the term asked about, wherever they rank
+    wanted = {}
+    if "list" in q.slots and (head := _list_head(q.norm)):
+        wanted["list"] = lambda f: _lists(f, head, q)
     if "definition" in q.slots:
-        seen = {h.clause.clause_id for h in candidates}
-        docs = set(q.doc_ids) if q.doc_ids is not None else index.current
-        for fact in index.facts_of(kind="definition"):
-            if fact.doc_id in docs and fact.clause_id not in seen and fact.subject and fold(fact.subject) in q.norm:
+        wanted["definition"] = lambda f: bool(f.subject) and fold(f.subject) in q.norm
+    docs = set(q.doc_ids) if q.doc_ids is not None else index.current
+    seen = {h.clause.clause_id for h in candidates}
+    for kind, fits in wanted.items():
+        for fact in index.facts_of(kind=kind):
+            if fact.doc_id in docs and fact.clause_id not in seen and fits(fact):
                 seen.add(fact.clause_id)
                 candidates.append(Hit(index.clauses[fact.clause_id], 0.0, 0.0, 0.0))
     if q.slots & {"consequence", "amount"}:  # a penalty written by reference: 违反本条例第二十六条规定…处…罚款
-        seen = {h.clause.clause_id for h in candidates}
         for hit in list(candidates):
             for ref_id in index.referrers.get(hit.clause.clause_id, []):
                 if ref_id in referred or not any(f.kind == "penalty" for f in index.facts.get(ref_id, [])):
@@ -367,11 +369,7 @@ def best_statement(index: Index, q: Query, hits: list[Hit]) -> Statement | None:
 
 def missing(q: Query, statement: Statement) -> str | None:
     """What the question asks that the clause does not state (a fine's amount, a time limit), if anything."""
-    clause_facts_filled = statement.filled
-    for slot, what in REQUIRED.items():
-        if slot in q.slots and slot not in clause_facts_filled:
-            return what
-    return None
+    return next((what for slot, what in REQUIRED.items() if slot in q.slots and slot not in statement.filled), None)
 
 
 def title_of(index: Index, clause: Clause) -> str:
@@ -432,12 +430,8 @@ def _referenced(index: Index, clause: Clause, quote: str) -> tuple[Clause, str] 
 def _older_version(index: Index, clause: Clause, statement: str) -> tuple[Clause, str] | None:
     """The same article in the next older version of the document, when the words the answer quotes differ
     there: the older article and its sentence closest to the statement."""
-    notice = index.notices[clause.doc_id]
-    for old in (n for n in index.notices.values() if n.superseded_by == notice.doc_id):
-        same = index.clauses.get(f"{old.doc_id}/{clause.clause_id.split('/', 1)[1]}")
-        if same is None:
-            continue
-        ours = _plain(statement)
+    ours = _plain(statement)
+    for same in _older_articles(index, clause):
         if ours in _plain(same.text):
             continue  # the older version says the same
         units = [same.text[a:b].strip() for a, b in _units(same)]

@@ -30,8 +30,6 @@ class Settings(BaseSettings):
     chunk_chars: int = 360
 
     top_k: int = 5
-    # Abstain when the best fused relevance is below this (calibrated on eval/ dev split).
-    abstain_threshold: float = 0.5
 
     # Optional generative answerer (OpenAI-compatible endpoint); off unless llm_model is set.
     llm_base_url: str | None = None

@@ -16,6 +16,7 @@ import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -459,7 +460,6 @@ class Index:
             [" ".join(c.tokens) for c in self.chunks], preprocess_func=str.split,
             metadatas=[{"chunk_id": c.chunk_id} for c in self.chunks])
         self.bm25.vectorizer = SparseBM25.of(self.bm25.vectorizer)
-        self.chunk_pos = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self._folded = "\n".join(fold(c.text) for c in self.clauses.values())
         self.doc_chunks: dict[str, np.ndarray] = {}
         for i, c in enumerate(self.chunks):
@@ -468,10 +468,11 @@ class Index:
 
     def idf(self, term: str) -> float:
         """BM25 idf of a token: rare words weigh more; a token no chunk has weighs as the rarest one."""
-        idf = self.bm25.vectorizer.idf
-        if not hasattr(self, "_idf_max"):
-            self._idf_max = max(idf.values(), default=1.0)
-        return max(idf.get(term, self._idf_max), 0.1)
+        return max(self.bm25.vectorizer.idf.get(term, self._idf_max), 0.1)
+
+    @cached_property
+    def _idf_max(self) -> float:
+        return max(self.bm25.vectorizer.idf.values(), default=1.0)
 
     def mentions(self, folded_term: str) -> bool:
         """Whether any clause of any notice contains the (folded) term."""

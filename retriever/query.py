@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from weakref import WeakKeyDictionary
 
 from retriever import gazetteer
@@ -34,12 +34,10 @@ class Query:
     years: list[int] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # subject words (no question words)
     segments: dict[str, str] = field(default_factory=dict)  # region or doc -> the part of the question about it
-    named_docs: list[str] = field(default_factory=list)  # documents the question names by title or issuer
     # each name of a document in the question with the documents it names: words a clause of another document
     # may hold (a law's article on 实施细则), though no clause repeats its own document's name
     doc_mentions: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     slots: set[str] = field(default_factory=set)  # what it asks for: amount, duration, body, list, definition, …
-    old_version: bool = False  # it asks about a superseded version (旧版, 修订前, a year of an older version)
 
 
 # --- words and numbers -----------------------------------------------------------------------
@@ -80,11 +78,10 @@ def years_named(norm: str) -> list[int]:
     return sorted(set(years))
 
 
-def question_type(norm: str) -> str:
-    for qtype, pattern in P.QUESTION_TYPES:
-        if pattern.search(norm):
-            return qtype
-    return "general"
+def question_type(norm: str, among: tuple[str, ...] | None = None) -> str:
+    """The first type of P.QUESTION_TYPES (of those `among`, if given) whose pattern the question matches."""
+    return next((t for t, pattern in P.QUESTION_TYPES if (among is None or t in among) and pattern.search(norm)),
+                "general")
 
 
 def slots(norm: str) -> set[str]:
@@ -94,6 +91,7 @@ def slots(norm: str) -> set[str]:
     return found - {"quantity"} if "amount" in found else found
 
 
+@lru_cache(maxsize=256)
 def measure(norm: str) -> str | None:
     """The last word of what a how-much question measures (短缺 of 净含量允许短缺量是多少), if it names one."""
     m = P.ASKED_MEASURE.search(norm)
@@ -294,8 +292,8 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
     names = list(named) + [m.surface for m in titled] + unknown  # the words the question names them with
     mentioned = [(tuple(m.name.split(",")), m.surface) for m in titled]
     return Query(text=question, norm=norm, qtype=qtype, doc_ids=doc_ids, regions=order, unknown_places=unknown,
-                 years=years, terms=subject_terms(_without_versions(norm), names), segments=segments, named_docs=docs,
-                 doc_mentions=mentioned, slots=slots(norm), old_version=old)
+                 years=years, terms=subject_terms(_without_versions(norm), names), segments=segments,
+                 doc_mentions=mentioned, slots=slots(norm))
 
 
 def _without_versions(norm: str) -> str:

@@ -9,7 +9,7 @@ import numpy as np
 from retriever.clean import fold
 from retriever.index import Index, tokenize
 from retriever.models import Clause
-from retriever.query import FilterError, Query  # noqa: F401 -- FilterError is part of this module's interface
+from retriever.query import Query
 
 # Reciprocal-rank fusion constant (Cormack et al. 2009's 60: ranks below ~60 barely matter).
 RRF_K = 60

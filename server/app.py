@@ -22,7 +22,7 @@ from retriever.config import Settings, get_settings
 from retriever.engine import Engine
 from retriever.generate import GenerationUnavailable
 from retriever.models import Answer, Clause, Notice
-from retriever.search import FilterError
+from retriever.query import FilterError
 from server.access import FORM_OVERHEAD, UI_PATH, AccessMiddleware, UploadLimit, login_router
 from server.admin_routes import router as admin_router
 from server.deps import COMMON_ERRORS, get_engine, require_api_key

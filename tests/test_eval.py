@@ -13,7 +13,7 @@ import pytest
 from eval.baseline import covers
 from eval.dataset import DEFAULT_SET, Item, SetError, load_set, select
 from eval.metrics import alce, contains_value, direct_answer, norm, score, statements, summarize, supports
-from eval.runner import GATE, check_gate, evaluate, from_answer, main
+from eval.runner import GATE, check_gate, evaluate, from_answer, gate_failures, main
 from retriever.clean import fold, to_simplified
 from retriever.models import Answer, Citation
 
@@ -292,6 +292,25 @@ def test_runner_on_a_custom_set_writes_json_and_markdown(index_dir, tmp_path, mo
     assert "| MetroKB (hybrid) | 2 |" in report and "LangChain plain" in report and "## Gate" in report
 
 
+def test_a_missed_gate_exits_1_and_says_which_questions_failed(index_dir, tmp_path, monkeypatch, capsys):
+    from retriever.config import get_settings
+
+    own = tmp_path / "mine.jsonl"
+    row = {"id": "wrong-gold", "question": "南昌到2025年强检器具检定覆盖率要达到多少？", "type": "target",
+           "gold": ["wenzhou/(三)/10"], "must_contain": ["92%"]}  # a gold clause the answer rightly does not cite
+    own.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    monkeypatch.setenv("METROKB_INDEX_DIR", str(index_dir))
+    get_settings.cache_clear()
+    try:
+        code = main(["--set", str(own), "--split", "all", "--systems", "metrokb", "--gate",
+                     "--json", str(tmp_path / "r.json"), "--md", str(tmp_path / "r.md")])
+    finally:
+        get_settings.cache_clear()
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "gate failed: first_citation=0.0 (need >= 0.95)" in err and "wrong-gold (target): cited nanchang-2023/一" in err
+
+
 def test_runner_rejects_an_unknown_system(index_dir, tmp_path, monkeypatch, capsys):
     assert main(["--systems", "gpt", "--json", str(tmp_path / "r.json"), "--md", str(tmp_path / "r.md")]) == 2
     assert "unknown system(s) gpt" in capsys.readouterr().err
@@ -302,11 +321,5 @@ def test_runner_rejects_an_unknown_system(index_dir, tmp_path, monkeypatch, caps
 def test_gate_on_test_split(index):
     """CI gate: MetroKB on the test split must reach the thresholds in eval.runner.GATE."""
     results = evaluate(index, select(ITEMS, "test"), systems=["metrokb"])
-    gate = results["gate"]
-    if not gate["passed"]:
-        items = results["systems"]["metrokb"]["items"]
-        failed = [f"{s['id']} ({s['type']}): cited {s['first_cited']}, said {s['direct'][:60]!r}"
-                  for s in items if (s["answerable"] and not (s["first_citation"] and s["answer_correct"]))
-                  or (not s["answerable"] and not s["abstained"])]
-        checks = ", ".join(f"{c['metric']}={c['value']} (need {c['op']} {c['threshold']})" for c in gate["checks"])
-        pytest.fail(f"gate failed: {checks}\n" + "\n".join(failed))
+    if not results["gate"]["passed"]:
+        pytest.fail(gate_failures(results))

@@ -14,7 +14,7 @@ import pytest
 from eval.baseline import LineBM25
 from eval.dataset import DEFAULT_SET, load_set, select
 from eval.metrics import norm
-from eval.runner import GATE, REGULATIONS_GATE, check_gate, evaluate
+from eval.runner import GATE, REGULATIONS_GATE, check_gate, evaluate, gate_failures
 from retriever.clean import fold, to_simplified
 from retriever.index import notice_files
 
@@ -24,15 +24,6 @@ REG_SET = ROOT / "eval" / "regulations.jsonl"
 ITEMS = load_set(REG_SET)
 REGULATION_TYPES = {"penalty", "time_limit", "authority", "definition", "permission", "list", "metadata", "general",
                     "comparison", "unanswerable"}
-
-
-def _failures(results: dict) -> str:
-    items = results["systems"]["metrokb"]["items"]
-    lines = [f"{s['id']} ({s['type']}): cited {s['first_cited']}, said {s['direct'][:60]!r}"
-             for s in items if (s["answerable"] and not (s["first_citation"] and s["answer_correct"]))
-             or (not s["answerable"] and not s["abstained"])]
-    checks = ", ".join(f"{c['metric']}={c['value']} (need {c['op']} {c['threshold']})" for c in results["gate"]["checks"])
-    return f"gate failed: {checks}\n" + "\n".join(lines)
 
 
 # --- the set (needs no index) ----------------------------------------------------------------
@@ -128,14 +119,14 @@ def test_gate_on_the_regulation_questions(regulations_index):
     assert [c["metric"] for c in results["gate"]["checks"]][-2:] == ["first_citation vs bm25-lines",
                                                                     "answer_accuracy vs bm25-lines"]
     if not results["gate"]["passed"]:
-        pytest.fail(_failures(results))
+        pytest.fail(gate_failures(results))
 
 
 def test_gate_on_the_notice_questions_with_the_regulations_in_the_index(regulations_index):
     """Growth does not hurt: the 160 notice questions pass their gate with the regulations indexed too."""
     results = evaluate(regulations_index, select(load_set(DEFAULT_SET), "test"), systems=["metrokb"])
     if not results["gate"]["passed"]:
-        pytest.fail(_failures(results))
+        pytest.fail(gate_failures(results))
 
 
 def test_regulations_gate_checks_the_independent_baseline():

@@ -24,7 +24,7 @@ from retriever.conversation import example_questions, kb_regions, resolve
 from retriever.engine import Engine
 from retriever.generate import GenerationUnavailable
 from retriever.models import Answer
-from retriever.search import FilterError
+from retriever.query import FilterError
 from ui import render
 from ui.admin_tab import admin_tab, principal_of
 from ui.feedback import record_feedback
