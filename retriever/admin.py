@@ -174,6 +174,10 @@ class Admin:
         if len(self.engine.index.notices) <= 1:
             raise AdminError("conflict", f"{doc_id} is the only document; add another before removing it")
         path = self.kb_dir / notice.file
+        outside = next((d for d in self.settings.extra_kb_dirs if (d / notice.file).is_file()), None)
+        if outside is not None and not path.exists():
+            raise AdminError("conflict", f"{doc_id} is read in place from {outside} (METROKB_EXTRA_KB_DIRS), not kept "
+                                         f"in kb/: remove the file there, or that folder from METROKB_EXTRA_KB_DIRS")
         digest = sha256(path.read_bytes()) if path.exists() else None
         return self.jobs.submit(Plan(catalog={notice.file: None}, remove=notice.file), action="delete",
                                 doc_id=doc_id, file=notice.file, sha256=digest, key_name=who.name)

@@ -2,8 +2,10 @@
 
 With keys configured, every path but /health and the login page needs the X-API-Key header or the session
 cookie the login page sets: the REST routes, /docs, the mounted chat UI with its assets and its whole Gradio API.
-Gradio's file uploads and the admin tab's Gradio endpoints (api names starting with `admin_`) need an admin key;
-the admin tab's functions check it again themselves, and the REST admin routes by dependency.
+Gradio's file uploads and the admin tab's Gradio endpoints called by name (any route naming an api that starts
+with `admin_`: call/, call/v2/, run/, api/) need an admin key. The browser's queue names the function in the
+request body, not the path, so the admin tab's functions check the key again themselves — that check is the
+lock; the path rule refuses early. The REST admin routes check it by dependency.
 """
 from __future__ import annotations
 
@@ -28,12 +30,13 @@ FORM_OVERHEAD = 64 * 1024  # multipart framing and metadata fields around an upl
 
 
 def is_admin_path(path: str) -> bool:
-    """Paths of the mounted UI that only an admin may use: file uploads and the admin tab's API endpoints."""
+    """Paths of the mounted UI that only an admin may use: file uploads, and any route that names an admin tab
+    endpoint (/call/admin_x, /call/v2/admin_x, /run/admin_x, /api/admin_x, with or without an event id)."""
     api = f"{UI_PATH}/gradio_api/"
     if not path.startswith(api):
         return False
     rest = path[len(api):]
-    return rest.startswith("upload") or any(rest.startswith(f"{verb}/{ADMIN_API_PREFIX}") for verb in ("call", "run"))
+    return rest.startswith("upload") or any(part.startswith(ADMIN_API_PREFIX) for part in rest.split("/"))
 
 
 class AccessMiddleware:

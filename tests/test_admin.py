@@ -172,6 +172,26 @@ def test_delete_removes_file_and_entry_and_the_document_stops_answering(admin, a
     assert admin.engine.ask("赣州到2026年电子计价秤检定率目标是多少？").abstained
 
 
+def test_a_document_read_from_an_extra_folder_is_not_deleted_from_kb(admin_settings, embedder, tmp_path):
+    from retriever.index import build_index
+
+    extra = tmp_path / "regulations"
+    extra.mkdir()
+    law = DATA / "regulations" / "中华人民共和国某某计量法.md"
+    (extra / law.name).write_bytes(law.read_bytes())
+    settings = admin_settings.model_copy(update={"extra_kb_dirs": [extra]})
+    build_index(settings.kb_dir, settings.index_dir, embedder, extra_dirs=[extra])
+    admin = Admin(settings, Engine(settings, build_if_missing=False))
+    try:
+        doc_id = next(d for d, n in admin.engine.index.notices.items() if n.file == law.name)
+        with pytest.raises(AdminError, match="read in place from .*METROKB_EXTRA_KB_DIRS") as err:
+            admin.delete(ADMIN, doc_id)
+        assert err.value.reason == "conflict" and admin.jobs.pending() == []
+        assert (extra / law.name).read_bytes() == law.read_bytes()
+    finally:
+        admin.close()
+
+
 @pytest.mark.parametrize("call, reason, message", [
     (lambda a: a.edit(ADMIN, "nope", CatalogEdit(title="x")), "not_found", "unknown doc_id 'nope'"),
     (lambda a: a.delete(ADMIN, "nope"), "not_found", "GET /documents lists them"),
