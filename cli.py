@@ -159,13 +159,12 @@ def _layout(args) -> list[dict] | None:
 
 def cmd_quiz(args) -> int:
     """Generate a seeded practice or mock paper and write it as json, csv, md (with answer key) or apkg."""
-    from collections import defaultdict
 
     from retriever.embed import get_embedder
     from retriever.export import ExportError, format_for, render, write
     from retriever.index import IndexLoadError, load_index
     from retriever.models import QUIZ_KIND_NAMES, QUIZ_KINDS
-    from retriever.quiz import QuizError, all_items, make_paper
+    from retriever.quiz import QuizError, all_items, counts, make_paper
 
     settings = get_settings()
     try:
@@ -174,9 +173,7 @@ def cmd_quiz(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.stats:
-        per: dict[str, Counter] = defaultdict(Counter)
-        for item in all_items(index):
-            per[item.citation.doc_id][item.kind] += 1
+        per = {doc_id: Counter(kinds) for doc_id, kinds in counts(all_items(index)).items()}
         print("doc_id\t" + "\t".join(QUIZ_KIND_NAMES[k] for k in QUIZ_KINDS) + "\ttotal")
         for doc_id, c in sorted(per.items()) + [("total", sum(per.values(), Counter()))]:
             print(f"{doc_id}\t" + "\t".join(str(c[k]) for k in QUIZ_KINDS) + f"\t{sum(c.values())}")

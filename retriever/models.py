@@ -269,10 +269,6 @@ class QuizPaper(_Frozen):
     chapters: tuple[str, ...] = ()
     questions: tuple[QuizQuestion, ...]
 
-    @property
-    def kinds(self) -> tuple[QuizKind, ...]:
-        return tuple(s.kind for s in self.sections)
-
 
 class Paper(_Frozen):
     """A generated paper with answers, items grouped by kind (单选, 多选, then the study aids 填空, 判断)."""
@@ -288,10 +284,6 @@ class Paper(_Frozen):
     doc_ids: tuple[str, ...] = Field(description="documents the items come from; empty means all")
     chapters: tuple[str, ...] = Field((), description="chapters the items come from; empty means all")
     items: tuple[QuizItem, ...]
-
-    @property
-    def kinds(self) -> tuple[QuizKind, ...]:
-        return tuple(s.kind for s in self.sections)
 
     @property
     def max_points(self) -> float:

@@ -12,6 +12,7 @@ import json
 import logging
 import random
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from weakref import WeakKeyDictionary
 
 from retriever.index import Index
@@ -292,6 +293,12 @@ def known_ids(index: Index, item_ids: Iterable[str]) -> list[str]:
     items of documents since changed or removed."""
     known = {i.item_id for i in all_items(index)}
     return [i for i in dict.fromkeys(item_ids) if i in known]
+
+
+def due_first(index: Index, store, learner_id: str | None, n: int) -> list[str]:
+    """The ids a named learner's practice paper starts with: their 错题本 items due today, soonest first (at most
+    n). `store` is a learners.LearnerStore."""
+    return known_ids(index, store.due(learner_id, datetime.now(UTC)))[:n] if learner_id else []
 
 
 def review_paper(index: Index, item_ids: Iterable[str], scoring: MultipleScoring = "partial") -> Paper | None:

@@ -17,7 +17,7 @@ import cn2an
 
 from retriever import patterns as P
 from retriever.index import Index
-from retriever.models import Clause, Fact, Notice, QuizItem
+from retriever.models import Fact, Notice, QuizItem
 from retriever.quiz_items import (
     GAP, MAX_OPTION_CHARS, SINGLE_OPTIONS, Ctx, bare, end, is_regulation, near_copy, overlapping, rng, single,
     states, title_of,
@@ -32,7 +32,6 @@ ITEM_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[�
 # Words that name this document in its own text (本法, 本细则): they give away "which document".
 SELF_NAME = re.compile(r"本(?:法|细则|条例|办法|规定|决定)")
 # 报X决定 / 报X批准: a body a matter is referred to, which the authority facts do not cover.
-REPORT_TO = re.compile(r"报(?P<body>[^，。；、]{2,30}?)(?P<act>决定|批准|审批|备案|核准)")
 # Names of one kind of body across documents and eras (计量局 in the 1980s, 计量行政部门 in the national law,
 # 计量主管部门 in 浙江; 地方 is often left out; 有关/相应的/当地 name whichever body applies): compared after these
 # rewrites, two names that coincide (or one inside the other) may be the same body, never a right and a wrong option.
@@ -118,17 +117,6 @@ def _usable_body(body: str) -> bool:
     return len(body) <= MAX_OPTION_CHARS and P.BODY_END.search(body) is not None and not BODY_PRONOUN.match(body)
 
 
-def _referred(clause: Clause, facts: list[Fact]) -> list[tuple[str, str]]:
-    """(body, sentence) pairs of 报X决定 that no authority fact of the clause already names."""
-    named = {f.value for f in facts if f.kind == "authority"}
-    found = []
-    for sentence in re.findall(r"[^。\n]+。?", clause.text):
-        for m in REPORT_TO.finditer(sentence):
-            if m.group("body") not in named and _usable_body(m.group("body")):
-                found.append((m.group("body"), sentence.strip()))
-    return found
-
-
 def _consequence(fact: Fact) -> tuple[str, str] | None:
     """(act, consequence) of a penalty sentence `act的，consequence；…`, when both read on their own."""
     if not fact.subject or f"{fact.subject}的，" not in fact.quote:
@@ -158,8 +146,6 @@ def law_pools(index: Index) -> LawPools:
                 pools.terms.append(clean_sentence(fact.subject))
             elif fact.kind == "effective" and (m := DATE.search(fact.quote)):
                 pools.dates.append(m.group(0))
-        for clause in index.clauses_of(doc_id):
-            pools.bodies += [body for body, _ in _referred(clause, index.facts.get(clause.clause_id, []))]
     for name in ("bodies", "consequences", "terms", "dates"):
         setattr(pools, name, list(dict.fromkeys(getattr(pools, name))))
     return pools
@@ -252,7 +238,6 @@ def _value_item(ctx: Ctx, facet: str, sentence: str, answer: str, candidates: li
 
 def _authority_items(ctx: Ctx, pools: LawPools) -> list[QuizItem]:
     pairs = [(f.value, f.quote) for f in ctx.facts if f.kind == "authority" and f.value and _usable_body(f.value)]
-    pairs += _referred(ctx.clause, ctx.facts)
     items = []
     for body, sentence in dict.fromkeys(pairs):
         candidates = _closest(pools.bodies, body, ctx.clause.clause_id + body)

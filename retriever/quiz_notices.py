@@ -14,12 +14,12 @@ from retriever import patterns as P
 from retriever.clean import fold
 from retriever.index import Index
 from retriever.models import Fact, QuizItem
+from retriever.quiz_scoring import FALSE, TRUE
 from retriever.quiz_items import (
     GAP, MULTIPLE_OPTIONS, Ctx, bare, end, make_item, multiple, rng, single,
 )
 
 BLANK = "____"  # the blank of a 填空题
-TRUE, FALSE = "正确", "错误"
 
 # Words for the same kind of body (or its predecessor: 质量技术监督 became 市场监管). A unit of a
 # family is never a wrong option for a clause that names any word of that family, because a
@@ -48,9 +48,6 @@ YEAR = re.compile(r"\d{4}")
 # A run of this many characters shared with another notice's same-year statement makes that
 # notice arguable as a source, so it is not offered as a wrong one.
 SHARED_WORDS = 6
-# How candidates may write 正确 / 错误 in a 判断题.
-TRUE_WORDS = {"正确", "对", "是", "√", "✓", "✔", "t", "true", "y", "yes", "1"}
-FALSE_WORDS = {"错误", "错", "否", "×", "✗", "✘", "x", "f", "false", "n", "no", "0"}
 
 
 # --- what a clause states ---------------------------------------------------------------------
@@ -318,19 +315,13 @@ def _source_item(index: Index, ctx: Ctx, fact: Fact) -> QuizItem | None:
                    ctx.notice.title, wrong, f"{ctx.basis(fact.quote)}{'（' + note + '）' if note else ''}")
 
 
-def _unit_pool(index: Index) -> dict[str, list[str]]:
+def unit_pool(index: Index) -> dict[str, list[str]]:
+    """Responsible units by notice, the candidates for wrong options on "who is responsible"."""
     pool: dict[str, list[str]] = {}
     for fact in index.facts_of(kind="responsibility"):
         pool.setdefault(fact.doc_id, [])
         pool[fact.doc_id] += [u for u in (*fact.units, *fact.implicit_units) if u not in pool[fact.doc_id]]
     return pool
-
-
-
-
-def unit_pool(index: Index) -> dict[str, list[str]]:
-    """Responsible units by notice, the candidates for wrong options on "who is responsible"."""
-    return _unit_pool(index)
 
 
 def notice_items(index: Index, ctx: Ctx, pool: Mapping[str, list[str]]) -> list[QuizItem]:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from retriever.index import Index
 from retriever.learners import LearnerError, LearnerStore, StoreError, check_learner_id, open_store
 from retriever.models import BookEntry, GradeResult, MultipleScoring, Progress, QuizKind, QuizMode, QuizPaper
-from retriever.quiz import MAX_ITEMS, MAX_MINUTES, QuizError, grade, known_ids, make_paper, review_paper
+from retriever.quiz import MAX_ITEMS, MAX_MINUTES, QuizError, due_first, grade, make_paper, review_paper
 from server.deps import COMMON_ERRORS, get_index
 
 router = APIRouter(tags=["quiz"])
@@ -97,9 +97,7 @@ def _known_learner(learner_id: str, store: LearnerStore) -> str:
 @router.post("/quiz", response_model=QuizPaper, responses=ERRORS)
 def quiz(body: QuizRequest, request: Request, index: Index = Depends(get_index)) -> QuizPaper:
     learner_id = _learner(body.learner_id)
-    include = []
-    if learner_id and body.mode == "practice":
-        include = known_ids(index, get_store(request).due(learner_id, datetime.now(UTC)))[: body.n]
+    include = due_first(index, get_store(request), learner_id, body.n) if learner_id and body.mode == "practice" else []
     settings = request.app.state.engine.settings
     try:
         paper = make_paper(index, body.n, body.kinds, body.doc_ids, body.seed, mode=body.mode, chapters=body.chapters,

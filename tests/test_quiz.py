@@ -750,6 +750,18 @@ def client(index, tmp_path_factory):
         yield c
 
 
+def test_a_named_learners_practice_paper_starts_with_their_due_wrong_answers(client):
+    first = client.post("/quiz", json={"n": 3, "seed": 5, "kinds": ["single"], "learner_id": "due-1"}).json()
+    wrong = {q["item_id"]: "Z" for q in first["questions"]}
+    graded = client.post("/quiz/grade", json={"paper_id": first["paper_id"], "answers": wrong, "learner_id": "due-1"})
+    assert graded.status_code == 200 and graded.json()["correct"] == 0
+    later = {"n": 5, "seed": 9, "kinds": ["single"]}
+    ids = [q["item_id"] for q in client.post("/quiz", json=later | {"learner_id": "due-1"}).json()["questions"]]
+    assert set(wrong) <= set(ids)
+    anonymous = [q["item_id"] for q in client.post("/quiz", json=later).json()["questions"]]
+    assert not set(wrong) <= set(anonymous)  # the same paper for nobody in particular
+
+
 def test_http_quiz_and_grade(client, index):
     r = client.post("/quiz", json={"n": 10, "seed": 7, "kinds": ["single", "multiple"]})
     assert r.status_code == 200, r.text

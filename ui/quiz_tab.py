@@ -18,8 +18,8 @@ from retriever.export import section_rule, source_line
 from retriever.learners import LearnerError, LearnerStore, StoreError, check_learner_id, open_store
 from retriever.models import OPTION_LABELS, QUIZ_KIND_NAMES, GradeResult, Progress, QuizPaper
 from retriever.quiz import (
-    MAX_ITEMS, MAX_MINUTES, MOCK_MINUTES, MOCK_SECTIONS, POINTS, QuizError, all_items, chapters_of, grade, make_paper,
-    review_paper,
+    MAX_ITEMS, MAX_MINUTES, MOCK_MINUTES, MOCK_SECTIONS, POINTS, QuizError, all_items, chapters_of, due_first, grade,
+    make_paper, review_paper,
 )
 from ui.render import highlight, md_text
 
@@ -200,14 +200,16 @@ def quiz_tab(demo: gr.Blocks, get_engine: Callable[[], Engine]) -> None:
         progress(0.2, desc="正在出题…")
         engine = get_engine()
         try:
-            _learner(name)
+            learner_id = _learner(name)
             sections = None
             if mode == "mock":
                 sections = [{"kind": k, "count": int(c or 0), "points": POINTS[k]}
                             for k, c in (("single", n_single), ("multiple", n_multiple))]
             paper = make_paper(engine.index, int(count or 0), kinds or None, doc_ids or None,
                                int(seed) if seed not in (None, "") else None, mode=mode, chapters=chapters or None,
-                               sections=sections, minutes=float(minutes) if minutes else None, scoring=scoring)
+                               sections=sections, minutes=float(minutes) if minutes else None, scoring=scoring,
+                               include=due_first(engine.index, _store(engine), learner_id, int(count or 0))
+                               if learner_id and mode == "practice" else ())
         except Exception as exc:  # noqa: BLE001 -- shown in the tab, never as a stack trace
             return None, _problem(exc)
         return _paper_state(paper.for_candidates(), paper.n)
