@@ -8,32 +8,16 @@ from collections import Counter
 from pathlib import Path
 
 from retriever.config import get_settings
+from ui.progress import embedding_progress
 
 log = logging.getLogger("metrokb")
-
-
-def embedding_progress():
-    """A progress bar for the chunks an index build embeds (none when the index is up to date)."""
-    from tqdm import tqdm
-
-    bar = None
-
-    def update(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, desc="embedding chunks", unit="chunk", file=sys.stderr)
-        bar.update(done - bar.n)
-        if done >= total:
-            bar.close()
-
-    return update
 
 
 def cmd_ingest(args) -> int:
     from rich.console import Console
     from rich.markup import escape
 
-    from retriever.clean import NoticeError
+    from retriever.documents.clean import NoticeError
     from retriever.embed import get_embedder
     from retriever.index import build_index, parse_summary, read_kb
 
@@ -102,10 +86,10 @@ def _print_build(console, report, settings) -> None:
 
 
 def cmd_ask(args) -> int:
-    from retriever.answer import QuestionError, as_text
+    from retriever.answering.answer import QuestionError, as_text
     from retriever.engine import Engine
-    from retriever.generate import GenerationUnavailable
-    from retriever.search import FilterError
+    from retriever.answering.generate import GenerationUnavailable
+    from retriever.answering.search import FilterError
 
     filters = {k: v for k, v in (("doc_id", args.doc_id), ("region", args.region), ("level", args.level),
                                  ("year", args.year)) if v is not None}
@@ -142,7 +126,7 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 def _layout(args) -> list[dict] | None:
     """A mock paper's sections from --single/--multiple/--fill/--judge counts and --points KIND=P."""
-    from retriever.quiz import POINTS
+    from retriever.exam.quiz import POINTS
 
     points = dict(POINTS)
     for pair in _split(args.points) or []:
@@ -161,10 +145,10 @@ def cmd_quiz(args) -> int:
     """Generate a seeded practice or mock paper and write it as json, csv, md (with answer key) or apkg."""
 
     from retriever.embed import get_embedder
-    from retriever.export import ExportError, format_for, render, write
+    from retriever.exam.export import ExportError, format_for, render, write
     from retriever.index import IndexLoadError, load_index
     from retriever.models import QUIZ_KIND_NAMES, QUIZ_KINDS
-    from retriever.quiz import QuizError, all_items, counts, make_paper
+    from retriever.exam.quiz import QuizError, all_items, counts, make_paper
 
     settings = get_settings()
     try:

@@ -27,7 +27,7 @@ from bench.load import run_load
 
 ROOT = Path(__file__).resolve().parent.parent
 CHUNKS_PER_SYNTH_NOTICE = 4  # header + three clauses (see bench/synth.py)
-FAISS_K = 40  # what retriever.search fetches for k=8
+FAISS_K = 40  # what retriever.answering.search fetches for k=8
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def stage_ingest(table: Table, kb: Path, index_dir: Path) -> float:
 
 
 def stage_in_process(table: Table, index, questions: list[str], rounds: int) -> dict:
-    from retriever.answer import QuestionError, ask
+    from retriever.answering.answer import QuestionError, ask
 
     usable = []
     for q in questions:  # warm-up; also drops anything the API would refuse
@@ -281,7 +281,7 @@ def stage_langchain(table: Table, kb: Path, embedder, questions: list[str], metr
     from langchain_community.vectorstores import FAISS
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from retriever.clean import clean_text, decode
+    from retriever.documents.clean import clean_text, decode
     from retriever.index import notice_files
 
     texts = ["\n".join(clean_text(decode(p.read_bytes(), p.name)).lines) for p in notice_files(kb)]
@@ -342,7 +342,7 @@ def stage_scale(table: Table, work: Path, sizes: list[int], embedder, probe_limi
 
 
 def _scale_asks(table: Table, stage: str, index, kb: synth.SynthKB, probe_limit: int) -> dict:
-    from retriever.answer import ask
+    from retriever.answering.answer import ask
 
     probes = synth.sample_probes(kb, probe_limit)
     for p in probes[:5]:
@@ -370,7 +370,7 @@ def _scale_asks(table: Table, stage: str, index, kb: synth.SynthKB, probe_limit:
 def _faiss_effect(index, kb: synth.SynthKB) -> tuple[str, str]:
     """Exact (flat) and approximate (HNSW, the >FLAT_LIMIT choice) search over the same vectors, and the
     whole ask() on questions that name no region (the only ones that go through FAISS)."""
-    from retriever.answer import ask
+    from retriever.answering.answer import ask
     from retriever.index import _faiss_index
 
     vectors = index.vectors

@@ -21,7 +21,7 @@ from langchain_community.vectorstores import FAISS
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from eval.metrics import Prediction
-from retriever.clean import clean_text, decode
+from retriever.documents.clean import clean_text, decode
 from retriever.index import Index
 from retriever.models import Clause
 

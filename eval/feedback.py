@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from retriever.clean import to_simplified
+from retriever.documents.clean import to_simplified
 
 
 def _lang(question: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from eval.dataset import Item
-from retriever.clean import fold, to_simplified
+from retriever.documents.clean import fold, to_simplified
 
 SUPPORT_OVERLAP = 0.5
 RECALL_AT = 3

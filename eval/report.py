@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from eval.dataset import TYPES
-from eval.runner import GATED_SYSTEM, SYSTEMS
+from eval.systems import GATED_SYSTEM, SYSTEMS
 
 COLUMNS = (
     ("first_citation", "first-cite"), ("recall_at_3", "recall@3"), ("answer_accuracy", "answer acc"),

@@ -17,9 +17,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from cli import embedding_progress
+from ui.progress import embedding_progress
 from eval.dataset import Item
 from eval.metrics import Prediction, Score, score, summarize
+from eval.systems import GATED_SYSTEM, INDEPENDENT, SYSTEMS
 from retriever.models import Answer
 
 if TYPE_CHECKING:  # the index (FAISS, BM25) is loaded only when an evaluation runs
@@ -27,16 +28,6 @@ if TYPE_CHECKING:  # the index (FAISS, BM25) is loaded only when an evaluation r
 
 log = logging.getLogger(__name__)
 
-SYSTEMS = {
-    "metrokb": "MetroKB (hybrid)",
-    "lexical": "lexical-only",
-    "dense": "dense-only",
-    "langchain": "LangChain plain (500/50, top chunk)",
-    "bm25-lines": "BM25 over lines (independent, top line)",
-}
-GATED_SYSTEM = "metrokb"
-# The independent baseline a gate may require the product to beat.
-INDEPENDENT = "bm25-lines"
 # What CI requires of the product on the test split: (metric, comparison, threshold).
 GATE = (
     ("first_citation", ">=", 0.95),
@@ -67,8 +58,8 @@ def from_answer(answer: Answer, latency_ms: float) -> Prediction:
 
 
 def ask_system(index: Index, retrieval: str, top_k: int | None = None, settings=None) -> Callable[[str], Prediction]:
-    """A predictor that calls retriever.answer.ask with the arguments /ask (Engine.ask) passes, timed from outside."""
-    from retriever.answer import ask
+    """A predictor that calls retriever.answering.answer.ask with the arguments /ask (Engine.ask) passes, timed from outside."""
+    from retriever.answering.answer import ask
     from retriever.config import get_settings
 
     settings = settings or get_settings()

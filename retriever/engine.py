@@ -5,7 +5,7 @@ import logging
 import os
 import threading
 
-from retriever.answer import ask
+from retriever.answering.answer import ask
 from retriever.config import Settings, get_settings
 from retriever.embed import get_embedder
 from retriever.index import Index, build_index, load_index
@@ -50,7 +50,7 @@ class Engine:
     def ask(self, question: str, filters: dict | None = None, top_k: int | None = None,
             mode: str | None = None) -> Answer:
         if mode == "generative" and self.llm is None:
-            from retriever.generate import chat_model
+            from retriever.answering.generate import chat_model
 
             self.llm = chat_model(self.settings)
         return ask(self.index, question, filters=filters, top_k=top_k or self.settings.top_k,

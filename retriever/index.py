@@ -23,7 +23,6 @@ from typing import Callable
 import faiss
 import numpy as np
 import rjieba
-import yaml
 from langchain_community.docstore.in_memory import InMemoryDocstore
 from langchain_community.retrievers import BM25Retriever
 from langchain_community.vectorstores import FAISS
@@ -32,12 +31,13 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from rank_bm25 import BM25Okapi
 
-from retriever import meta, refs
+from retriever.documents import meta, refs
 from retriever import patterns as P
-from retriever.clean import NoticeError, fold
-from retriever.facts import extract
+from retriever.documents.catalog import read_catalog
+from retriever.documents.clean import NoticeError, fold
+from retriever.documents.facts import extract
 from retriever.models import Chunk, Clause, Fact, Notice, ParseReport
-from retriever.parse import content_hash, parse_file
+from retriever.documents.parse import content_hash, parse_file
 
 log = logging.getLogger(__name__)
 
@@ -115,17 +115,6 @@ class Report:
     seconds: float = 0.0
     changed: bool = True
     path: Path | None = None
-
-
-def read_catalog(kb_dir: Path) -> dict[str, dict]:
-    path = kb_dir / "catalog.yaml"
-    if not path.exists():
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise NoticeError(f"{path}: not valid YAML ({exc}); fix the catalog and re-run ingest") from exc
-    return data.get("notices") or {}
 
 
 def notice_files(kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -> list[Path]:
@@ -220,13 +209,35 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+# Top-level modules whose code shapes clauses and chunks, beside retriever/documents/.
+PIPELINE_MODULES = ("numerals.py", "patterns.py", "gazetteer.py", "index.py")
+
+
 def pipeline_version() -> str:
-    """A hash of the code that turns notice text into clauses, facts and chunks: changing it re-parses kb/."""
+    """A hash of the code that turns documents into clauses, facts and chunks (every module of
+    retriever/documents/ and the data they use): changing it re-parses kb/."""
+    here = Path(__file__).parent
     h = hashlib.sha256()
-    for module in ("clean.py", "parse.py", "meta.py", "refs.py", "numerals.py", "facts.py", "article_facts.py",
-                   "patterns.py", "index.py"):
-        h.update((Path(__file__).parent / module).read_bytes())
+    for path in [*sorted((here / "documents").glob("*.py")), *(here / m for m in PIPELINE_MODULES)]:
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def _rebuild_reason(old: dict | None, hashes: dict, model_id: str, current: Path) -> str | None:
+    """Why the index in `current` cannot be reused as it is (None when it can)."""
+    if not old:
+        return "no index yet"
+    if old.get("format_version") != FORMAT_VERSION:
+        return f"index format {old.get('format_version')} is older than {FORMAT_VERSION}"
+    if old.get("pipeline") != pipeline_version():
+        return "the code that reads documents changed since the last build; unchanged chunks keep their vectors"
+    if old.get("embedder") != model_id:
+        return f"the embedder changed ({old.get('embedder')} -> {model_id})"
+    if old.get("notices") != hashes:
+        return "documents were added, changed or removed"
+    if not _intact(current, old):
+        return "the current build is damaged or incomplete"
+    return None
 
 
 def _key(text: str) -> str:
@@ -276,13 +287,13 @@ def build_index(
     model_id = getattr(embedder, "model_id", type(embedder).__name__)
     hashes = {nb.notice.file: {"doc_id": nb.notice.doc_id, "hash": nb.notice.content_hash} for nb in report.built}
     old = _read_manifest(index_dir / "current")
-    if not force and old and old.get("notices") == hashes and old.get("embedder") == model_id \
-            and old.get("pipeline") == pipeline_version() \
-            and old.get("format_version") == FORMAT_VERSION and _intact(index_dir / "current", old):
+    reason = "forced" if force else _rebuild_reason(old, hashes, model_id, index_dir / "current")
+    if reason is None:
         report.changed, report.reused = False, old.get("counts", {}).get("chunks", 0)
         report.seconds, report.path = time.perf_counter() - started, (index_dir / "current").resolve()
         return report
 
+    log.info("building a new index: %s", reason)
     chunks = [c for nb in report.built for c in make_chunks(nb.notice, nb.clauses, chunk_chars)]
     cache = _previous_vectors(index_dir, model_id)
     keys = [_key(c.embed_text) for c in chunks]

@@ -19,7 +19,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from retriever.access import SESSION_COOKIE, AccessError, Keyring
+from retriever.admin.access import SESSION_COOKIE, AccessError, Keyring
 
 PRINCIPAL = "metrokb.principal"  # scope key: the Principal the middleware found
 OPEN_PATHS = frozenset({"/health", "/login", "/logout"})

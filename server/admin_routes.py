@@ -1,6 +1,6 @@
 """HTTP administration of the knowledge base (admin key): add, replace, edit and remove documents; jobs; audit log.
 
-Routes only build arguments and call retriever.admin; a change answers 202 with its Job at once and runs in the
+Routes only build arguments and call retriever.admin.service; a change answers 202 with its Job at once and runs in the
 background, one at a time; GET /jobs/{job_id} follows it to its parse report.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Upload
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from retriever.admin import Admin, AdminError
+from retriever.admin.service import Admin, AdminError
 from retriever.models import AuditEntry, CatalogEdit, Job, Principal
 from server.deps import COMMON_ERRORS, get_admin, require_admin
 

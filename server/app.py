@@ -15,14 +15,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.routing import Mount
 
-from retriever.access import Keyring
-from retriever.admin import Admin
-from retriever.answer import QuestionError
+from retriever.admin.access import Keyring
+from retriever.admin.service import Admin
+from retriever.answering.answer import QuestionError
 from retriever.config import Settings, get_settings
 from retriever.engine import Engine
-from retriever.generate import GenerationUnavailable
+from retriever.answering.generate import GenerationUnavailable
 from retriever.models import Answer, Clause, Notice
-from retriever.query import FilterError
+from retriever.answering.query import FilterError
 from server.access import FORM_OVERHEAD, UI_PATH, AccessMiddleware, UploadLimit, login_router
 from server.admin_routes import router as admin_router
 from server.deps import COMMON_ERRORS, get_engine, require_api_key

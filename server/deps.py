@@ -4,8 +4,8 @@ from __future__ import annotations
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
-from retriever.access import AccessError, Keyring
-from retriever.admin import Admin
+from retriever.admin.access import AccessError, Keyring
+from retriever.admin.service import Admin
 from retriever.engine import Engine
 from retriever.index import Index
 from retriever.models import Principal

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from retriever.index import Index
-from retriever.learners import LearnerError, LearnerStore, StoreError, check_learner_id, open_store
+from retriever.exam.learners import LearnerError, LearnerStore, StoreError, check_learner_id, open_store
 from retriever.models import BookEntry, GradeResult, MultipleScoring, Progress, QuizKind, QuizMode, QuizPaper
-from retriever.quiz import MAX_ITEMS, MAX_MINUTES, QuizError, due_first, grade, make_paper, review_paper
+from retriever.exam.quiz import MAX_ITEMS, MAX_MINUTES, QuizError, due_first, grade, make_paper, review_paper
 from server.deps import COMMON_ERRORS, get_index
 
 router = APIRouter(tags=["quiz"])

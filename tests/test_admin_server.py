@@ -19,7 +19,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from retriever.index import read_catalog
+from retriever.documents.catalog import read_catalog
 from server.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

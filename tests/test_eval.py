@@ -14,7 +14,7 @@ from eval.baseline import covers
 from eval.dataset import DEFAULT_SET, Item, SetError, load_set, select
 from eval.metrics import alce, contains_value, direct_answer, norm, score, statements, summarize, supports
 from eval.runner import GATE, check_gate, evaluate, from_answer, gate_failures, main
-from retriever.clean import fold, to_simplified
+from retriever.documents.clean import fold, to_simplified
 from retriever.models import Answer, Citation
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ import json
 
 from eval.dataset import load_set
 from eval.feedback import from_feedback
-from retriever.answer import ask
+from retriever.answering.answer import ask
 from ui.feedback import record_feedback
 
 

@@ -15,7 +15,7 @@ from eval.baseline import LineBM25
 from eval.dataset import DEFAULT_SET, load_set, select
 from eval.metrics import norm
 from eval.runner import GATE, REGULATIONS_GATE, check_gate, evaluate, gate_failures
-from retriever.clean import fold, to_simplified
+from retriever.documents.clean import fold, to_simplified
 from retriever.index import notice_files
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""Hardening: load, faults (SIGKILL mid-ingest, damaged index, swap under load), bad input (keys: test_access.py).
+"""Hardening: load, faults (SIGKILL mid-ingest, damaged index, swap under load), bad input (keys: test_admin_access.py).
 
 The load test runs 16 clients for a few seconds; `METROKB_LOAD_SECONDS=30 pytest -q tests/test_hardening.py -k load`
 is the full 30-second run.

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from retriever import patterns as P
-from retriever.clean import clean_text, decode, fold, repair
-from retriever.index import read_catalog
-from retriever.facts import _year, targets
+from retriever.documents.clean import clean_text, decode, fold, repair
+from retriever.documents.catalog import read_catalog
+from retriever.documents.facts import _year, targets
 from retriever.models import Clause
 
 KB = Path(__file__).resolve().parent.parent / "kb"
@@ -721,7 +721,7 @@ def test_every_named_pattern_has_a_case():
 
 
 def test_a_fines_amount_is_one_thing_asked_not_two():
-    from retriever.query import slots
+    from retriever.answering.query import slots
 
     assert slots(fold("出具虚假检定证书，罚款多少钱？")) == {"consequence", "amount"}
     assert "quantity" in slots(fold("检定收费是多少钱？"))
@@ -729,7 +729,7 @@ def test_a_fines_amount_is_one_thing_asked_not_two():
 
 
 def test_a_how_much_question_is_answered_by_a_number_beside_what_it_measures():
-    from retriever.query import measure, states_measure
+    from retriever.answering.query import measure, states_measure
 
     assert search(P.ASKED_MEASURE, "某县能源计量器具配备率要求是多少").group("what").endswith("配备率")
     assert measure(fold("某县能源计量器具配备率要求是多少？")) == "配备"

@@ -1,7 +1,7 @@
 """The 知识库管理 tab, shown to admins: upload (with progress and the parse report), edit metadata, delete, audit log.
 
-Thin over retriever.admin. The tab is hidden from readers, and every function here checks the caller's key again
-(retriever.access), so a reader's session cannot use it through Gradio's API either. Event api names start with
+Thin over retriever.admin.service. The tab is hidden from readers, and every function here checks the caller's key again
+(retriever.admin.access), so a reader's session cannot use it through Gradio's API either. Event api names start with
 `admin_`: server.access refuses those endpoints to readers as well.
 """
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 import gradio as gr
 from pydantic import ValidationError
 
-from retriever.access import SESSION_COOKIE, AccessError, Keyring
-from retriever.admin import Admin, AdminError
+from retriever.admin.access import SESSION_COOKIE, AccessError, Keyring
+from retriever.admin.service import Admin, AdminError
 from retriever.engine import Engine
 from retriever.models import CatalogEdit, Job, Notice, Principal
 

@@ -1,7 +1,7 @@
 """The staff chat (Gradio, Simplified Chinese): cited answers, a sources panel, follow-ups, a notice browser,
 and for admins the 知识库管理 tab.
 
-Thin over the core: follow-ups are resolved by retriever.conversation, answers come from Engine.ask,
+Thin over the core: follow-ups are resolved by retriever.answering.conversation, answers come from Engine.ask,
 HTML is rendered by ui.render. Mounted at /ui by `metrokb serve`, or run alone with `metrokb ui`.
 """
 from __future__ import annotations
@@ -16,15 +16,15 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 from fastapi import FastAPI
 
-from retriever.access import Keyring
-from retriever.admin import Admin
-from retriever.answer import QuestionError
+from retriever.admin.access import Keyring
+from retriever.admin.service import Admin
+from retriever.answering.answer import QuestionError
 from retriever import patterns as P
-from retriever.conversation import example_questions, kb_regions, resolve
+from retriever.answering.conversation import example_questions, kb_regions, resolve
 from retriever.engine import Engine
-from retriever.generate import GenerationUnavailable
+from retriever.answering.generate import GenerationUnavailable
 from retriever.models import Answer
-from retriever.query import FilterError
+from retriever.answering.query import FilterError
 from ui import render
 from ui.admin_tab import admin_tab, principal_of
 from ui.feedback import record_feedback
@@ -85,7 +85,7 @@ def _filters(doc_id: str | None, region: str | None, year: str | int | None) -> 
 
 def copy_text(turn: dict) -> str:
     """The turn as plain text for the clipboard: the question, then the answer and its citations."""
-    from retriever.answer import as_text  # the same plain-text form `metrokb ask` prints
+    from retriever.answering.answer import as_text  # the same plain-text form `metrokb ask` prints
 
     head = f"问：{turn['message']}"
     if turn["question"] != turn["message"]:

@@ -1,6 +1,6 @@
 """The exam-practice tab (考试练习): practice or a timed mock paper, a 错题本 with spaced review, progress charts.
 
-Papers, grading, scheduling and progress come from the core (retriever.quiz, retriever.learners); the answers
+Papers, grading, scheduling and progress come from the core (retriever.exam.quiz, retriever.exam.learners); the answers
 stay on the server (the paper id regenerates them). A learner is a name typed here; without one nothing is kept.
 """
 from __future__ import annotations
@@ -14,10 +14,10 @@ import gradio as gr
 import pandas as pd
 
 from retriever.engine import Engine
-from retriever.export import section_rule, source_line
-from retriever.learners import LearnerError, LearnerStore, StoreError, check_learner_id, open_store
+from retriever.exam.export import section_rule, source_line
+from retriever.exam.learners import LearnerError, LearnerStore, StoreError, check_learner_id, open_store
 from retriever.models import OPTION_LABELS, QUIZ_KIND_NAMES, GradeResult, Progress, QuizPaper
-from retriever.quiz import (
+from retriever.exam.quiz import (
     MAX_ITEMS, MAX_MINUTES, MOCK_MINUTES, MOCK_SECTIONS, POINTS, QuizError, all_items, chapters_of, due_first, grade,
     make_paper, review_paper,
 )

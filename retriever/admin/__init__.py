@@ -1,0 +1,1 @@
+"""Administration: access keys, uploads into kb/, the ingest job queue and the audit log."""

@@ -1,0 +1,175 @@
+"""Follow-up questions: turn 那温州呢？ / 换成湖南 / What about Wenzhou? into a standalone question.
+
+Pure functions over the previous (already standalone) question and the new message, so the chat UI and
+the HTTP API resolve follow-ups the same way. A message is rewritten only when it is elliptical (a place
+or year and nothing else) or starts as a continuation (那…, 它的…, and …); a complete question is kept as is.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from retriever.documents.clean import fold, to_simplified
+from retriever.index import Index
+from retriever.answering.query import Mention, english_name, place_mentions
+
+# Words that only steer a follow-up (那…呢, 换成…, 如果是…的情况); a message made of these plus places
+# and years asks the previous question again for the new place or year.
+FILLER_ZH = [
+    "以及", "和", "与", "及", "跟", "那么", "那个", "那", "换成", "换为", "换作", "改成", "改为", "改问",
+    "如果是", "要是", "若是", "假如是", "请问", "同样的问题", "同样", "同理", "这个问题", "问题", "情况",
+    "怎么样", "怎样", "如何", "还有", "再问", "再看", "看看", "一下", "也是", "也", "又", "一样", "呢", "吗",
+    "呀", "啊", "的", "是", "省", "市", "地区", "方面", "对于", "关于",
+]
+FILLER_EN = ["what", "about", "how", "and", "for", "in", "the", "same", "question", "instead", "then", "ok", "okay",
+             "please", "case", "of", "is", "it"]
+FILLER = re.compile("|".join(sorted(map(re.escape, FILLER_ZH), key=len, reverse=True))
+                    + r"|\b(?:" + "|".join(FILLER_EN) + r")\b", re.IGNORECASE)
+PUNCT = re.compile(r"[\s，。？！、,.?!：:；;“”\"'（）()]+")
+# A year a question names: 2025, 2025年.
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)(?:\s*年)?")
+# The start of a message that continues the previous turn: 那…, 那么…, 还有…, 另外…, And…, What about…
+CONTINUATION = re.compile(r"^\s*(?:那么|那个|那|还有|另外|此外|and\b|what about\b|how about\b)[\s，,]*", re.IGNORECASE)
+# Words that point back at the notice the previous question was about: 它的文号, 该文件, this notice, its.
+POINTER = re.compile(r"(?:它的|它|该文件的?|这个文件的?|这份文件的?|该通知的?|这个通知的?|这份通知的?|"
+                     r"该意见的?|此文件的?|\bthis notice'?s?\b|\bits\b|\bit\b)", re.IGNORECASE)
+# How two places are joined in a question: 南昌和温州, 南昌、温州, Nanchang and Wenzhou.
+JOINER = r"(?:以及|和|与|及|跟|、|\s*,\s*|\s+and\s+)"
+
+Kind = Literal["new", "switch", "carry"]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The question to ask for one chat message, and how it was derived from the previous one."""
+
+    question: str  # standalone: what the engine is asked
+    message: str  # what the user typed
+    kind: Kind  # new: asked as typed; switch: previous question, new place/year; carry: previous place added
+
+    @property
+    def rewritten(self) -> bool:
+        return self.question != self.message
+
+
+def kb_regions(index: Index) -> list[str]:
+    """The regions the index's documents cover (南昌, 温州, 浙江, 全国...)."""
+    return sorted(index.regions)
+
+
+def mentions(text: str, index: Index) -> list[Mention]:
+    """The places a text names, in order (query.place_mentions on the text's matching form, same positions)."""
+    return place_mentions(fold(to_simplified(text)), index)
+
+
+def _english(region: str) -> str:
+    return english_name(region).title()
+
+
+def _join(regions: list[str], english: bool) -> str:
+    if english:
+        return " and ".join(_english(r) for r in regions)
+    return "和".join(regions)
+
+
+def _is_elliptical(message: str, places: list[Mention]) -> bool:
+    rest = message
+    for m in sorted(places, key=lambda m: -m.start):
+        rest = rest[:m.start] + " " + rest[m.end:]
+    rest = YEAR.sub(" ", rest)
+    rest = FILLER.sub(" ", rest)
+    return not PUNCT.sub("", rest)
+
+
+def _switch_places(previous: str, old: list[Mention], new: list[str]) -> str:
+    """The previous question about the new places: the first place named is replaced, the others dropped."""
+    english = old[0].surface.isascii() if old else not re.search(r"[\u4e00-\u9fff]", previous)
+    text = _join(new, english)
+    if not old:
+        return f"{text}: {previous}" if english else text + previous
+    out = previous
+    for m in reversed(old[1:]):  # drop later places with the word that joins them to the first
+        before = re.search(JOINER + r"$", out[:m.start])
+        out = out[:before.start() if before else m.start] + out[m.end:]
+    first = old[0]
+    return out[:first.start] + text + out[first.end:]
+
+
+def _switch_years(question: str, years: list[str]) -> str:
+    if YEAR.search(question):
+        return YEAR.sub(lambda m: years[0] + ("年" if "年" in m.group(0) else ""), question)
+    return f"{years[0]}年" + question
+
+
+def _carry(message: str, regions: list[str]) -> str:
+    """A continuation asked again with the previous question's places: 那谁负责？ → 南昌谁负责？"""
+    english = not re.search(r"[\u4e00-\u9fff]", message)
+    text = _join(regions, english)
+    rest = CONTINUATION.sub("", message).strip()
+    if POINTER.search(rest):
+        possessive = "'s" if english else "的"
+        return POINTER.sub(lambda m: text + (possessive if m.group(0).endswith(("的", "s")) else ""), rest, count=1)
+    if english:
+        return f"{rest.rstrip('?？ ')} in {text}?"
+    return text + rest
+
+
+def resolve(message: str, previous: str | None, index: Index) -> Resolved:
+    """The standalone question a chat message asks, given the previous standalone question (or None).
+
+    Places are those query.place_mentions knows: the regions of the index's documents and any other place,
+    so 那北京呢？ becomes a question about 北京 that the engine can decline.
+    """
+    message = message.strip()
+    if not previous:
+        return Resolved(message, message, "new")
+    places = mentions(message, index)
+    years = [m.group(1) for m in YEAR.finditer(message)]
+    if (places or years) and _is_elliptical(message, places):
+        question = previous
+        if places:
+            question = _switch_places(question, mentions(question, index),
+                                      list(dict.fromkeys(m.name for m in places)))
+        if years:
+            question = _switch_years(question, years)
+        return Resolved(question, message, "switch")
+    continues = CONTINUATION.match(message) or POINTER.search(message) or message.endswith(("呢", "呢？", "呢?"))
+    if not places and continues:
+        carried = list(dict.fromkeys(m.name for m in mentions(previous, index)))
+        if carried:
+            return Resolved(_carry(message, carried), message, "carry")
+    return Resolved(message, message, "new")
+
+
+def example_questions(index: Index, n: int = 6) -> list[str]:
+    """Questions the documents in the index answer, one per document in turn (newest first): a target of a notice,
+    the term an article defines, a time limit. The chat offers them as examples, whatever documents it holds."""
+    from retriever.answering.cite import label
+
+    def about(notice) -> list[str]:
+        name = notice.title if notice.title.startswith("《") else f"《{notice.title}》"
+        found = []
+        for fact in index.facts_of(notice.doc_id):
+            if fact.kind == "target" and fact.metric and fact.value and fact.deadline:
+                when = "" if fold(fact.deadline) in fold(fact.metric) else fact.deadline
+                found.append(f"{label(notice)}{when}{fact.metric}的目标是多少？")
+            elif fact.kind == "definition" and fact.subject and len(fact.subject) <= 12:
+                found.append(f"{name}中“{fact.subject}”是指什么？")
+            elif fact.kind == "responsibility" and fact.units:
+                heading = re.sub(r"^[一二三四五六七八九十\d（()）.、]+", "", index.clauses[fact.clause_id].heading).strip("。：: ")
+                if 2 <= len(heading) <= 16:
+                    found.append(f"{label(notice)}{heading}的责任单位有哪些？")
+        return found
+
+    notices = sorted((index.notices[d] for d in index.current), key=lambda x: x.date or "", reverse=True)
+    pools = [q for q in (about(x) for x in notices) if q]
+    examples: list[str] = []
+    while pools and len(examples) < n:
+        for pool in list(pools):
+            examples.append(pool.pop(0))
+            if not pool:
+                pools.remove(pool)
+            if len(examples) == n:
+                break
+    return examples

@@ -1,0 +1,393 @@
+"""Reading a question: its normal form, its type, what it asks for, the places, years, documents and versions it
+names, and the explicit filters — one module for answering and for the chat's follow-ups alike.
+
+Which places and documents a question can name comes from the index (its documents' regions, titles and
+issuers, with English names derived by pypinyin); the gazetteer only tells that a name is a place at all.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from weakref import WeakKeyDictionary
+
+from retriever import gazetteer
+from retriever import patterns as P
+from retriever.documents.clean import fold, normalize_query
+from retriever.index import Index, tokenize
+from retriever.documents.meta import series_key
+
+
+class FilterError(ValueError):
+    """An explicit filter names something the index does not have."""
+
+
+@dataclass
+class Query:
+    text: str
+    norm: str  # simplified, folded, with English terms glossed into Chinese
+    qtype: str
+    doc_ids: list[str] | None  # the documents the question is about; None = all current ones
+    regions: list[str] = field(default_factory=list)  # KB regions the question names
+    unknown_places: list[str] = field(default_factory=list)  # places no document covers
+    years: list[int] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # subject words (no question words)
+    segments: dict[str, str] = field(default_factory=dict)  # region or doc -> the part of the question about it
+    # each name of a document in the question with the documents it names: words a clause of another document
+    # may hold (a law's article on 实施细则), though no clause repeats its own document's name
+    doc_mentions: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    slots: set[str] = field(default_factory=set)  # what it asks for: amount, duration, body, list, definition, …
+
+
+# --- words and numbers -----------------------------------------------------------------------
+
+def gloss(norm: str) -> str:
+    """Append the documents' words for English metrology terms and Chinese synonyms, so BM25 and fact
+    matching work across languages and wordings. Longer English terms first; a term inside one already glossed
+    (metrology law inside implementing rules of the metrology law) adds nothing."""
+    extra, taken = [], []
+    for en in sorted(P.GLOSSARY_EN, key=len, reverse=True):
+        for m in re.finditer(rf"\b{re.escape(en)}\b", norm):
+            if not any(a <= m.start() and m.end() <= b for a, b in taken):
+                taken.append((m.start(), m.end()))
+                extra.append(P.GLOSSARY_EN[en])
+                break
+    extra += [word for synonym, word in P.SYNONYMS_ZH.items() if synonym in norm]
+    return norm + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
+
+
+def arabic_numerals(text: str) -> str:
+    """三千项 → 3000项, 百分之九十二 → 92%, 二〇一一年 → 2011年, as documents write them (哪一年 stays)."""
+    import cn2an
+
+    def convert(m: re.Match) -> str:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                return cn2an.transform(m.group(0), "cn2an")
+            except (ValueError, KeyError):
+                return m.group(0)
+
+    return P.CHINESE_QUANTITY.sub(convert, text)
+
+
+def years_named(norm: str) -> list[int]:
+    years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d|19\d\d)(?!\d)", norm)]
+    years += [y for plan, y in P.FIVE_YEAR_PLAN_END.items() if plan in norm]
+    return sorted(set(years))
+
+
+def question_type(norm: str, among: tuple[str, ...] | None = None) -> str:
+    """The first type of P.QUESTION_TYPES (of those `among`, if given) whose pattern the question matches."""
+    return next((t for t, pattern in P.QUESTION_TYPES if (among is None or t in among) and pattern.search(norm)),
+                "general")
+
+
+def slots(norm: str) -> set[str]:
+    """What a question asks for, possibly several things: 几天内向谁申诉 → {duration, body}. A fine's amount is
+    the number asked for when both are (罚款多少钱), not a second thing."""
+    found = {name for name, pattern in P.ASKS.items() if pattern.search(norm)}
+    return found - {"quantity"} if "amount" in found else found
+
+
+@lru_cache(maxsize=256)
+def measure(norm: str) -> str | None:
+    """The last word of what a how-much question measures (短缺 of 净含量允许短缺量是多少), if it names one."""
+    m = P.ASKED_MEASURE.search(norm)
+    words = [t for t in tokenize(m.group("what")) if len(t) >= 2 and t not in P.QUESTION_STOPWORDS] if m else []
+    return words[-1] if words else None
+
+
+def states_measure(norm: str, text: str) -> bool:
+    """Whether a text states a number for what the question asks: in the same phrase as the measure's last word
+    when the question names one (…抽检合格率达到95% answers no question about 允许短缺量)."""
+    head = measure(norm)
+    if head is None:
+        return bool(P.STATED_QUANTITY.search(fold(text)))
+    return any(head in phrase and (P.STATED_QUANTITY.search(phrase) or P.TARGET_VALUE.search(phrase))
+               for phrase in re.split(r"[,;。:]", fold(text)))
+
+
+def subject_terms(text: str, names: list[str]) -> list[str]:
+    """The words of a question that name its subject: no question words, numbers, places or document names."""
+    terms = [t for t in tokenize(text) if t not in P.QUESTION_STOPWORDS and not t.isdigit()
+             and not any(t in n + "市省" or n in t for n in names)]
+    if any(not t.isascii() for t in terms):  # English words add nothing once glossed into Chinese
+        terms = [t for t in terms if not t.isascii()]
+    return terms
+
+
+def english_name(name: str) -> str:
+    """浙江 → zhejiang (pypinyin; place names as English questions write them)."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(name)).lower()
+
+
+# --- what the index lets a question name -----------------------------------------------------
+
+class Vocabulary:
+    """Regions, places and document names a question can use, read off one index."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    @cached_property
+    def region_names(self) -> dict[str, str]:
+        """Every surface form (lower case) of every region the documents cover → the region."""
+        names: dict[str, str] = {}
+        for region in self.index.regions:
+            names[region] = region
+            if region != P.NATIONAL_REGION:
+                names[english_name(region)] = region
+        if P.NATIONAL_REGION in self.index.regions:
+            names |= {alias: P.NATIONAL_REGION for alias in P.NATIONAL_ALIASES}
+        return names
+
+    @cached_property
+    def place_names(self) -> dict[str, str]:
+        """Every place of the gazetteer (Chinese and English names) → its Chinese name."""
+        names = {p: p for p in gazetteer.PLACES}
+        names |= {english_name(p): p for p in gazetteer.PROVINCES + gazetteer.CITIES if len(english_name(p)) >= 5}
+        return names
+
+    @cached_property
+    def doc_names(self) -> dict[str, set[str]]:
+        """Names a question may call a document by (its title, short forms of it, its issuer) → doc ids.
+
+        A short form that fits several documents of different series names none of them."""
+        found: dict[str, set[str]] = {}
+        series_of: dict[str, str] = {}
+        for doc_id, n in self.index.notices.items():
+            series_of[doc_id] = n.series
+            for name in _names_of(n.title, n.issuer, n.kind):
+                found.setdefault(name, set()).add(doc_id)
+        return {name: docs for name, docs in found.items()
+                if len({series_of[d] for d in docs}) == 1 or name in (fold(n.title) for n in self.index.notices.values())}
+
+
+def _names_of(title: str, issuer: str | None, kind: str) -> set[str]:
+    """A document's title, its series key, the key's abbreviations (进口计量器具监督管理办法 → 进口…办法 forms are not
+    guessed; 计量法实施细则 → 实施细则), and an issuer's name with and without 办公厅."""
+    names = {fold(title).strip("《》"), series_key(title)}
+    key = series_key(title)
+    if P.DOC_KIND_WORD.search(key):
+        names |= {key[start:] for start in range(1, len(key) - 3)}  # 计量法实施细则 → 实施细则 (4 characters at least)
+    if issuer and kind == "通知·意见":
+        names.add(fold(issuer))
+        names.add(P.ISSUER_OFFICE.sub("", fold(issuer)))
+    return {n for n in names if len(n) >= 3}
+
+
+_VOCABULARY: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def vocabulary(index: Index) -> Vocabulary:
+    if index not in _VOCABULARY:
+        _VOCABULARY[index] = Vocabulary(index)
+    return _VOCABULARY[index]
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    name: str  # canonical Chinese name (a region, a place) or a doc id
+    surface: str
+
+
+def _find(norm: str, names: dict, suffix: str = "") -> list[Mention]:
+    """Non-overlapping mentions of `names` in `norm`, longest first; ASCII names as whole words."""
+    if not names:
+        return []
+    alternation = "|".join(rf"\b{re.escape(s)}\b" if s.isascii() else re.escape(s)
+                           for s in sorted(names, key=len, reverse=True))
+    return [Mention(m.start(), m.end(), names[m.group(1).lower()] if not isinstance(names[m.group(1).lower()], set)
+                    else ",".join(sorted(names[m.group(1).lower()])), m.group(0))
+            for m in re.finditer(rf"({alternation}){suffix}", norm, re.IGNORECASE)]
+
+
+def region_mentions(norm: str, index: Index) -> list[Mention]:
+    """The regions the index covers that a question names, in order."""
+    voc = vocabulary(index)
+    return [m for m in _find(norm, voc.region_names, P.PLACE_SUFFIX) if _is_place_use(norm, m)]
+
+
+def place_mentions(norm: str, index: Index) -> list[Mention]:
+    """Places (covered or not) a question names: the gazetteer's, and the regions of the index."""
+    voc = vocabulary(index)
+    names = voc.place_names | voc.region_names
+    found = []
+    for m in _find(norm, names, P.PLACE_SUFFIX):
+        if m.surface in gazetteer.COMMON_WORDS and not m.surface.endswith(("市", "省")):
+            continue
+        if _is_place_use(norm, m):
+            found.append(m)
+    return found
+
+
+def _is_place_use(norm: str, m: Mention) -> bool:
+    """Not a place when it is the inside of a word: 全国 in 全国通用 is fine, 海南 in 海南省 fine, 江西 in 浙江西部 not."""
+    return not (m.start > 0 and m.surface[0] in "省市" and norm[m.start - 1] in "省市")
+
+
+def _word_bounds(norm: str) -> set[int]:
+    """Offsets where a word starts or ends (rjieba), so that 计量法 is not found inside 计量法律法规."""
+    import rjieba
+
+    bounds, at = {0}, 0
+    for word in rjieba.cut(norm):
+        at += len(word)
+        bounds.add(at)
+    return bounds
+
+
+def doc_mentions(norm: str, index: Index) -> list[Mention]:
+    """Names of documents in a question, each standing as whole words."""
+    bounds = _word_bounds(norm)
+    return [m for m in _find(norm, vocabulary(index).doc_names) if m.surface.isascii() or
+            (m.start in bounds and m.end in bounds)]
+
+
+def named_documents(norm: str, index: Index, found: list[Mention] | None = None) -> list[str]:
+    """Documents a question names by title, short title or issuer (计量法 ≠ 计量法实施细则: the longer name wins)."""
+    found = doc_mentions(norm, index) if found is None else found
+    docs: list[str] = []
+    for m in found:
+        docs += [d for d in m.name.split(",") if d not in docs]
+    return docs
+
+
+# --- the question -----------------------------------------------------------------------------
+
+def understand(index: Index, question: str, filters: dict | None = None) -> Query:
+    """Type, slots, named places, documents, versions and years of a question, and which documents it is about."""
+    norm = gloss(arabic_numerals(normalize_query(question)))
+    regions = index.regions
+    titled = doc_mentions(norm, index)
+    mentions = [m for m in region_mentions(norm, index)  # 浙江 inside 浙江省计量监督管理条例 names the document
+                if not any(t.start <= m.start and m.end <= t.end and len(t.surface) > len(m.surface) for t in titled)]
+    named = list(dict.fromkeys(m.name for m in mentions))
+    covered = set(named)
+    unknown = list(dict.fromkeys(m.name for m in place_mentions(norm, index)
+                                 if m.name not in regions and not any(m.name in r or r in m.name for r in covered)))
+    docs = named_documents(norm, index, titled)
+    years = years_named(norm)
+    ordinal = _ordinal_version(index, norm, docs)
+    if ordinal:
+        docs = [d for d in docs if index.notices[d].series != index.notices[ordinal].series] + [ordinal]
+    old = bool(P.OLD_VERSION.search(norm)) or _names_an_older_version(index, docs, years) or \
+        bool(ordinal and index.notices[ordinal].status == "superseded")
+    qtype = question_type(norm)
+    if len(named) > 1:
+        qtype = "comparison"
+    doc_ids = apply_filters(index, _documents(index, named, docs, years, old), filters)
+    first: dict[str, int] = {}
+    for m in mentions:
+        first.setdefault(m.name, m.start)
+    order = sorted(first, key=first.get)
+    cuts = [first[r] for r in order]
+    segments = {r: norm[a:b] for r, a, b in zip(order, cuts, cuts[1:] + [len(norm)])}
+    names = list(named) + [m.surface for m in titled] + unknown  # the words the question names them with
+    mentioned = [(tuple(m.name.split(",")), m.surface) for m in titled]
+    return Query(text=question, norm=norm, qtype=qtype, doc_ids=doc_ids, regions=order, unknown_places=unknown,
+                 years=years, terms=subject_terms(_without_versions(norm), names), segments=segments,
+                 doc_mentions=mentioned, slots=slots(norm))
+
+
+def _without_versions(norm: str) -> str:
+    """The question without the words that name a version (旧版, 第三次修订): they are no subject."""
+    return P.ORDINAL_VERSION.sub(" ", P.OLD_VERSION.sub(" ", norm))
+
+
+def _ordinal_version(index: Index, norm: str, docs: list[str]) -> str | None:
+    """The version a question names by its revision (第三次修订的实施细则): the step with that name in the series'
+    histories gives a date; the version of that date (its own, or its file's) is the one meant."""
+    m = P.ORDINAL_VERSION.search(norm)
+    if not m or not docs:
+        return None
+    series = {index.notices[d].series for d in docs}
+    versions = [n for n in index.notices.values() if n.series in series]
+    dates = {e.date for n in versions for e in n.events if f"第{m.group(1)}次{m.group(2)}" in fold(e.text)}
+    for n in versions:
+        named = P.FILE_DATE.search(n.file)
+        if n.date in dates or (named and named.group(0) in dates):
+            return n.doc_id
+    return None
+
+
+def _names_an_older_version(index: Index, docs: list[str], years: list[int]) -> bool:
+    """A year that dates a superseded version of a named document (2018年版 of a series revised in 2022)."""
+    for doc_id in docs:
+        notice = index.notices[doc_id]
+        if notice.status == "superseded" and any(_version_year(notice) == y for y in years):
+            return not any(_version_year(index.notices[o]) == y for o in docs if o != doc_id
+                           and index.notices[o].status == "current" for y in years)
+    return False
+
+
+def _version_year(notice) -> int | None:
+    """The year a version is known by: the date its file is named with (计量法实施细则(2018-03-19).md), else its
+    own latest date."""
+    if m := P.FILE_DATE.search(notice.file):
+        return int(m.group(1))
+    return notice.year
+
+
+def _documents(index: Index, regions: list[str], docs: list[str], years: list[int], old: bool) -> list[str] | None:
+    """The documents a question is about: those of the regions and documents it names, current versions unless
+    it asks for an older one (both when it names years of both, to compare them)."""
+    pool = set(index.notices)
+    if regions:
+        pool &= {d for r in regions for d in index.regions.get(r, [])}
+        outside = [d for d in docs if d not in pool]  # 国家实施细则和上海条例: a named document beside a region's
+        if outside and pool & set(docs):
+            pool = (pool & set(docs)) | set(outside)
+        elif outside:
+            pool |= set(outside)
+    elif docs:
+        pool &= set(docs)
+    if docs and years and len({_version_year(index.notices[d]) for d in docs} & set(years)) > 1:
+        return sorted(d for d in pool if _version_year(index.notices[d]) in years)  # compare two versions
+    if old:
+        superseded = {d for d in pool if index.notices[d].status == "superseded"}
+        if docs:
+            superseded &= set(docs)
+        pool = superseded or pool
+    else:
+        pool = {d for d in pool if index.notices[d].status == "current"}
+    if not regions and not docs and not old:
+        return None if pool == set(index.current) else sorted(pool)
+    return sorted(pool)
+
+
+def apply_filters(index: Index, doc_ids: list[str] | None, filters: dict | None) -> list[str] | None:
+    """Narrow the documents by explicit filters: doc_id, region, level, year. Unknown values raise FilterError."""
+    if not filters:
+        return doc_ids
+    allowed = set(index.notices)
+    checks = {
+        "doc_id": lambda n, v: n.doc_id == v,
+        "region": lambda n, v: n.region == v,
+        "level": lambda n, v: n.level == v,
+        "year": lambda n, v: n.year == int(v),
+    }
+    for key, value in filters.items():
+        if value in (None, ""):
+            continue
+        if key not in checks:
+            raise FilterError(f"unknown filter {key!r}; use one of {', '.join(checks)}")
+        matched = {d for d, n in index.notices.items() if checks[key](n, value)}
+        if not matched:
+            known = sorted({str(getattr(n, key)) for n in index.notices.values()})
+            raise FilterError(f"no document has {key}={value!r}; known values: {', '.join(known)}")
+        allowed &= matched
+    if doc_ids is not None:
+        if filters.get("doc_id"):  # a version chosen by id stands, though the question's words pick the current one
+            series = {index.notices[d].series for d in doc_ids}
+            doc_ids = [d for d, n in index.notices.items() if n.series in series]
+        allowed &= set(doc_ids)
+    elif "doc_id" not in filters:
+        allowed &= set(index.current)
+    return sorted(allowed)

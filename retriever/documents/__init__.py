@@ -1,0 +1,1 @@
+"""Reading documents: decode and clean, parse the clause tree, metadata, references, facts, the catalog."""

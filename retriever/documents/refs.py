@@ -1,0 +1,67 @@
+"""Cross-references between articles: 违反本细则第十七条第二款规定, 依照《中华人民共和国计量法》第三十三条,
+按计量法第七条规定 — recorded on the clause that makes them, with the article they point to when the
+knowledge base holds it (in the same document, or in another document named by its title).
+"""
+from __future__ import annotations
+
+from retriever import patterns as P
+from retriever.documents.clean import fold
+from retriever.documents.meta import series_key
+from retriever.models import Clause, Notice, Ref
+
+
+def find_refs(clause: Clause) -> list[Ref]:
+    """The references a clause's text makes (its own article number at the start is not one)."""
+    folded = fold(clause.text)
+    refs = []
+    for m in P.CROSS_REF.finditer(folded):
+        if m.start() == 0 and clause.kind == "article" and not (m.group("this") or m.group("title") or m.group("short")):
+            continue  # the article's own number
+        title = m.group("title") or (P.REF_LEAD.sub("", m.group("short")) if m.group("short") else None)
+        article = f"第{m.group('art')}条" + (m.group("sub") or "")
+        part = None
+        if m.group("para"):
+            part = f"第{m.group('para')}款"
+        if m.group("item"):
+            part = (part or "") + f"第（{m.group('item')}）项"
+        start = m.start("this") if m.group("this") else m.start()
+        if m.group("short"):
+            start = m.start("short") + len(m.group("short")) - len(title)
+        refs.append(Ref(text=clause.text[start: m.end()], start=start, title=title, article=article, part=part))
+    return refs
+
+
+def _doc_for(name: str, by_series: dict[str, str]) -> str | None:
+    """The current document a reference names: its full title, or a short name such as 计量法 (any tail of it)."""
+    key = series_key(name)
+    if key in by_series:
+        return by_series[key]
+    for start in range(1, max(len(key) - 2, 1)):
+        if key[start:] in by_series:
+            return by_series[key[start:]]
+    return None
+
+
+def resolve(notices: dict[str, Notice], clauses: dict[str, list[Clause]]) -> dict[str, list[Clause]]:
+    """Every clause with its references found and, where the knowledge base has the target, resolved."""
+    by_series: dict[str, str] = {}  # a current version per series; a national one where several regions share it
+    for doc_id, notice in sorted(notices.items(), key=lambda kv: kv[1].level != "国家"):
+        if notice.status == "current":
+            by_series.setdefault(notice.series, doc_id)
+    ids = {d: {c.clause_id for c in cs} for d, cs in clauses.items()}
+    out: dict[str, list[Clause]] = {}
+    for doc_id, doc_clauses in clauses.items():
+        done = []
+        for clause in doc_clauses:
+            refs = find_refs(clause) if clause.kind in ("article", "chapter", "section", "item", "preamble",
+                                                          "appendix", "paragraph", "principle") else []
+            resolved = []
+            for ref in refs:
+                target_doc = _doc_for(ref.title, by_series) if ref.title else doc_id
+                target = f"{target_doc}/{ref.article}" if target_doc else None
+                if target and target in ids.get(target_doc, ()) and target != clause.clause_id:
+                    ref = ref.model_copy(update={"target": target})
+                resolved.append(ref)
+            done.append(clause.model_copy(update={"refs": tuple(resolved)}) if resolved else clause)
+        out[doc_id] = done
+    return out
