@@ -1,4 +1,5 @@
 """`metrokb` command line: ingest, ask, serve, ui, eval, quiz, bench — thin over the retriever core."""
+
 from __future__ import annotations
 
 import argparse
@@ -27,9 +28,15 @@ def cmd_ingest(args) -> int:
         if args.check:
             report = read_kb(settings.kb_dir, settings.extra_kb_dirs)
         else:
-            report = build_index(settings.kb_dir, settings.index_dir, get_embedder(settings.embedder),
-                                 settings.chunk_chars, progress=embedding_progress(), force=args.force,
-                                 extra_dirs=settings.extra_kb_dirs)
+            report = build_index(
+                settings.kb_dir,
+                settings.index_dir,
+                get_embedder(settings.embedder),
+                settings.chunk_chars,
+                progress=embedding_progress(),
+                force=args.force,
+                extra_dirs=settings.extra_kb_dirs,
+            )
     except NoticeError as exc:
         console.print(f"[red]error[/red] {escape(str(exc))}")
         return 1
@@ -38,8 +45,10 @@ def cmd_ingest(args) -> int:
     for reason in report.skipped.values():
         console.print(f"[red]skipped[/red] {escape(reason)}")
     if not report.built:
-        console.print(f"[red]nothing could be indexed from {escape(str(settings.kb_dir))}[/red]"
-                      + ("" if args.check else "; the previous index is unchanged"))
+        console.print(
+            f"[red]nothing could be indexed from {escape(str(settings.kb_dir))}[/red]"
+            + ("" if args.check else "; the previous index is unchanged")
+        )
         return 1
     if not args.check:
         _print_build(console, report, settings)
@@ -54,8 +63,10 @@ def _print_summary(console, report) -> None:
     console.print(f"[bold]{escape(s['file'])}[/bold] → {s['doc_id']}  《{escape(s['title'])}》")
     where = f"{s['region'] or '—'}/{s['level']}"
     version = "" if s["status"] == "current" else f"  superseded by {s['superseded_by']}"
-    console.print(f"  {s['kind']}  {where}  issuer: {s['issuer'] or '—'}  date: {s['date'] or '—'}  "
-                  f"effective: {s['effective'] or '—'}  style: {s['style']}{version}")
+    console.print(
+        f"  {s['kind']}  {where}  issuer: {s['issuer'] or '—'}  date: {s['date'] or '—'}  "
+        f"effective: {s['effective'] or '—'}  style: {s['style']}{version}"
+    )
     structure = "  ".join(f"{k}: {v}" for k, v in s["clauses"].items())
     if s["articles"]:
         structure += f"  (articles {s['articles']} of 第{s['last_article']}条)"
@@ -75,13 +86,16 @@ def _print_build(console, report, settings) -> None:
     for col in ("notice", "doc_id", "clauses", "facts", "warnings"):
         table.add_column(col)
     for nb in report.built:
-        table.add_row(escape(nb.notice.file), nb.notice.doc_id, str(len(nb.clauses)), str(len(nb.facts)),
-                      str(len(nb.warnings)))
+        table.add_row(
+            escape(nb.notice.file), nb.notice.doc_id, str(len(nb.clauses)), str(len(nb.facts)), str(len(nb.warnings))
+        )
     console.print(table)
     chunks = report.embedded + report.reused
-    console.print(f"notices: {len(report.built)}  clauses: {sum(len(nb.clauses) for nb in report.built)}  "
-                  f"facts: {sum(len(nb.facts) for nb in report.built)}  chunks: {chunks} "
-                  f"(embedded {report.embedded}, re-used {report.reused})  seconds: {report.seconds:.2f}")
+    console.print(
+        f"notices: {len(report.built)}  clauses: {sum(len(nb.clauses) for nb in report.built)}  "
+        f"facts: {sum(len(nb.facts) for nb in report.built)}  chunks: {chunks} "
+        f"(embedded {report.embedded}, re-used {report.reused})  seconds: {report.seconds:.2f}"
+    )
     console.print(f"index: {escape(str(settings.index_dir / 'current'))}")
 
 
@@ -91,8 +105,11 @@ def cmd_ask(args) -> int:
     from retriever.answering.generate import GenerationUnavailable
     from retriever.answering.search import FilterError
 
-    filters = {k: v for k, v in (("doc_id", args.doc_id), ("region", args.region), ("level", args.level),
-                                 ("year", args.year)) if v is not None}
+    filters = {
+        k: v
+        for k, v in (("doc_id", args.doc_id), ("region", args.region), ("level", args.level), ("year", args.year))
+        if v is not None
+    }
     try:
         answer = Engine().ask(args.question, filters=filters or None, top_k=args.top_k, mode=args.mode)
     except (QuestionError, FilterError, GenerationUnavailable) as exc:
@@ -164,9 +181,18 @@ def cmd_quiz(args) -> int:
         return 0
     fmt = format_for(args.output, args.format)
     try:
-        paper = make_paper(index, args.n, _split(args.kinds), _split(args.doc_ids), args.seed, mode=args.mode,
-                           chapters=_split(args.chapters), sections=_layout(args), minutes=args.minutes,
-                           scoring=args.scoring or settings.multiple_scoring)
+        paper = make_paper(
+            index,
+            args.n,
+            _split(args.kinds),
+            _split(args.doc_ids),
+            args.seed,
+            mode=args.mode,
+            chapters=_split(args.chapters),
+            sections=_layout(args),
+            minutes=args.minutes,
+            scoring=args.scoring or settings.multiple_scoring,
+        )
         if args.output:
             write(paper, fmt, args.output)
         elif fmt == "apkg":
@@ -179,8 +205,11 @@ def cmd_quiz(args) -> int:
     if len(paper.items) < paper.n:
         print(f"note: only {len(paper.items)} items match the filters, not {paper.n}", file=sys.stderr)
     if args.output:
-        print(f"{args.output}: {len(paper.items)} items, {paper.max_points:g} points, seed {paper.seed}, "
-              f"paper_id {paper.paper_id}", file=sys.stderr)
+        print(
+            f"{args.output}: {len(paper.items)} items, {paper.max_points:g} points, seed {paper.seed}, "
+            f"paper_id {paper.paper_id}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -227,9 +256,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ui)
 
     p = sub.add_parser("quiz", help="exam practice or mock paper (单选/多选, also 填空/判断) as json, csv, md or Anki")
-    p.add_argument("--mode", choices=["practice", "mock"], default="practice",
-                   help="practice: --n items of --kinds; mock: the law subject's layout (default 60 单选 x 1 point "
-                        "+ 20 多选 x 2 points, 150 minutes)")
+    p.add_argument(
+        "--mode",
+        choices=["practice", "mock"],
+        default="practice",
+        help="practice: --n items of --kinds; mock: the law subject's layout (default 60 单选 x 1 point "
+        "+ 20 多选 x 2 points, 150 minutes)",
+    )
     p.add_argument("--n", type=int, default=20, help="practice: number of items, 1-100 (default 20)")
     p.add_argument("--seed", type=int, help="same seed and options → same paper (random if omitted)")
     p.add_argument("--kinds", action="append", help="single,multiple,fill,judge (default: single,multiple)")
@@ -239,20 +272,28 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{kind}", type=int, help=f"mock: number of {name} items")
     p.add_argument("--points", action="append", help="mock: points per item, e.g. single=1,multiple=2")
     p.add_argument("--minutes", type=float, help="mock: time limit in minutes (default 150)")
-    p.add_argument("--scoring", choices=["partial", "all_or_nothing"],
-                   help="multiple choice: partial (错选0分，少选每项0.5分; default, METROKB_MULTIPLE_SCORING) or "
-                        "all_or_nothing")
+    p.add_argument(
+        "--scoring",
+        choices=["partial", "all_or_nothing"],
+        help="multiple choice: partial (错选0分，少选每项0.5分; default, METROKB_MULTIPLE_SCORING) or all_or_nothing",
+    )
     p.add_argument("--format", choices=["json", "csv", "md", "apkg"], help="default: from -o's suffix, else md")
     p.add_argument("-o", "--output", type=Path, help="file to write (default: print to stdout)")
     p.add_argument("--stats", action="store_true", help="print how many items of each kind each document yields")
     p.set_defaults(func=cmd_quiz)
 
     p = sub.add_parser("bench", help="benchmark ingest, /ask latency and throughput, the LangChain baseline and scale")
-    p.add_argument("--sizes", default="50,500", help="synthetic KB sizes in notices (default 50,500; long run: 50,500,5000)")
+    p.add_argument(
+        "--sizes", default="50,500", help="synthetic KB sizes in notices (default 50,500; long run: 50,500,5000)"
+    )
     p.add_argument("--rounds", type=int, default=3, help="passes over the questions for latency (default 3)")
     p.add_argument("--load-seconds", type=float, default=10.0, help="seconds per concurrency level (default 10)")
-    p.add_argument("--max-minutes", type=float, default=120.0,
-                   help="time bound: a scale size whose ingest would not finish in it is reported as not run")
+    p.add_argument(
+        "--max-minutes",
+        type=float,
+        default=120.0,
+        help="time bound: a scale size whose ingest would not finish in it is reported as not run",
+    )
     p.add_argument("--probes", type=int, default=600, help="generated questions per size (default 600)")
     p.add_argument("-o", "--output", type=Path, help="also write the table (markdown) to this file")
     p.add_argument("--keep", action="store_true", help="keep the temporary work directory")
@@ -278,15 +319,25 @@ def cmd_bench(args) -> int:
     from bench.run import run
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    print(run(sizes, rounds=args.rounds, load_seconds=args.load_seconds, max_minutes=args.max_minutes,
-              probe_limit=args.probes, out=args.output, keep=args.keep))
+    print(
+        run(
+            sizes,
+            rounds=args.rounds,
+            load_seconds=args.load_seconds,
+            max_minutes=args.max_minutes,
+            probe_limit=args.probes,
+            out=args.output,
+            keep=args.keep,
+        )
+    )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     return args.func(args)
 
 

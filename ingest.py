@@ -1,4 +1,5 @@
 """Build the MetroKB index from the notices in kb/ (same as `metrokb ingest`)."""
+
 import sys
 
 from cli import main

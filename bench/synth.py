@@ -9,6 +9,7 @@ Regions, years, values and units vary, so every fact is distinct; each generated
 notice (region + field) the way staff would and has exactly one gold clause. Notices are small on purpose:
 the default embedder manages only a few passages a second on two cores.
 """
+
 from __future__ import annotations
 
 import random
@@ -51,23 +52,59 @@ TARGETS = (
 )
 
 HEADINGS = (
-    "加强计量标准建设", "提升量传溯源体系支撑能力", "加强企业计量体系建设", "建好计量管理人才队伍",
-    "加强计量前沿技术研究", "提升制造业质量竞争力", "提升能源资源计量管理和服务水平", "服务人民健康与安全",
-    "开展计量数字化转型研究", "强化民生计量监督管理", "推进计量执法体系建设", "探索智慧计量监管模式",
+    "加强计量标准建设",
+    "提升量传溯源体系支撑能力",
+    "加强企业计量体系建设",
+    "建好计量管理人才队伍",
+    "加强计量前沿技术研究",
+    "提升制造业质量竞争力",
+    "提升能源资源计量管理和服务水平",
+    "服务人民健康与安全",
+    "开展计量数字化转型研究",
+    "强化民生计量监督管理",
+    "推进计量执法体系建设",
+    "探索智慧计量监管模式",
 )
 ACTIONS = (
-    "完善工作机制，加强部门协同，推动各项措施落到实处", "加大计量监督检查力度，依法查处计量违法行为",
-    "组织开展计量技术培训和技能比武，提升计量人员能力", "推动计量技术机构与企业开展合作，提升服务效能",
-    "建立问题清单和整改台账，实行闭环管理", "加强计量数据的采集、分析和应用",
+    "完善工作机制，加强部门协同，推动各项措施落到实处",
+    "加大计量监督检查力度，依法查处计量违法行为",
+    "组织开展计量技术培训和技能比武，提升计量人员能力",
+    "推动计量技术机构与企业开展合作，提升服务效能",
+    "建立问题清单和整改台账，实行闭环管理",
+    "加强计量数据的采集、分析和应用",
 )
-UNITS = ("市发改委", "市科技局", "市工信局", "市人社局", "市国资委", "市交通运输局", "市卫生健康委", "市应急局",
-         "市生态环境局", "市水利局", "市农业农村局", "市公安局", "市司法局", "市财政局", "市商务局", "市住建局")
+UNITS = (
+    "市发改委",
+    "市科技局",
+    "市工信局",
+    "市人社局",
+    "市国资委",
+    "市交通运输局",
+    "市卫生健康委",
+    "市应急局",
+    "市生态环境局",
+    "市水利局",
+    "市农业农村局",
+    "市公安局",
+    "市司法局",
+    "市财政局",
+    "市商务局",
+    "市住建局",
+)
 DEADLINE_HEADINGS = ("抓好工作落实", "明确时间节点", "加强进度管理", "强化督促检查")
 TASKS = (
-    "建成覆盖全市的计量器具在线监测平台", "完成在用计量器具普查登记", "完成社会公用计量标准复查换证",
-    "建立重点用能单位能源计量数据在线采集系统", "实现强制检定计量器具备案全覆盖", "完成计量技术机构整合",
-    "出台计量发展专项资金管理办法", "建成计量科普教育基地", "建立计量失信惩戒名单制度", "完成计量检定人员轮训",
-    "建成计量检测数据共享平台", "完成集贸市场计量示范创建",
+    "建成覆盖全市的计量器具在线监测平台",
+    "完成在用计量器具普查登记",
+    "完成社会公用计量标准复查换证",
+    "建立重点用能单位能源计量数据在线采集系统",
+    "实现强制检定计量器具备案全覆盖",
+    "完成计量技术机构整合",
+    "出台计量发展专项资金管理办法",
+    "建成计量科普教育基地",
+    "建立计量失信惩戒名单制度",
+    "完成计量检定人员轮训",
+    "建成计量检测数据共享平台",
+    "完成集贸市场计量示范创建",
 )
 
 
@@ -102,22 +139,42 @@ def _notice(region: str, field: str, n: int, rng: random.Random) -> tuple[str, d
     number = f"{region[0]}政办发〔{year}〕{rng.randint(1, 60)}号"
     date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     y, m, d = (int(x) for x in date.split("-"))
-    text = "\n".join([
-        title, number, f"{y}年{m}月{d}日",
-        f"一、工作目标。到{target_year}年，{ta[0].format(v=va)}，{tb[0].format(v=vb)}，{field}工作水平明显提升。",
-        f"二、{heading}。围绕{field}工作，{action}。（责任单位：{'、'.join(units)}）",
-        f"三、{rng.choice(DEADLINE_HEADINGS)}。{due}年底前，{task}。",
-    ]) + "\n"
-    entry = {"doc_id": doc_id, "title": title, "issuer": f"{region}市人民政府办公室", "doc_number": number,
-             "date": date, "region": region, "level": "市"}
+    text = (
+        "\n".join(
+            [
+                title,
+                number,
+                f"{y}年{m}月{d}日",
+                f"一、工作目标。到{target_year}年，{ta[0].format(v=va)}，{tb[0].format(v=vb)}，{field}工作水平明显提升。",
+                f"二、{heading}。围绕{field}工作，{action}。（责任单位：{'、'.join(units)}）",
+                f"三、{rng.choice(DEADLINE_HEADINGS)}。{due}年底前，{task}。",
+            ]
+        )
+        + "\n"
+    )
+    entry = {
+        "doc_id": doc_id,
+        "title": title,
+        "issuer": f"{region}市人民政府办公室",
+        "doc_number": number,
+        "date": date,
+        "region": region,
+        "level": "市",
+    }
     metric, value = (ta[1], f"{va}{ta[2]}") if rng.random() < 0.5 else (tb[1], f"{vb}{tb[2]}")
     forms = {  # two phrasings of each question: the full name of the notice, and a shorter everyday one
-        "target": (f"{region}市{field}工作方案提出，到{target_year}年{metric}要达到多少？",
-                   f"{region}{field}方案里{metric}的目标是多少？"),
-        "responsibility": (f"{region}市{field}工作方案中，{heading}的责任单位有哪些？",
-                           f"{region}的{field}工作方案，“{heading}”由哪些部门负责？"),
-        "deadline": (f"{region}市{field}工作方案要求什么时候{task}？",
-                     f"按照{region}{field}工作方案，{task}的期限是哪一年？"),
+        "target": (
+            f"{region}市{field}工作方案提出，到{target_year}年{metric}要达到多少？",
+            f"{region}{field}方案里{metric}的目标是多少？",
+        ),
+        "responsibility": (
+            f"{region}市{field}工作方案中，{heading}的责任单位有哪些？",
+            f"{region}的{field}工作方案，“{heading}”由哪些部门负责？",
+        ),
+        "deadline": (
+            f"{region}市{field}工作方案要求什么时候{task}？",
+            f"按照{region}{field}工作方案，{task}的期限是哪一年？",
+        ),
     }
     probes = [
         Probe(rng.choice(forms["target"]), f"{doc_id}/一", "target", value),
@@ -141,8 +198,9 @@ def write_kb(path: Path, n: int, seed: int = 7) -> SynthKB:
         (path / name).write_text(text, encoding="utf-8")
         catalog[name] = entry
         probes += found
-    (path / "catalog.yaml").write_text(yaml.safe_dump({"notices": catalog}, allow_unicode=True, sort_keys=False),
-                                       encoding="utf-8")
+    (path / "catalog.yaml").write_text(
+        yaml.safe_dump({"notices": catalog}, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     open_questions = tuple(f"{f}工作方案中{rng.choice(TARGETS)[1]}的目标是多少？" for f in rng.sample(FIELDS, 20))
     return SynthKB(path, n, tuple(probes), open_questions)
 

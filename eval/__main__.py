@@ -1,4 +1,5 @@
 """`python -m eval`: the same as `metrokb eval`."""
+
 import sys
 
 from eval.runner import main

@@ -10,6 +10,7 @@ clause's first 30 characters are in it, or the two share a run of at least min(1
 characters. This is lenient on purpose: a baseline gets credit for a gold clause that is only part of its top
 chunk, and its answer accuracy is judged on the whole chunk or line, not a first sentence.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,7 @@ def covers(chunk: str, clause_text: str, line: bool = False) -> bool:
         return True
     run = max(1, min(RUN_CHARS, len(whole) // 2))
     short, long = (piece, whole) if len(piece) <= len(whole) else (whole, piece)
-    return any(short[i:i + run] in long for i in range(len(short) - run + 1))
+    return any(short[i : i + run] in long for i in range(len(short) - run + 1))
 
 
 class PlainPipeline:
@@ -122,10 +123,13 @@ class LineBM25:
     def _covered(self, row: int) -> tuple[str, ...]:
         if row not in self._cited:
             doc_id = self.docs[row]
-            candidates = self.index.clauses_of(doc_id) if doc_id in self.index.notices else list(self.index.clauses.values())
+            candidates = (
+                self.index.clauses_of(doc_id) if doc_id in self.index.notices else list(self.index.clauses.values())
+            )
             line = self._t2s.convert(self.lines[row])
-            self._cited[row] = tuple(c.clause_id for c in candidates
-                                     if covers(line, self._t2s.convert(c.text), line=True))
+            self._cited[row] = tuple(
+                c.clause_id for c in candidates if covers(line, self._t2s.convert(c.text), line=True)
+            )
         return self._cited[row]
 
     def predict(self, question: str) -> Prediction:
@@ -134,5 +138,10 @@ class LineBM25:
         top = sorted(range(len(scores)), key=lambda i: -scores[i])[:TOP_K]
         latency = (time.perf_counter() - started) * 1000
         line = self.lines[top[0]] if top else ""
-        return Prediction(answer=line, abstained=False, cited=[self._covered(i) for i in top],
-                          latency_ms=round(latency, 2), direct=line)
+        return Prediction(
+            answer=line,
+            abstained=False,
+            cited=[self._covered(i) for i in top],
+            latency_ms=round(latency, 2),
+            direct=line,
+        )

@@ -1,4 +1,5 @@
 """The evaluation set: questions with their type, gold clause ids and required answer values, read from JSONL."""
+
 from __future__ import annotations
 
 import json
@@ -62,9 +63,15 @@ def _item(row: dict, where: str) -> Item:
     if lang not in LANGS:
         raise SetError(f"{where}: lang {lang!r} is not one of {', '.join(LANGS)}")
     return Item(
-        id=row["id"], question=row["question"], type=row["type"], gold=tuple(gold),
+        id=row["id"],
+        question=row["question"],
+        type=row["type"],
+        gold=tuple(gold),
         must_contain=tuple(tuple(v) if isinstance(v, list) else (v,) for v in must),
-        split=split, lang=lang, region_trap=bool(row.get("region_trap", False)), notes=row.get("notes", ""),
+        split=split,
+        lang=lang,
+        region_trap=bool(row.get("region_trap", False)),
+        notes=row.get("notes", ""),
     )
 
 

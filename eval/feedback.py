@@ -4,6 +4,7 @@ A thumbs-up answer becomes a question whose gold is the clause it cited first (o
 question when MetroKB abstained); a thumbs-down becomes a question marked for review, with no gold,
 because the right clause is not known yet. Review the file, then run it with `metrokb eval --set`.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,17 +37,29 @@ def from_feedback(path: Path) -> tuple[list[dict], int]:
         if not question or question in seen:
             continue
         seen.add(question)
-        item = {"id": f"fb-{n:03d}", "question": question, "lang": _lang(question), "split": None,
-                "notes": f"from feedback ({row.get('rating')}, {row.get('time', '')})"}
+        item = {
+            "id": f"fb-{n:03d}",
+            "question": question,
+            "lang": _lang(question),
+            "split": None,
+            "notes": f"from feedback ({row.get('rating')}, {row.get('time', '')})",
+        }
         citations = row.get("citations") or []
         if row.get("rating") == "up" and row.get("abstained"):
             item.update(type="unanswerable", gold=[], must_contain=[])
         elif row.get("rating") == "up" and citations:
-            item.update(type=row.get("question_type") or "general", gold=[citations[0]["clause_id"]],
-                        must_contain=_values(row.get("answer", "")))
+            item.update(
+                type=row.get("question_type") or "general",
+                gold=[citations[0]["clause_id"]],
+                must_contain=_values(row.get("answer", "")),
+            )
         else:
-            item.update(type="REVIEW", gold=[], must_contain=[],
-                        notes=item["notes"] + f"; MetroKB answered: {row.get('answer', '')[:120]}")
+            item.update(
+                type="REVIEW",
+                gold=[],
+                must_contain=[],
+                notes=item["notes"] + f"; MetroKB answered: {row.get('answer', '')[:120]}",
+            )
             review += 1
         items.append(item)
     return items, review
@@ -56,5 +69,7 @@ def write_candidates(feedback: Path, out: Path) -> str:
     items, review = from_feedback(feedback)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
-    return (f"wrote {len(items)} questions to {out}; {review} marked type REVIEW need a type and gold clause "
-            f"before `metrokb eval --set {out} --split all`")
+    return (
+        f"wrote {len(items)} questions to {out}; {review} marked type REVIEW need a type and gold clause "
+        f"before `metrokb eval --set {out} --split all`"
+    )

@@ -3,6 +3,7 @@
 The regulations are never copied: their index is built beside the product's (`<index dir>-with-regulations`),
 incrementally, so a second run re-embeds nothing.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,7 +38,11 @@ def extra_dirs(kb: str) -> tuple[Path, ...]:
 
 
 def index_dir_for(kb: str, settings: Settings) -> Path:
-    return settings.index_dir if kb == "kb" else settings.index_dir.with_name(f"{settings.index_dir.name}-with-regulations")
+    return (
+        settings.index_dir
+        if kb == "kb"
+        else settings.index_dir.with_name(f"{settings.index_dir.name}-with-regulations")
+    )
 
 
 def files_for(kb: str, settings: Settings) -> list[Path]:

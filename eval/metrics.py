@@ -5,6 +5,7 @@ ALCE (Gao et al., 2023) judges citations with an NLI model. MetroKB runs offline
 every known unit name it states occurs in them and at least SUPPORT_OVERLAP of its character
 bigrams do. The precision/recall arithmetic around it is ALCE's.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,6 +31,7 @@ _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"�
 
 # --- text forms ---------------------------------------------------------------------------
 
+
 def _cn_small(text: str) -> int:
     """一 → 1, 十一 → 11, 二十九 → 29 (the day and month numerals of a written date)."""
     if "十" not in text:
@@ -40,9 +42,11 @@ def _cn_small(text: str) -> int:
 
 def arabic_dates(text: str) -> str:
     """二〇一一年十一月二十九日 → 2011年11月29日, so a date matches however it is written."""
+
     def repl(m: re.Match) -> str:
         year = "".join(str(_CN_DIGIT[c]) for c in m.group(1))
         return f"{year}年{_cn_small(m.group(2))}月{_cn_small(m.group(3))}日"
+
     return _CN_DATE.sub(repl, text)
 
 
@@ -64,6 +68,7 @@ def contains_value(text: str, spellings: tuple[str, ...]) -> bool:
 
 # --- statements and the direct answer -----------------------------------------------------
 
+
 @dataclass
 class Statement:
     text: str  # without citation markers
@@ -77,7 +82,7 @@ def statements(answer: str) -> list[Statement]:
         lead = _LEADING_MARKERS.match(piece)
         if lead and pieces:
             pieces[-1] += lead.group(0)
-            piece = piece[lead.end():]
+            piece = piece[lead.end() :]
         if piece.strip():
             pieces.append(piece)
     out = []
@@ -96,9 +101,10 @@ def direct_answer(answer: str, sentences: int = 1) -> str:
 
 # --- ALCE citation precision and recall ----------------------------------------------------
 
+
 def _bigrams(text: str) -> set[str]:
     chars = re.sub(r"[^\w]", "", text)
-    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+    return {chars[i : i + 2] for i in range(len(chars) - 1)}
 
 
 def supports(statement: str, passages: list[str], names: frozenset[str] = frozenset()) -> bool:
@@ -146,6 +152,7 @@ def alce(answer: str, passages: list[str], names: frozenset[str] = frozenset()) 
 
 # --- one item --------------------------------------------------------------------------------
 
+
 @dataclass
 class Prediction:
     """What a system returned, in the form the metrics need."""
@@ -186,8 +193,11 @@ def score(item: Item, pred: Prediction, names: frozenset[str] = frozenset()) -> 
     """All per-item metrics. A comparison's direct answer is its first sentence per compared clause."""
     gold = set(item.gold)
     answered = not pred.abstained and pred.error is None
-    direct = pred.direct if pred.direct is not None else \
-        direct_answer(pred.answer, max(1, len(item.gold)) if item.type == "comparison" else 1)
+    direct = (
+        pred.direct
+        if pred.direct is not None
+        else direct_answer(pred.answer, max(1, len(item.gold)) if item.type == "comparison" else 1)
+    )
     first = first_ok = recall = correct = None
     if item.answerable:
         first_ok = bool(answered and pred.cited and gold & set(pred.cited[0]))
@@ -199,11 +209,28 @@ def score(item: Item, pred: Prediction, names: frozenset[str] = frozenset()) -> 
     precision = recall_alce = None
     if answered and len(pred.cited) >= 2 and pred.passages:
         precision, recall_alce = alce(pred.answer, pred.passages, names)
-    return Score(item.id, item.type, item.split, item.lang, item.region_trap, item.answerable, pred.abstained,
-                 first_ok, recall, correct, precision, recall_alce, pred.latency_ms, first, direct, pred.error)
+    return Score(
+        item.id,
+        item.type,
+        item.split,
+        item.lang,
+        item.region_trap,
+        item.answerable,
+        pred.abstained,
+        first_ok,
+        recall,
+        correct,
+        precision,
+        recall_alce,
+        pred.latency_ms,
+        first,
+        direct,
+        pred.error,
+    )
 
 
 # --- many items ------------------------------------------------------------------------------
+
 
 def _mean(values) -> float | None:
     values = [float(v) for v in values if v is not None]

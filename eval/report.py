@@ -1,13 +1,20 @@
 """Render evaluation results as a Markdown report for people (the JSON is the same data for machines)."""
+
 from __future__ import annotations
 
 from eval.dataset import TYPES
 from eval.systems import GATED_SYSTEM, SYSTEMS
 
 COLUMNS = (
-    ("first_citation", "first-cite"), ("recall_at_3", "recall@3"), ("answer_accuracy", "answer acc"),
-    ("alce_precision", "ALCE P"), ("alce_recall", "ALCE R"), ("abstention", "abstention"),
-    ("wrong_abstention", "wrong abst."), ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms"),
+    ("first_citation", "first-cite"),
+    ("recall_at_3", "recall@3"),
+    ("answer_accuracy", "answer acc"),
+    ("alce_precision", "ALCE P"),
+    ("alce_recall", "ALCE R"),
+    ("abstention", "abstention"),
+    ("wrong_abstention", "wrong abst."),
+    ("latency_p50_ms", "p50 ms"),
+    ("latency_p95_ms", "p95 ms"),
 )
 DEFINITIONS = """\
 **How to read this.** *first-cite*: the gold clause is citation 1 (any gold clause for a comparison).
@@ -47,33 +54,47 @@ def _table(rows: list[tuple[str, dict]], first: str) -> list[str]:
 
 def _gate(gate: dict) -> list[str]:
     verdict = "PASS" if gate["passed"] else "FAIL"
-    lines = [f"## Gate ({SYSTEMS[gate['system']]}, {gate.get('split', '?')}): **{verdict}**", "",
-             "| metric | required | measured | |", "|---|---|---|---|"]
+    lines = [
+        f"## Gate ({SYSTEMS[gate['system']]}, {gate.get('split', '?')}): **{verdict}**",
+        "",
+        "| metric | required | measured | |",
+        "|---|---|---|---|",
+    ]
     for c in gate["checks"]:
-        lines.append(f"| {c['metric']} | {c['op']} {_fmt(c['threshold'])} | {_fmt(c['value'])} | "
-                     f"{'ok' if c['passed'] else '**fails**'} |")
+        lines.append(
+            f"| {c['metric']} | {c['op']} {_fmt(c['threshold'])} | {_fmt(c['value'])} | "
+            f"{'ok' if c['passed'] else '**fails**'} |"
+        )
     return lines
 
 
 def _failures(results: dict, system: str, limit: int) -> list[str]:
     items = results["systems"][system]["items"]
     questions = results["questions"]
-    failed = [s for s in items if (s["answerable"] and not (s["first_citation"] and s["answer_correct"]))
-              or (not s["answerable"] and not s["abstained"])]
+    failed = [
+        s
+        for s in items
+        if (s["answerable"] and not (s["first_citation"] and s["answer_correct"]))
+        or (not s["answerable"] and not s["abstained"])
+    ]
     lines = [f"## Failures of {SYSTEMS[system]} ({len(failed)})", ""]
     if not failed:
         return lines + ["None."]
-    lines += ["| id | type | question | gold · required | first citation | direct answer |", "|---|---|---|---|---|---|"]
+    lines += [
+        "| id | type | question | gold · required | first citation | direct answer |",
+        "|---|---|---|---|---|---|",
+    ]
     for s in failed[:limit]:
         q = questions[s["id"]]
-        want = "abstain" if not s["answerable"] else \
-            f"{', '.join(q['gold'])} · {', '.join(q['must_contain']) or '–'}"
+        want = "abstain" if not s["answerable"] else f"{', '.join(q['gold'])} · {', '.join(q['must_contain']) or '–'}"
         got = "(abstained)" if s["abstained"] else (s["direct"][:90] + ("…" if len(s["direct"]) > 90 else ""))
         if s.get("error"):
             got = f"error: {s['error'][:80]}"
         cell = lambda t: t.replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| {s['id']} | {s['type']} | {cell(q['question'])} | {cell(want)} | "
-                     f"{s['first_cited'] or '–'} | {cell(got)} |")
+        lines.append(
+            f"| {s['id']} | {s['type']} | {cell(q['question'])} | {cell(want)} | "
+            f"{s['first_cited'] or '–'} | {cell(got)} |"
+        )
     if len(failed) > limit:
         lines.append(f"| … | | {len(failed) - limit} more in the JSON | | | |")
     return lines
@@ -87,12 +108,16 @@ def render(results: dict, failures: int = 60) -> str:
     first = systems[main]["overall"]
     kb = meta.get("kb", "kb")
     where = "kb/" if kb == "kb" else "kb/ plus ../shared/regulations (read in place)"
-    lines = [f"# MetroKB evaluation: `{meta.get('set', '?')}` on {where}", "",
-             f"Set `{meta.get('set', '?')}`, split **{meta.get('split', '?')}**: {first['n']} questions "
-             f"({first['n_answerable']} answerable, {first['n_unanswerable']} unanswerable). "
-             f"Index: {results['index'].get('embedder')}, {results['index'].get('counts', {}).get('clauses', '?')} "
-             f"clauses. Run {meta.get('created', '')} in {meta.get('seconds', 0):.0f} s; reproduce with "
-             f"`metrokb eval --set {meta.get('set', '?')} --split {meta.get('split', '?')} --kb {kb}`.", ""]
+    lines = [
+        f"# MetroKB evaluation: `{meta.get('set', '?')}` on {where}",
+        "",
+        f"Set `{meta.get('set', '?')}`, split **{meta.get('split', '?')}**: {first['n']} questions "
+        f"({first['n_answerable']} answerable, {first['n_unanswerable']} unanswerable). "
+        f"Index: {results['index'].get('embedder')}, {results['index'].get('counts', {}).get('clauses', '?')} "
+        f"clauses. Run {meta.get('created', '')} in {meta.get('seconds', 0):.0f} s; reproduce with "
+        f"`metrokb eval --set {meta.get('set', '?')} --split {meta.get('split', '?')} --kb {kb}`.",
+        "",
+    ]
     if "gate" in results:
         lines += _gate(results["gate"]) + [""]
     lines += ["## Overall", ""] + _table([(s["label"], s["overall"]) for s in systems.values()], "system") + [""]
@@ -106,15 +131,21 @@ def render(results: dict, failures: int = 60) -> str:
     lines += _table([(t, by_type[t]) for t in TYPES if t in by_type], "type") + [""]
     if len(systems) > 1:
         names = list(systems)
-        lines += ["## Per type, all systems (first-cite / answer acc; unanswerable: abstention)", "",
-                  "| type | n | " + " | ".join(systems[n]["label"] for n in names) + " |",
-                  "|" + "---|" * (len(names) + 2)]
+        lines += [
+            "## Per type, all systems (first-cite / answer acc; unanswerable: abstention)",
+            "",
+            "| type | n | " + " | ".join(systems[n]["label"] for n in names) + " |",
+            "|" + "---|" * (len(names) + 2),
+        ]
         for t in (t for t in TYPES if t in by_type):
             cells = []
             for n in names:
                 s = systems[n]["by_type"][t]
-                cells.append(_fmt(s["abstention"]) if t == "unanswerable"
-                             else f"{_fmt(s['first_citation'])} / {_fmt(s['answer_accuracy'])}")
+                cells.append(
+                    _fmt(s["abstention"])
+                    if t == "unanswerable"
+                    else f"{_fmt(s['first_citation'])} / {_fmt(s['answer_accuracy'])}"
+                )
             lines.append(f"| {t} | {by_type[t]['n']} | " + " | ".join(cells) + " |")
         lines.append("")
     lines += _failures(results, main, failures) + ["", DEFINITIONS, ""]
@@ -123,24 +154,31 @@ def render(results: dict, failures: int = 60) -> str:
 
 def render_runs(runs: list[dict]) -> str:
     """eval/REPORT.md: a summary table of every run (test split; every system), then each run's report."""
-    lines = ["# MetroKB evaluation report", "",
-             "Each set runs on its knowledge base; every system is measured in the same run on the same questions. "
-             "The answerer is tuned on the **dev** split and the gate judges the **test** split; the test splits "
-             "have since been read when failures were studied, so they are not blind. Blind figures (first "
-             "measurements, holdout sets) are in the README. Reproduce with `metrokb eval --report`.", "",
-             "## Summary (test split)", "",
-             "| set | knowledge base | system | n | first-cite | answer acc | abstention | wrong abst. | p50 ms | gate |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# MetroKB evaluation report",
+        "",
+        "Each set runs on its knowledge base; every system is measured in the same run on the same questions. "
+        "The answerer is tuned on the **dev** split and the gate judges the **test** split; the test splits "
+        "have since been read when failures were studied, so they are not blind. Blind figures (first "
+        "measurements, holdout sets) are in the README. Reproduce with `metrokb eval --report`.",
+        "",
+        "## Summary (test split)",
+        "",
+        "| set | knowledge base | system | n | first-cite | answer acc | abstention | wrong abst. | p50 ms | gate |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for results in runs:
         meta = results.get("meta", {})
         gate = results.get("gate", {})
         for name, system in results["systems"].items():
             summary = system["by_split"].get("test", system["overall"])
             verdict = ("PASS" if gate.get("passed") else "FAIL") if name == GATED_SYSTEM and gate else ""
-            lines.append(f"| {meta.get('set', '?')} | {meta.get('kb', 'kb')} | {system['label']} | {summary['n']} | "
-                         f"{_fmt(summary['first_citation'])} | {_fmt(summary['answer_accuracy'])} | "
-                         f"{_fmt(summary['abstention'])} | {_fmt(summary['wrong_abstention'])} | "
-                         f"{_fmt(summary['latency_p50_ms'], 'latency')} | {verdict} |")
+            lines.append(
+                f"| {meta.get('set', '?')} | {meta.get('kb', 'kb')} | {system['label']} | {summary['n']} | "
+                f"{_fmt(summary['first_citation'])} | {_fmt(summary['answer_accuracy'])} | "
+                f"{_fmt(summary['abstention'])} | {_fmt(summary['wrong_abstention'])} | "
+                f"{_fmt(summary['latency_p50_ms'], 'latency')} | {verdict} |"
+            )
     lines.append("")
     for results in runs:
         lines += ["---", "", results["report"].replace("\n# ", "\n## ", 1), ""]

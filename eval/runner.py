@@ -10,6 +10,7 @@ Systems, measured in the same run on the same questions:
 A set runs on the knowledge base it is written for (eval.kbs): questions.jsonl on kb/, regulations.jsonl on
 kb/ plus the shared regulations; `--kb` chooses another.
 """
+
 from __future__ import annotations
 
 import logging
@@ -51,8 +52,10 @@ def from_answer(answer: Answer, latency_ms: float) -> Prediction:
         answer=answer.answer,
         abstained=answer.abstained,
         cited=[(c.clause_id,) for c in answer.citations],
-        passages=[f"{c.title}{f'（{c.version}）' if c.version else ''}\n{c.clause}{c.part or ''}\n{c.text}"
-                  for c in answer.citations],
+        passages=[
+            f"{c.title}{f'（{c.version}）' if c.version else ''}\n{c.clause}{c.part or ''}\n{c.text}"
+            for c in answer.citations
+        ],
         latency_ms=round(latency_ms, 2),
     )
 
@@ -68,12 +71,14 @@ def ask_system(index: Index, retrieval: str, top_k: int | None = None, settings=
     def predict(question: str) -> Prediction:
         started = time.perf_counter()
         try:
-            answer = ask(index, question, filters=None, top_k=k, mode="extractive", retrieval=retrieval,
-                         settings=settings)
+            answer = ask(
+                index, question, filters=None, top_k=k, mode="extractive", retrieval=retrieval, settings=settings
+            )
         except Exception as exc:  # a crash is a wrong answer for this question, not the end of the run
             log.warning("ask(%r, retrieval=%s) failed: %s", question, retrieval, exc)
-            return Prediction("", False, [], latency_ms=(time.perf_counter() - started) * 1000,
-                              error=f"{type(exc).__name__}: {exc}")
+            return Prediction(
+                "", False, [], latency_ms=(time.perf_counter() - started) * 1000, error=f"{type(exc).__name__}: {exc}"
+            )
         return from_answer(answer, (time.perf_counter() - started) * 1000)
 
     return predict
@@ -132,8 +137,12 @@ def evaluate(
             scores.append(score(item, predict(item.question), names))
             if progress:
                 progress(system, len(scores))
-        results["systems"][system] = {"label": SYSTEMS[system], **extra, **_summaries(scores),
-                                      "items": [s.to_dict() for s in scores]}
+        results["systems"][system] = {
+            "label": SYSTEMS[system],
+            **extra,
+            **_summaries(scores),
+            "items": [s.to_dict() for s in scores],
+        }
     if GATED_SYSTEM in results["systems"]:
         gated = results["systems"][GATED_SYSTEM]
         on_test = "test" in gated["by_split"]  # the gate judges the test split whenever the run includes it
@@ -141,11 +150,21 @@ def evaluate(
         rival = results["systems"].get(INDEPENDENT) if beat_independent else None
         results["gate"] = check_gate(pick(gated), gate, pick(rival) if rival else None)
         results["gate"]["split"] = "test" if on_test else "all questions run"
-    results["questions"] = {it.id: {"question": it.question, "type": it.type, "gold": list(it.gold),
-                                    "must_contain": ["|".join(v) for v in it.must_contain], "notes": it.notes}
-                            for it in items}
-    results["index"] = {"path": str(index.path), "embedder": index.manifest.get("embedder"),
-                        "counts": index.manifest.get("counts", {})}
+    results["questions"] = {
+        it.id: {
+            "question": it.question,
+            "type": it.type,
+            "gold": list(it.gold),
+            "must_contain": ["|".join(v) for v in it.must_contain],
+            "notes": it.notes,
+        }
+        for it in items
+    }
+    results["index"] = {
+        "path": str(index.path),
+        "embedder": index.manifest.get("embedder"),
+        "counts": index.manifest.get("counts", {}),
+    }
     return results
 
 
@@ -160,18 +179,30 @@ def check_gate(overall: dict, gate: tuple = GATE, independent: dict | None = Non
     if independent is not None:
         for metric in ("first_citation", "answer_accuracy"):
             value, theirs = overall.get(metric), independent.get(metric)
-            checks.append({"metric": f"{metric} vs {INDEPENDENT}", "op": ">", "threshold": theirs, "value": value,
-                           "passed": value is not None and theirs is not None and value > theirs})
+            checks.append(
+                {
+                    "metric": f"{metric} vs {INDEPENDENT}",
+                    "op": ">",
+                    "threshold": theirs,
+                    "value": value,
+                    "passed": value is not None and theirs is not None and value > theirs,
+                }
+            )
     return {"system": GATED_SYSTEM, "checks": checks, "passed": all(c["passed"] for c in checks)}
 
 
 def gate_failures(results: dict) -> str:
     """Why a run missed its gate: each check with what it needed, then every question the product got wrong."""
     items = results["systems"][GATED_SYSTEM]["items"]
-    wrong = [f"{s['id']} ({s['type']}): cited {s['first_cited']}, said {s['direct'][:60]!r}"
-             for s in items if (s["answerable"] and not (s["first_citation"] and s["answer_correct"]))
-             or (not s["answerable"] and not s["abstained"])]
-    checks = ", ".join(f"{c['metric']}={c['value']} (need {c['op']} {c['threshold']})" for c in results["gate"]["checks"])
+    wrong = [
+        f"{s['id']} ({s['type']}): cited {s['first_cited']}, said {s['direct'][:60]!r}"
+        for s in items
+        if (s["answerable"] and not (s["first_citation"] and s["answer_correct"]))
+        or (not s["answerable"] and not s["abstained"])
+    ]
+    checks = ", ".join(
+        f"{c['metric']}={c['value']} (need {c['op']} {c['threshold']})" for c in results["gate"]["checks"]
+    )
     return f"gate failed: {checks}\n" + "\n".join(wrong)
 
 
@@ -185,27 +216,57 @@ def add_arguments(parser) -> None:
     """The options of `metrokb eval` and `python -m eval`."""
     from eval.dataset import DEFAULT_SET
 
-    parser.add_argument("--set", type=Path, default=DEFAULT_SET, dest="set_path",
-                        help="evaluation file, one JSON question per line (default: eval/questions.jsonl)")
-    parser.add_argument("--split", choices=("dev", "test", "all"), default="test",
-                        help="which questions to run (default: test; questions without a split are always run)")
-    parser.add_argument("--json", type=Path, default=RESULTS_DIR / "latest.json", dest="json_path",
-                        help="where to write the results for machines")
-    parser.add_argument("--md", type=Path, default=RESULTS_DIR / "latest.md", dest="md_path",
-                        help="where to write the Markdown report")
-    parser.add_argument("--systems", default=",".join(SYSTEMS),
-                        help=f"comma-separated systems to run (default: all of {', '.join(SYSTEMS)})")
-    parser.add_argument("--kb", choices=("kb", "kb+regulations"), default=None,
-                        help="knowledge base to run on (default: the set's own — regulations.jsonl runs on "
-                             "kb/ plus ../shared/regulations, any other set on kb/)")
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=DEFAULT_SET,
+        dest="set_path",
+        help="evaluation file, one JSON question per line (default: eval/questions.jsonl)",
+    )
+    parser.add_argument(
+        "--split",
+        choices=("dev", "test", "all"),
+        default="test",
+        help="which questions to run (default: test; questions without a split are always run)",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=RESULTS_DIR / "latest.json",
+        dest="json_path",
+        help="where to write the results for machines",
+    )
+    parser.add_argument(
+        "--md", type=Path, default=RESULTS_DIR / "latest.md", dest="md_path", help="where to write the Markdown report"
+    )
+    parser.add_argument(
+        "--systems",
+        default=",".join(SYSTEMS),
+        help=f"comma-separated systems to run (default: all of {', '.join(SYSTEMS)})",
+    )
+    parser.add_argument(
+        "--kb",
+        choices=("kb", "kb+regulations"),
+        default=None,
+        help="knowledge base to run on (default: the set's own — regulations.jsonl runs on "
+        "kb/ plus ../shared/regulations, any other set on kb/)",
+    )
     parser.add_argument("--top-k", type=int, default=None, help="citations per answer (default: the settings' top_k)")
     parser.add_argument("--gate", action="store_true", help="exit 1 when the product misses a CI threshold")
-    parser.add_argument("--report", action="store_true",
-                        help="write eval/REPORT.md: the notice questions on kb/ and on kb/ plus the regulations, "
-                             "and the regulation questions, all systems, all splits")
-    parser.add_argument("--from-feedback", type=Path, default=None, metavar="FEEDBACK_JSONL",
-                        help="instead of evaluating, turn the chat's thumbs up/down into questions "
-                             "(written to eval/results/from-feedback.jsonl) for review")
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="write eval/REPORT.md: the notice questions on kb/ and on kb/ plus the regulations, "
+        "and the regulation questions, all systems, all splits",
+    )
+    parser.add_argument(
+        "--from-feedback",
+        type=Path,
+        default=None,
+        metavar="FEEDBACK_JSONL",
+        help="instead of evaluating, turn the chat's thumbs up/down into questions "
+        "(written to eval/results/from-feedback.jsonl) for review",
+    )
 
 
 def run(args) -> int:
@@ -232,7 +293,9 @@ def run(args) -> int:
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     unknown = [s for s in systems if s not in SYSTEMS]
     if unknown:
-        print(f"metrokb eval: unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}", file=sys.stderr)
+        print(
+            f"metrokb eval: unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}", file=sys.stderr
+        )
         return 2
     if args.report:
         return write_report(systems, args.top_k)
@@ -284,9 +347,14 @@ def run_set(index, items, systems, settings, top_k, files, set_path: Path, split
     results = evaluate(index, items, systems, settings, top_k, progress, files, gate, beat)
     shown = Path(set_path).resolve()
     shown = shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown
-    results["meta"] = {"set": str(shown), "split": split, "kb": kb, "systems": list(systems),
-                       "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                       "seconds": round(time.perf_counter() - started, 1)}
+    results["meta"] = {
+        "set": str(shown),
+        "split": split,
+        "kb": kb,
+        "systems": list(systems),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
     results["report"] = render(results)
     return results
 
@@ -301,7 +369,11 @@ def _write(results: dict, json_path: Path, md_path: Path) -> None:
 
 
 # The runs of the full report: (set, knowledge base).
-REPORT_RUNS = (("questions.jsonl", "kb"), ("questions.jsonl", "kb+regulations"), ("regulations.jsonl", "kb+regulations"))
+REPORT_RUNS = (
+    ("questions.jsonl", "kb"),
+    ("questions.jsonl", "kb+regulations"),
+    ("regulations.jsonl", "kb+regulations"),
+)
 REPORT_PATH = ROOT / "eval" / "REPORT.md"
 
 

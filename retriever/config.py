@@ -1,4 +1,5 @@
 """All configuration in one place: environment variables prefixed METROKB_, read once."""
+
 from __future__ import annotations
 
 from functools import lru_cache

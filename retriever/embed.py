@@ -5,6 +5,7 @@
 - "sentence-transformers:<model name or local directory>": any sentence-transformers model,
   loaded offline (HF_HUB_OFFLINE=1) through langchain-huggingface.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The running core every interface shares: settings, embedder and the index, reloaded when ingest swaps it."""
+
 from __future__ import annotations
 
 import logging
@@ -27,8 +28,13 @@ class Engine:
         current = self.settings.index_dir / "current"
         if build_if_missing and not current.exists():
             log.warning("no index in %s; building it from %s", self.settings.index_dir, self.settings.kb_dir)
-            build_index(self.settings.kb_dir, self.settings.index_dir, self.embedder, self.settings.chunk_chars,
-                        extra_dirs=self.settings.extra_kb_dirs)
+            build_index(
+                self.settings.kb_dir,
+                self.settings.index_dir,
+                self.embedder,
+                self.settings.chunk_chars,
+                extra_dirs=self.settings.extra_kb_dirs,
+            )
         self._reload()
 
     def _reload(self) -> Index:
@@ -47,11 +53,19 @@ class Engine:
             return self._reload()
         return self._index
 
-    def ask(self, question: str, filters: dict | None = None, top_k: int | None = None,
-            mode: str | None = None) -> Answer:
+    def ask(
+        self, question: str, filters: dict | None = None, top_k: int | None = None, mode: str | None = None
+    ) -> Answer:
         if mode == "generative" and self.llm is None:
             from retriever.answering.generate import chat_model
 
             self.llm = chat_model(self.settings)
-        return ask(self.index, question, filters=filters, top_k=top_k or self.settings.top_k,
-                   mode=mode or "extractive", settings=self.settings, llm=self.llm)
+        return ask(
+            self.index,
+            question,
+            filters=filters,
+            top_k=top_k or self.settings.top_k,
+            mode=mode or "extractive",
+            settings=self.settings,
+            llm=self.llm,
+        )

@@ -3,6 +3,7 @@ place the knowledge base has no document for is recognised (and declined), whate
 
 Which places the knowledge base covers is never read from here: it comes from the documents in the index.
 """
+
 from __future__ import annotations
 
 PROVINCES = (
@@ -46,5 +47,7 @@ PLACES: tuple[str, ...] = tuple(dict.fromkeys(PROVINCES + CITIES))
 
 # Place names that are also everyday words (开封 "to unseal", 白银 "silver", 来宾 "guests"): counted as a place only
 # when written with its suffix (开封市).
-COMMON_WORDS = frozenset("开封 白银 来宾 朝阳 中山 大理 北海 红河 黄山 三明 通化 白山 安顺 长治 吉安 铜仁 玉树 海西 海北 山南 阿里 "
-                         "文山 定西 金昌 平凉 宜春 常德 安康 延安 新余 永州 普洱 黄石 随州 荆门 东营 日照 德阳 武威".split())
+COMMON_WORDS = frozenset(
+    "开封 白银 来宾 朝阳 中山 大理 北海 红河 黄山 三明 通化 白山 安顺 长治 吉安 铜仁 玉树 海西 海北 山南 阿里 "
+    "文山 定西 金昌 平凉 宜春 常德 安康 延安 新余 永州 普洱 黄石 随州 荆门 东营 日照 德阳 武威".split()
+)

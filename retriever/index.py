@@ -6,6 +6,7 @@ Layout of `index_dir`:
                   notices.json clauses.jsonl facts.jsonl chunks.jsonl vectors.npy faiss/
 A build that dies half-way leaves `current` pointing at the previous, complete build.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,19 +45,35 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 2
 # Exact search while it is cheap; HNSW beyond (see bench/ for the effect).
 FLAT_LIMIT = 50_000
-DATA_FILES = ("notices.json", "clauses.jsonl", "facts.jsonl", "chunks.jsonl", "vectors.npy",
-              "faiss/index.faiss", "faiss/index.pkl")
+DATA_FILES = (
+    "notices.json",
+    "clauses.jsonl",
+    "facts.jsonl",
+    "chunks.jsonl",
+    "vectors.npy",
+    "faiss/index.faiss",
+    "faiss/index.pkl",
+)
 
 
 # Fields a catalog entry may set on a document (besides doc_id and repairs, which ingest reads itself).
-CATALOG_FIELDS = ("title", "issuer", "doc_number", "date", "region", "level", "source", "addressees", "kind",
-                  "effective", "series")
+CATALOG_FIELDS = (
+    "title",
+    "issuer",
+    "doc_number",
+    "date",
+    "region",
+    "level",
+    "source",
+    "addressees",
+    "kind",
+    "effective",
+    "series",
+)
 
 
 class IndexLoadError(RuntimeError):
     """The index is missing, damaged or built differently; the message says how to rebuild."""
-
-
 
 
 # --- tokens and chunks ------------------------------------------------------------------
@@ -87,15 +104,21 @@ def make_chunks(notice: Notice, clauses: list[Clause], limit: int) -> list[Chunk
         pieces = split_sentences(clause.text, limit)
         for i, piece in enumerate(pieces):
             embed_text = f"{context}\n{piece}"
-            chunks.append(Chunk(
-                chunk_id=f"{clause.clause_id}#{i}" if len(pieces) > 1 else clause.clause_id,
-                clause_id=clause.clause_id, doc_id=clause.doc_id, text=piece, embed_text=embed_text,
-                tokens=tuple(tokenize(embed_text)),
-            ))
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{clause.clause_id}#{i}" if len(pieces) > 1 else clause.clause_id,
+                    clause_id=clause.clause_id,
+                    doc_id=clause.doc_id,
+                    text=piece,
+                    embed_text=embed_text,
+                    tokens=tuple(tokenize(embed_text)),
+                )
+            )
     return chunks
 
 
 # --- reading kb/ --------------------------------------------------------------------------
+
 
 @dataclass
 class NoticeBuild:
@@ -121,8 +144,13 @@ def notice_files(kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -
     """Document files (.txt, .md) of kb/ and of any extra folders, each folder's README.md aside."""
     found = []
     for folder in (kb_dir, *extra_dirs):
-        found += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".txt", ".md")
-                        and not (folder != kb_dir and p.name.lower() == "readme.md"))
+        found += sorted(
+            p
+            for p in folder.iterdir()
+            if p.is_file()
+            and p.suffix.lower() in (".txt", ".md")
+            and not (folder != kb_dir and p.name.lower() == "readme.md")
+        )
     return found
 
 
@@ -139,13 +167,17 @@ def read_notice(path: Path, entry: dict | None) -> NoticeBuild:
     notes = [] if entry is not None else ["no catalog entry in kb/catalog.yaml; metadata read from the text"]
     if parsed.notice.title == path.name and not (entry or {}).get("title"):
         warnings.append("no title line found; the file name stands in (give a title in kb/catalog.yaml)")
-    overrides = {k: (str(v) if k in ("date", "effective") else v) for k, v in (entry or {}).items()
-                 if k in CATALOG_FIELDS and v is not None}
+    overrides = {
+        k: (str(v) if k in ("date", "effective") else v)
+        for k, v in (entry or {}).items()
+        if k in CATALOG_FIELDS and v is not None
+    }
     facts, fact_warnings = extract(parsed.clauses)
     warnings += fact_warnings
     catalog_text = json.dumps(entry or {}, sort_keys=True, ensure_ascii=False, default=str).encode()
-    notice = meta.complete(parsed.notice, overrides).model_copy(update={
-        "content_hash": content_hash(data + catalog_text), "warnings": tuple(warnings)})
+    notice = meta.complete(parsed.notice, overrides).model_copy(
+        update={"content_hash": content_hash(data + catalog_text), "warnings": tuple(warnings)}
+    )
     return NoticeBuild(notice, parsed.clauses, facts, warnings, notes)
 
 
@@ -154,12 +186,25 @@ def parse_summary(nb: NoticeBuild) -> ParseReport:
     n = nb.notice
     articles = [c for c in nb.clauses if c.kind == "article"]
     return ParseReport(
-        doc_id=n.doc_id, file=n.file, title=n.title, kind=n.kind, style=n.style, region=n.region, level=n.level,
-        issuer=n.issuer, date=n.date, effective=n.effective, status=n.status, superseded_by=n.superseded_by,
-        clauses=dict(Counter(c.kind for c in nb.clauses)), articles=len(articles),
+        doc_id=n.doc_id,
+        file=n.file,
+        title=n.title,
+        kind=n.kind,
+        style=n.style,
+        region=n.region,
+        level=n.level,
+        issuer=n.issuer,
+        date=n.date,
+        effective=n.effective,
+        status=n.status,
+        superseded_by=n.superseded_by,
+        clauses=dict(Counter(c.kind for c in nb.clauses)),
+        articles=len(articles),
         last_article=max((c.number or 0 for c in articles), default=None),
-        facts=dict(Counter(f.kind for f in nb.facts)), references=sum(len(c.refs) for c in nb.clauses),
-        warnings=tuple(nb.warnings), notes=tuple(nb.notes),
+        facts=dict(Counter(f.kind for f in nb.facts)),
+        references=sum(len(c.refs) for c in nb.clauses),
+        warnings=tuple(nb.warnings),
+        notes=tuple(nb.notes),
     )
 
 
@@ -180,8 +225,10 @@ def read_kb(kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -> Rep
             report.skipped[path.name] = f"{path.name}: cannot be read ({exc.strerror}); skipped"
             continue
         if nb.notice.doc_id in seen:
-            report.skipped[path.name] = (f"{path.name}: doc_id {nb.notice.doc_id!r} is already used by "
-                                         f"{seen[nb.notice.doc_id]}; give it its own doc_id in kb/catalog.yaml")
+            report.skipped[path.name] = (
+                f"{path.name}: doc_id {nb.notice.doc_id!r} is already used by "
+                f"{seen[nb.notice.doc_id]}; give it its own doc_id in kb/catalog.yaml"
+            )
             continue
         seen[nb.notice.doc_id] = path.name
         report.built.append(nb)
@@ -200,6 +247,7 @@ def _link(built: list[NoticeBuild]) -> None:
 
 
 # --- building -----------------------------------------------------------------------------
+
 
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
@@ -307,7 +355,7 @@ def build_index(
     if progress and todo:
         progress(0, len(todo))
     for start in range(0, len(todo), batch):
-        ids = todo[start:start + batch]
+        ids = todo[start : start + batch]
         vectors[ids] = np.asarray(embedder.embed_documents([chunks[i].embed_text for i in ids]), dtype="float32")
         if progress:
             progress(min(start + batch, len(todo)), len(todo))
@@ -320,10 +368,17 @@ def build_index(
     tmp.mkdir()
     _write_build(tmp, report, chunks, keys, vectors, embedder, model_id)
     manifest = {
-        "format_version": FORMAT_VERSION, "pipeline": pipeline_version(), "embedder": model_id, "dim": dim,
+        "format_version": FORMAT_VERSION,
+        "pipeline": pipeline_version(),
+        "embedder": model_id,
+        "dim": dim,
         "notices": hashes,
-        "counts": {"notices": len(report.built), "clauses": sum(len(nb.clauses) for nb in report.built),
-                   "facts": sum(len(nb.facts) for nb in report.built), "chunks": len(chunks)},
+        "counts": {
+            "notices": len(report.built),
+            "clauses": sum(len(nb.clauses) for nb in report.built),
+            "facts": sum(len(nb.facts) for nb in report.built),
+            "chunks": len(chunks),
+        },
         "files": {name: _sha256(tmp / name) for name in DATA_FILES},
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
@@ -344,10 +399,19 @@ def _write_build(path: Path, report: Report, chunks, keys, vectors, embedder, mo
     np.save(path / "vectors.npy", vectors)
     index = _faiss_index(vectors.shape[1], len(chunks))
     index.add(vectors)
-    docs = {c.chunk_id: Document(page_content=c.text, metadata={"chunk_id": c.chunk_id, "clause_id": c.clause_id,
-                                                                 "doc_id": c.doc_id}) for c in chunks}
-    store = FAISS(embedder, index, InMemoryDocstore(docs), {i: c.chunk_id for i, c in enumerate(chunks)},
-                  distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT)
+    docs = {
+        c.chunk_id: Document(
+            page_content=c.text, metadata={"chunk_id": c.chunk_id, "clause_id": c.clause_id, "doc_id": c.doc_id}
+        )
+        for c in chunks
+    }
+    store = FAISS(
+        embedder,
+        index,
+        InMemoryDocstore(docs),
+        {i: c.chunk_id for i, c in enumerate(chunks)},
+        distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT,
+    )
     store.save_local(str(path / "faiss"))
 
 
@@ -389,6 +453,7 @@ def _intact(build: Path, manifest: dict) -> bool:
 
 # --- loading ------------------------------------------------------------------------------
 
+
 class SparseBM25(BM25Okapi):
     """rank_bm25's BM25Okapi with each term's postings (chunk rows, BM25 weights) computed once at load.
 
@@ -428,19 +493,24 @@ class Index:
         if manifest is None:
             raise IndexLoadError(f"no readable index manifest at {path}; {rebuild}")
         if manifest.get("format_version") != FORMAT_VERSION:
-            raise IndexLoadError(f"index at {path} has format {manifest.get('format_version')}, "
-                                 f"this MetroKB reads {FORMAT_VERSION}; {rebuild}")
+            raise IndexLoadError(
+                f"index at {path} has format {manifest.get('format_version')}, "
+                f"this MetroKB reads {FORMAT_VERSION}; {rebuild}"
+            )
         model_id = getattr(embedder, "model_id", type(embedder).__name__)
         if manifest["embedder"] != model_id:
-            raise IndexLoadError(f"index at {path} was built with embedder {manifest['embedder']!r}, but the "
-                                 f"configured embedder is {model_id!r}; re-run ingest (`python ingest.py`) with the "
-                                 "embedder you want, or configure the one the index was built with")
+            raise IndexLoadError(
+                f"index at {path} was built with embedder {manifest['embedder']!r}, but the "
+                f"configured embedder is {model_id!r}; re-run ingest (`python ingest.py`) with the "
+                "embedder you want, or configure the one the index was built with"
+            )
         for name, sha in manifest["files"].items():
             if not (path / name).exists():
                 raise IndexLoadError(f"index file {path / name} is missing; {rebuild}")
             if _sha256(path / name) != sha:
-                raise IndexLoadError(f"index file {path / name} is damaged (checksum mismatch); "
-                                     "run `python ingest.py` to rebuild it")
+                raise IndexLoadError(
+                    f"index file {path / name} is damaged (checksum mismatch); run `python ingest.py` to rebuild it"
+                )
         self.path, self.manifest, self.embedder = path, manifest, embedder
         self.notices = {n["doc_id"]: Notice(**n) for n in json.loads((path / "notices.json").read_text())}
         self.clauses = {c.clause_id: c for c in map(lambda r: Clause(**r), _read_jsonl(path / "clauses.jsonl"))}
@@ -463,13 +533,21 @@ class Index:
             for ref in clause.refs:
                 if ref.target and clause.clause_id not in self.referrers.get(ref.target, []):
                     self.referrers.setdefault(ref.target, []).append(clause.clause_id)
-        self.chunks = [Chunk(**{k: v for k, v in row.items() if k != "key"}) for row in _read_jsonl(path / "chunks.jsonl")]
+        self.chunks = [
+            Chunk(**{k: v for k, v in row.items() if k != "key"}) for row in _read_jsonl(path / "chunks.jsonl")
+        ]
         self.vectors = np.load(path / "vectors.npy")
-        self.store = FAISS.load_local(str(path / "faiss"), embedder, allow_dangerous_deserialization=True,
-                                      distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT)
+        self.store = FAISS.load_local(
+            str(path / "faiss"),
+            embedder,
+            allow_dangerous_deserialization=True,
+            distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT,
+        )
         self.bm25 = BM25Retriever.from_texts(
-            [" ".join(c.tokens) for c in self.chunks], preprocess_func=str.split,
-            metadatas=[{"chunk_id": c.chunk_id} for c in self.chunks])
+            [" ".join(c.tokens) for c in self.chunks],
+            preprocess_func=str.split,
+            metadatas=[{"chunk_id": c.chunk_id} for c in self.chunks],
+        )
         self.bm25.vectorizer = SparseBM25.of(self.bm25.vectorizer)
         self._folded = "\n".join(fold(c.text) for c in self.clauses.values())
         self.doc_chunks: dict[str, np.ndarray] = {}
@@ -494,8 +572,11 @@ class Index:
         return list(self._doc_clauses.get(doc_id, []))
 
     def facts_of(self, doc_id: str | None = None, kind: str | None = None) -> list[Fact]:
-        facts = self._doc_facts.get(doc_id, []) if doc_id is not None else \
-            [f for fs in self._doc_facts.values() for f in fs]
+        facts = (
+            self._doc_facts.get(doc_id, [])
+            if doc_id is not None
+            else [f for fs in self._doc_facts.values() for f in fs]
+        )
         return [f for f in facts if kind is None or f.kind == kind]
 
 

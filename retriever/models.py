@@ -3,6 +3,7 @@
 A document is a policy notice (通知/意见, clauses 一、(一)1.) or a regulation (法律/法规/规章, articles
 第X条 with 款/项/目 inside); both are `Notice` objects and both are cut into `Clause`s, the unit answers cite.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -23,12 +24,31 @@ ClauseKind = Literal[
     "header", "preamble", "part", "chapter", "section", "item", "principle", "article", "appendix", "paragraph"
 ]
 FactKind = Literal[
-    "responsibility", "target", "deadline",  # policy notices
-    "penalty", "time_limit", "effective", "authority", "definition", "rule", "list",  # regulations
+    "responsibility",
+    "target",
+    "deadline",  # policy notices
+    "penalty",
+    "time_limit",
+    "effective",
+    "authority",
+    "definition",
+    "rule",
+    "list",  # regulations
 ]
 QuestionType = Literal[
-    "target", "deadline", "responsibility", "metadata", "comparison", "general",
-    "penalty", "time_limit", "authority", "definition", "permission", "list", "unanswerable",
+    "target",
+    "deadline",
+    "responsibility",
+    "metadata",
+    "comparison",
+    "general",
+    "penalty",
+    "time_limit",
+    "authority",
+    "definition",
+    "permission",
+    "list",
+    "unanswerable",
 ]
 
 
@@ -169,7 +189,9 @@ class Citation(BaseModel):
     text: str = Field(description="the whole clause text")
     quote: str = Field(description="the exact supporting span, a substring of text")
     score: float
-    part: str | None = Field(None, description="the paragraph or item of an article the quote lies in, e.g. 第一款, 第（三）项")
+    part: str | None = Field(
+        None, description="the paragraph or item of an article the quote lies in, e.g. 第一款, 第（三）项"
+    )
     version: str | None = Field(None, description="which version of a regulation is quoted, e.g. 2022年3月29日修订版")
 
 
@@ -188,14 +210,31 @@ QuizKind = Literal["single", "multiple", "fill", "judge"]
 # What an item tests. Notices: a target value, a deadline, a responsible unit, which notice states it.
 # Regulations: who decides or approves, a time limit, a fine, the consequence of an act, a defined term,
 # when a document takes effect, which article states a rule, the items of an enumeration.
-QuizFacet = Literal["value", "deadline", "unit", "source", "authority", "time_limit", "penalty", "consequence",
-                    "definition", "effective", "article", "list"]
+QuizFacet = Literal[
+    "value",
+    "deadline",
+    "unit",
+    "source",
+    "authority",
+    "time_limit",
+    "penalty",
+    "consequence",
+    "definition",
+    "effective",
+    "article",
+    "list",
+]
 QuizMode = Literal["practice", "mock"]
 # How a multiple-choice item scores: `partial` = 错选不得分，少选每选对一项得0.5分 (the rule of Chinese professional
 # qualification exams such as 注册计量师); `all_or_nothing` = only the exact key scores.
 MultipleScoring = Literal["partial", "all_or_nothing"]
 QUIZ_KINDS: tuple[QuizKind, ...] = ("single", "multiple", "fill", "judge")
-QUIZ_KIND_NAMES: dict[str, str] = {"single": "单项选择题", "multiple": "多项选择题", "fill": "填空题", "judge": "判断题"}
+QUIZ_KIND_NAMES: dict[str, str] = {
+    "single": "单项选择题",
+    "multiple": "多项选择题",
+    "fill": "填空题",
+    "judge": "判断题",
+}
 OPTION_LABELS = "ABCDEFGH"
 
 
@@ -205,7 +244,9 @@ class QuizQuestion(_Frozen):
     item_id: str = Field(description="stable id: clause id + what the item tests")
     kind: QuizKind
     stem: str
-    options: tuple[str, ...] = Field(default=(), description="single/multiple: the options, labelled A, B, C... in order")
+    options: tuple[str, ...] = Field(
+        default=(), description="single/multiple: the options, labelled A, B, C... in order"
+    )
     points: float = Field(1.0, description="what the item is worth in its paper")
 
 
@@ -213,15 +254,21 @@ class QuizItem(QuizQuestion):
     """An exam item generated from what one clause states, with its answer and the clause it comes from."""
 
     facet: QuizFacet
-    answer: str = Field(description="fill: the blanked text; single: the correct option; multiple: the correct "
-                                    "options joined by 、; judge: 正确 or 错误")
+    answer: str = Field(
+        description="fill: the blanked text; single: the correct option; multiple: the correct "
+        "options joined by 、; judge: 正确 or 错误"
+    )
     answers: tuple[str, ...] = Field(default=(), description="multiple: the correct options, in option order")
     explanation: str = Field(description="why, quoting the clause and naming document and article")
     citation: Citation
-    truth: str = Field(description="the tested fact as the clause states it: value, deadline, unit, body, term or doc_id")
+    truth: str = Field(
+        description="the tested fact as the clause states it: value, deadline, unit, body, term or doc_id"
+    )
     shown: str | None = Field(default=None, description="judge: what the statement says in place of `truth`")
-    chapter: str | None = Field(default=None, description="the chapter (第二章 计量基准器具…) or top-level notice "
-                                                          "section (二、…) the clause lies in")
+    chapter: str | None = Field(
+        default=None,
+        description="the chapter (第二章 计量基准器具…) or top-level notice section (二、…) the clause lies in",
+    )
 
     @property
     def key(self) -> str:
@@ -242,8 +289,9 @@ class QuizItem(QuizQuestion):
         return self.answer
 
     def question(self) -> QuizQuestion:
-        return QuizQuestion(item_id=self.item_id, kind=self.kind, stem=self.stem, options=self.options,
-                            points=self.points)
+        return QuizQuestion(
+            item_id=self.item_id, kind=self.kind, stem=self.stem, options=self.options, points=self.points
+        )
 
 
 class PaperSection(_Frozen):
@@ -290,10 +338,19 @@ class Paper(_Frozen):
         return sum(i.points for i in self.items)
 
     def for_candidates(self) -> QuizPaper:
-        return QuizPaper(paper_id=self.paper_id, seed=self.seed, mode=self.mode, sections=self.sections,
-                         minutes=self.minutes, scoring=self.scoring, pass_mark=self.pass_mark,
-                         max_points=self.max_points, doc_ids=self.doc_ids, chapters=self.chapters,
-                         questions=tuple(item.question() for item in self.items))
+        return QuizPaper(
+            paper_id=self.paper_id,
+            seed=self.seed,
+            mode=self.mode,
+            sections=self.sections,
+            minutes=self.minutes,
+            scoring=self.scoring,
+            pass_mark=self.pass_mark,
+            max_points=self.max_points,
+            doc_ids=self.doc_ids,
+            chapters=self.chapters,
+            questions=tuple(item.question() for item in self.items),
+        )
 
 
 class GradedItem(_Frozen):
@@ -395,7 +452,9 @@ class CatalogEdit(BaseModel):
 
     def fields(self) -> dict[str, str | None]:
         """The fields the request set, as catalog values (dates as yyyy-mm-dd)."""
-        return {k: (v.isoformat() if isinstance(v, date_) else v) for k, v in self.model_dump(exclude_unset=True).items()}
+        return {
+            k: (v.isoformat() if isinstance(v, date_) else v) for k, v in self.model_dump(exclude_unset=True).items()
+        }
 
 
 class ParseReport(_Frozen):

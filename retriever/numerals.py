@@ -1,4 +1,5 @@
 """Chinese numerals as documents write them: 一 → 1, 十二 → 12, 一百零二 → 102, 二〇一一 → 2011, and back."""
+
 from __future__ import annotations
 
 DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
@@ -41,7 +42,10 @@ def int_to_cn(n: int) -> str:
         return _SPELL[n // 10] + "十" + (_SPELL[n % 10] if n % 10 else "")
     if n < 1000:
         rest = n % 100
-        tail = "" if rest == 0 else ("零" + _SPELL[rest] if rest < 10 else
-                                     ("一" + int_to_cn(rest) if rest < 20 else int_to_cn(rest)))
+        tail = (
+            ""
+            if rest == 0
+            else ("零" + _SPELL[rest] if rest < 10 else ("一" + int_to_cn(rest) if rest < 20 else int_to_cn(rest)))
+        )
         return _SPELL[n // 100] + "百" + tail
     return str(n)

@@ -3,6 +3,7 @@
 Patterns run on *folded* text (see clean.fold): ASCII punctuation, half-width digits and
 letters. Each constant says what it matches; tests/test_patterns.py has a case per pattern.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,7 @@ MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 # Characters (folded) that end a sentence or a line a writer meant to end; a long line ending
 # in anything else was wrapped by the web page and continues on the next line.
-LINE_END = "。;:!?\"」』)"
+LINE_END = '。;:!?"」』)'
 
 # --- structure ----------------------------------------------------------------
 
@@ -71,7 +72,9 @@ ARTICLE = re.compile(
     r"(?P<sep> +|:|(?=\[)|$)?(?:\[(?P<head>[^\]]{1,20})\])? *(?P<rest>.*)$"
 )
 # 第一编 总则 / 第二章 计量基准器具… / 第一节 一般规定 / 第一分编 (a heading of the legal hierarchy)
-LEGAL_HEADING = re.compile(rf"^第 ?(?P<num>[{LEGAL_NUM}]{{1,5}}) ?(?P<level>分编|编|章|节)(?![^ ]*[,。;]) *(?P<title>[^,。;]{{0,60}})$")
+LEGAL_HEADING = re.compile(
+    rf"^第 ?(?P<num>[{LEGAL_NUM}]{{1,5}}) ?(?P<level>分编|编|章|节)(?![^ ]*[,。;]) *(?P<title>[^,。;]{{0,60}})$"
+)
 # 附: / 附件 / 附件1:… / 附表二 / 附录 《…》 (an appended list or table); not 附则 (a chapter title), 附近, 附加
 APPENDIX = re.compile(
     r"^(?:(?P<kind>附件|附表|附录)(?P<num>[0-9一二三四五六七八九十]{0,3}) *(?::|(?=[《 ])|$) *(?P<rest>.*)"
@@ -103,7 +106,9 @@ HEADING_MAX_CHARS = 30
 # 湘市监计量〔2022〕139号, 郴政发〔2011〕17号 (folded: [ ] for 〔 〕)
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[\[〔]\d{4}[\]〕]\d{1,4}号")
 # The notice's own title line: 关于…的通知/意见/措施…, or 《…》 alone.
-TITLE = re.compile(r"^.{0,40}关于.{2,80}(?:通知|意见|措施|办法|方案|规划|决定)$|^.{2,40}(?:若干措施|实施意见|指导意见)$")
+TITLE = re.compile(
+    r"^.{0,40}关于.{2,80}(?:通知|意见|措施|办法|方案|规划|决定)$|^.{2,40}(?:若干措施|实施意见|指导意见)$"
+)
 ADDRESSEES = re.compile(r"^(?=[^。]*各)[^。]{4,800}:$")
 ISSUER = re.compile(r"^.{2,30}(?:人民政府|监督管理局|办公厅|办公室|委员会|总局|厅|局)$")
 PUBLIC_NOTE = re.compile(r"^\(此件.{2,8}\)$")
@@ -153,7 +158,9 @@ ORDER_NUMBER = re.compile(r"[\u4e00-\u9fff]{2,24}?令 ?(?:\(?\d{4}\)?年?)?第? 
 # --- regions and levels ---------------------------------------------------------
 
 # A national body or document: 中华人民共和国…, 国务院, 全国人大, 国家…局, 市场监管总局, 教育部.
-NATIONAL = re.compile(r"^(?:中华人民共和国|中国|中共中央|中央|全国|国家|国务院)|^[\u4e00-\u9fff]{0,8}(?:总局|部)(?:办公厅)?$|^[^省市县区]{2,8}总局")
+NATIONAL = re.compile(
+    r"^(?:中华人民共和国|中国|中共中央|中央|全国|国家|国务院)|^[\u4e00-\u9fff]{0,8}(?:总局|部)(?:办公厅)?$|^[^省市县区]{2,8}总局"
+)
 # A place that opens a title or a body's name: 浙江省…, 嘉兴市人民政府, 湘西土家族苗族自治州…, 中共南昌市委…
 # (市 followed by 场 is 市场; 省 followed by 级 is 省级).
 PLACE_PREFIX = re.compile(
@@ -165,8 +172,19 @@ PLACE_IN_TEXT = re.compile(
     r"(?=人民政府|人民代表大会|人大常委会|市场监督管理局|市场监管局|质量技术监督局)"
 )
 # The level a place suffix implies.
-LEVEL_OF_SUFFIX = {"省": "省", "自治区": "省", "特别行政区": "省", "市": "市", "自治州": "市", "地区": "市", "盟": "市",
-                   "县": "县", "自治县": "县", "区": "县", "旗": "县"}
+LEVEL_OF_SUFFIX = {
+    "省": "省",
+    "自治区": "省",
+    "特别行政区": "省",
+    "市": "市",
+    "自治州": "市",
+    "地区": "市",
+    "盟": "市",
+    "县": "县",
+    "自治县": "县",
+    "区": "县",
+    "旗": "县",
+}
 # Words of a place name that are not the place: 本, 全, 各.
 NOT_A_PLACE = re.compile(r"^(?:本|全|各|我|该|上级|下级|其他|有关|所在|当地|同级|相关)")
 
@@ -250,13 +268,21 @@ AUTHORITY_BODY = r"[^,。;:、由经向]{0,38}?(?:部门|政府|机构|局|委�
 # Words that may stand between the body and what it does: 由X根据…确定, 由X会同Y制定, 由X统一管理.
 AUTHORITY_GAP = r"(?:(?:根据|会同|按照|依照|依据|依法|统一|共同|,)[^。;]{0,30}?)?"
 AUTHORITY = (
-    re.compile(rf"由(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}"
-               r"(?P<act>决定|审批|批准|负责|制定|监督|考核|确定|指定|授权|主持|办理|公布|颁发|发给|受理|处理|备案|执行|核准|组织|配备|任命)"),
-    re.compile(rf"经(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}(?P<act>考核合格|批准|审批|同意|授权|审查|主持考核|核准|检定合格|鉴定合格)"),
+    re.compile(
+        rf"由(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}"
+        r"(?P<act>决定|审批|批准|负责|制定|监督|考核|确定|指定|授权|主持|办理|公布|颁发|发给|受理|处理|备案|执行|核准|组织|配备|任命)"
+    ),
+    re.compile(
+        rf"经(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}(?P<act>考核合格|批准|审批|同意|授权|审查|主持考核|核准|检定合格|鉴定合格)"
+    ),
     re.compile(rf"向(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}(?P<act>申请|备案|报告|申报|提出|提交|报送|申诉|起诉)"),
-    re.compile(r"(?:^|[,。;])(?P<body>[^,。;:由经向]{2,30}?)(?:应当|可以|必须|有权)?(?P<act>负责|主管|对[^,。;]{2,30}实施(?:统一)?监督管理)"),
+    re.compile(
+        r"(?:^|[,。;])(?P<body>[^,。;:由经向]{2,30}?)(?:应当|可以|必须|有权)?(?P<act>负责|主管|对[^,。;]{2,30}实施(?:统一)?监督管理)"
+    ),
     re.compile(rf"报(?P<body>{AUTHORITY_BODY}){AUTHORITY_GAP}(?P<act>批准|审批|备案|决定|核准)"),
-    re.compile(rf"(?:^|[,。;])(?P<body>{AUTHORITY_BODY})(?:根据[^,。;]{{0,20}}?|依照[^,。;]{{0,20}}?)?(?P<act>制定|发布|公布|规定)"),
+    re.compile(
+        rf"(?:^|[,。;])(?P<body>{AUTHORITY_BODY})(?:根据[^,。;]{{0,20}}?|依照[^,。;]{{0,20}}?)?(?P<act>制定|发布|公布|规定)"
+    ),
 )
 # How the name of a body ends (人民政府计量行政部门, 国务院, 计量检定机构, 人民法院, 海关).
 BODY_END = re.compile(r"(?:部门|政府|机构|局|委员会|院|中心|国务院|海关|法院|单位|机关|部|委|厅|站|所)$")
@@ -273,7 +299,9 @@ MODAL = re.compile(r"必须|应当|不得|不准|禁止|严禁|可以|有权|不
 # (one-character terms, in a longer run). Parentheses stay inside a term: 燃油(气).
 ENUMERATION = re.compile(r"[\u4e00-\u9fff()]{1,14}(?:、[\u4e00-\u9fff()]{1,14}){2,}")
 # Words before the first term and after the last that belong to the sentence, not the list.
-ENUM_LEAD = re.compile(r"(?:以及|或者|并且|包括|用于|对于|从事|进行|其中|例如|比如|和|及|或|并|对|在|含|即|如|由|是|为|有|将)+")
+ENUM_LEAD = re.compile(
+    r"(?:以及|或者|并且|包括|用于|对于|从事|进行|其中|例如|比如|和|及|或|并|对|在|含|即|如|由|是|为|有|将)+"
+)
 ENUM_TAIL = re.compile(r"(?:等方面|方面|等领域|领域|等活动|等|的).*$")
 
 # --- questions ----------------------------------------------------------------
@@ -282,32 +310,87 @@ ENUM_TAIL = re.compile(r"(?:等方面|方面|等领域|领域|等活动|等|的)
 # 到哪年) and regulation words (罚款, 几日内, 由谁审批, 是指) both; the answerer reads each kind of document
 # with its own facts whatever the type.
 QUESTION_TYPES = (
-    ("metadata", re.compile(r"文号|发文字号|发文机关|发文单位|印发日期|发布日期|成文日期|哪天发布|何时发布|什么时候发布|哪一天|哪个部门印发|谁印发|谁发布|"
-                            r"发布时间|落款日期|签发日期|成文日期|哪个机关|哪次会议|哪一次会议|审议通过|(?:依据|根据|依照)(?:了|的是)?.{0,12}(?:哪|什么)[份个些]?(?:文件|精神|规定)|"
-                            r"(?:哪份|哪个|什么)文件.{0,6}(?:制定|依据|根据)|based on (?:which|what)|哪天印发|何时印发|什么时候印发|印发时间|哪一年印发|主送|下发给|印发给|发给了?哪些|抄送|"
-                            r"第几次修[正订]|修[正订]过几次|几次修[正订]|第[一二三四五六七八九十]{1,2}次修[正订](?:是|在)|哪个部门发布|部门发布的|机关发布|"
-                            r"(?:哪号|第几号)公告|经国务院批准|"
-                            r"(?:何时|什么时候|哪天|哪一天|哪年|从什么时候|自什么时候|何日)(?:起|开始)?(?:施行|生效|实施)|施行日期|生效日期|"
-                            r"when did .{0,60} (?:issue|publish)|issued on|issue date|addressed to|document number|issued by|issuing|"
-                            r"publication date|when was .* (?:issued|published|adopted|amended|revised)|last (?:revised|amended)|"
-                            r"come into (?:force|effect)|take effect|effective date")),
-    ("comparison", re.compile(r"各地|分别|对比|比较|相比|两地|两个文件|各自|哪个.{0,10}更|有什么区别|有何区别|区别|不同之处|差异|"
-                              r"有什么不同|有何不同|一样吗|是否一样|相同吗|compare|respectively|differ")),
-    ("definition", re.compile(r"什么是|是指什么|指什么|指的是什么|是什么意思|含义|定义|怎么定义|如何定义|何谓|所称.{1,12}是|怎么计算|"
-                              r"what is meant|what does .{1,40} mean|define|definition")),
-    ("authority", re.compile(r"(?:由谁|谁来|哪个部门|哪一级|哪级|哪个机关|哪个机构|向哪|找哪|报谁|报哪|哪些部门|谁)(?=.{0,20}"
-                             r"(?:批准|审批|决定|考核|制定|确定|监督|申请|授权|发证|颁发|解释|配备|核准|备案|处理|组织|主持|调解|起诉|申诉))|"
-                             r"(?:批准|审批|决定|考核|制定|确定|监督|申请|授权|发证|颁发|解释|配备|核准|备案|调解)(?:权)?(?:由谁|归谁|是谁|属于哪|由哪)|"
-                             r"which (?:authority|department|body)|who (?:decides|approves|issues|examines|supervises|is responsible)")),
-    ("responsibility", re.compile(r"谁|哪些单位|哪个单位|哪些部门|哪个部门|责任单位|牵头|负责|由什么|主管|管理.*委员会|who|which (?:units|departments|agencies)|responsib|lead")),
-    ("penalty", re.compile(r"罚款|处罚|罚多少|罚金|法律责任|怎么处理|如何处理|怎么罚|会被|受到什么|后果|吊销|没收|fine|penalt|punish|sanction")),
-    ("time_limit", re.compile(r"几天|多少天|几日|多少日|几个工作日|多少个工作日|多长时间|几年|几个月|多少年|时限|within how|how many (?:working )?days|how long|time limit")),
-    ("permission", re.compile(r"能不能|能否|可不可以|可以.{0,16}吗|是否可以|是否允许|允许.{0,12}吗|是否需要|需不需要|要不要|必须.{0,12}吗|是否必须|是否应当|"
-                              r"能.{0,16}吗|需要.{0,16}吗|有没有.{0,8}(?:要求|限制|规定)|^(?:can|may|must|is it allowed|are .* allowed|do .* need)\b")),
-    ("list", re.compile(r"哪些|哪几|包括什么|包括哪|什么条件|哪些条件|哪些情形|哪几种|哪几类|哪些内容|what (?:conditions|powers|materials|items|documents|kinds)|list")),
-    ("deadline", re.compile(r"何时|什么时候|哪一年|哪年|多久|期限|截止|时间节点|到什么时间|when|by which year|deadline|what year")),
-    ("target", re.compile(r"目标是什么|什么目标|主要目标|哪些目标|多少|几个|几家|几项|比例|百分之|占比|达到.{0,6}(?:吗|什么)|目标值|指标|覆盖率|受检率|合格率|"
-                          r"how many|how much|what percentage|percent|target|rate")),
+    (
+        "metadata",
+        re.compile(
+            r"文号|发文字号|发文机关|发文单位|印发日期|发布日期|成文日期|哪天发布|何时发布|什么时候发布|哪一天|哪个部门印发|谁印发|谁发布|"
+            r"发布时间|落款日期|签发日期|成文日期|哪个机关|哪次会议|哪一次会议|审议通过|(?:依据|根据|依照)(?:了|的是)?.{0,12}(?:哪|什么)[份个些]?(?:文件|精神|规定)|"
+            r"(?:哪份|哪个|什么)文件.{0,6}(?:制定|依据|根据)|based on (?:which|what)|哪天印发|何时印发|什么时候印发|印发时间|哪一年印发|主送|下发给|印发给|发给了?哪些|抄送|"
+            r"第几次修[正订]|修[正订]过几次|几次修[正订]|第[一二三四五六七八九十]{1,2}次修[正订](?:是|在)|哪个部门发布|部门发布的|机关发布|"
+            r"(?:哪号|第几号)公告|经国务院批准|"
+            r"(?:何时|什么时候|哪天|哪一天|哪年|从什么时候|自什么时候|何日)(?:起|开始)?(?:施行|生效|实施)|施行日期|生效日期|"
+            r"when did .{0,60} (?:issue|publish)|issued on|issue date|addressed to|document number|issued by|issuing|"
+            r"publication date|when was .* (?:issued|published|adopted|amended|revised)|last (?:revised|amended)|"
+            r"come into (?:force|effect)|take effect|effective date"
+        ),
+    ),
+    (
+        "comparison",
+        re.compile(
+            r"各地|分别|对比|比较|相比|两地|两个文件|各自|哪个.{0,10}更|有什么区别|有何区别|区别|不同之处|差异|"
+            r"有什么不同|有何不同|一样吗|是否一样|相同吗|compare|respectively|differ"
+        ),
+    ),
+    (
+        "definition",
+        re.compile(
+            r"什么是|是指什么|指什么|指的是什么|是什么意思|含义|定义|怎么定义|如何定义|何谓|所称.{1,12}是|怎么计算|"
+            r"what is meant|what does .{1,40} mean|define|definition"
+        ),
+    ),
+    (
+        "authority",
+        re.compile(
+            r"(?:由谁|谁来|哪个部门|哪一级|哪级|哪个机关|哪个机构|向哪|找哪|报谁|报哪|哪些部门|谁)(?=.{0,20}"
+            r"(?:批准|审批|决定|考核|制定|确定|监督|申请|授权|发证|颁发|解释|配备|核准|备案|处理|组织|主持|调解|起诉|申诉))|"
+            r"(?:批准|审批|决定|考核|制定|确定|监督|申请|授权|发证|颁发|解释|配备|核准|备案|调解)(?:权)?(?:由谁|归谁|是谁|属于哪|由哪)|"
+            r"which (?:authority|department|body)|who (?:decides|approves|issues|examines|supervises|is responsible)"
+        ),
+    ),
+    (
+        "responsibility",
+        re.compile(
+            r"谁|哪些单位|哪个单位|哪些部门|哪个部门|责任单位|牵头|负责|由什么|主管|管理.*委员会|who|which (?:units|departments|agencies)|responsib|lead"
+        ),
+    ),
+    (
+        "penalty",
+        re.compile(
+            r"罚款|处罚|罚多少|罚金|法律责任|怎么处理|如何处理|怎么罚|会被|受到什么|后果|吊销|没收|fine|penalt|punish|sanction"
+        ),
+    ),
+    (
+        "time_limit",
+        re.compile(
+            r"几天|多少天|几日|多少日|几个工作日|多少个工作日|多长时间|几年|几个月|多少年|时限|within how|how many (?:working )?days|how long|time limit"
+        ),
+    ),
+    (
+        "permission",
+        re.compile(
+            r"能不能|能否|可不可以|可以.{0,16}吗|是否可以|是否允许|允许.{0,12}吗|是否需要|需不需要|要不要|必须.{0,12}吗|是否必须|是否应当|"
+            r"能.{0,16}吗|需要.{0,16}吗|有没有.{0,8}(?:要求|限制|规定)|^(?:can|may|must|is it allowed|are .* allowed|do .* need)\b"
+        ),
+    ),
+    (
+        "list",
+        re.compile(
+            r"哪些|哪几|包括什么|包括哪|什么条件|哪些条件|哪些情形|哪几种|哪几类|哪些内容|what (?:conditions|powers|materials|items|documents|kinds)|list"
+        ),
+    ),
+    (
+        "deadline",
+        re.compile(
+            r"何时|什么时候|哪一年|哪年|多久|期限|截止|时间节点|到什么时间|when|by which year|deadline|what year"
+        ),
+    ),
+    (
+        "target",
+        re.compile(
+            r"目标是什么|什么目标|主要目标|哪些目标|多少|几个|几家|几项|比例|百分之|占比|达到.{0,6}(?:吗|什么)|目标值|指标|覆盖率|受检率|合格率|"
+            r"how many|how much|what percentage|percent|target|rate"
+        ),
+    ),
 )
 # A question about when a document takes effect (answered from its 自…起施行 article, else a 施行 step).
 EFFECTIVE_ASK = re.compile(r"施行|生效|实施日期|起实施|come into (?:force|effect)|take effect|effective")
@@ -316,36 +399,60 @@ FINE_ASK = re.compile(r"罚|fine|penalt")
 # A fine stated with a number in a sentence (罚款1万元以上的…报…决定), though no amount of one act.
 FINE_STATED = re.compile(r"罚款[^。;]{0,6}\d|\d[^。;]{0,6}罚款|罚款[^。;]{0,6}[一二三四五六七八九十百千万]+元")
 # A quantity a statement gives: 1000元, 十五日, 二十个工作日, 3倍, 92%.
-STATED_QUANTITY = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两零〇]+) ?个?(?:元|日|天|工作日|年|月|%|倍|项|台|件|次|万|小时|周)")
+STATED_QUANTITY = re.compile(
+    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两零〇]+) ?个?(?:元|日|天|工作日|年|月|%|倍|项|台|件|次|万|小时|周)"
+)
 # What a how-much question measures: 净含量允许短缺量是多少 → 净含量允许短缺量, 覆盖率要达到多少 → 覆盖率. Its last
 # word must stand beside the number that answers it (配备率大幅提高 states no number for 配备率).
-ASKED_MEASURE = re.compile(r"(?P<what>[\u4e00-\u9fff]{2,16}?)(?:的)?(?:要求|标准|目标|指标)?(?:是|为|有|要|应)?(?:达到|不低于)?多少")
+ASKED_MEASURE = re.compile(
+    r"(?P<what>[\u4e00-\u9fff]{2,16}?)(?:的)?(?:要求|标准|目标|指标)?(?:是|为|有|要|应)?(?:达到|不低于)?多少"
+)
 # What a question asks for, independently of its type (a question may ask for several): the facts that can
 # fill each slot are named in answer.SLOT_FACTS.
 ASKS = {
-    "amount": re.compile(r"罚[^,。;:?!]{0,4}(?:多少|数额|金额|上限|最多|最高|区间|幅度|标准)|maximum fine|amount of the fine|"
-                         r"how much .{0,20}fine"),
-    "duration": re.compile(r"几天|多少天|几日|多少日|几个工作日|多少个工作日|多长时间|多久|几年|几个月|多少年|"
-                           r"(?:周期|期限|时限|有效期)(?:是|为)?(?:多长|多久|多少|几)|多长(?:的)?(?:周期|期限|时间)|"
-                           r"within how|how many (?:working )?(?:days|months|years)|how long"),
-    "quantity": re.compile(r"(?:是|为|有)多少(?!天|日|年)|多少(?:项|个|台|件|次|倍|%|钱)|几(?:项|个|台|件|次|倍)|收费标准|"
-                           r"最大允许误差|how many|what (?:is|was) the (?:number|value)"),
-    "body": re.compile(r"由谁|谁来|是谁|哪个部门|哪一级|哪级|哪个机关|哪个机构|哪个单位|哪些部门|哪家|"
-                       r"which (?:authority|department|body)|who"),
+    "amount": re.compile(
+        r"罚[^,。;:?!]{0,4}(?:多少|数额|金额|上限|最多|最高|区间|幅度|标准)|maximum fine|amount of the fine|"
+        r"how much .{0,20}fine"
+    ),
+    "duration": re.compile(
+        r"几天|多少天|几日|多少日|几个工作日|多少个工作日|多长时间|多久|几年|几个月|多少年|"
+        r"(?:周期|期限|时限|有效期)(?:是|为)?(?:多长|多久|多少|几)|多长(?:的)?(?:周期|期限|时间)|"
+        r"within how|how many (?:working )?(?:days|months|years)|how long"
+    ),
+    "quantity": re.compile(
+        r"(?:是|为|有)多少(?!天|日|年)|多少(?:项|个|台|件|次|倍|%|钱)|几(?:项|个|台|件|次|倍)|收费标准|"
+        r"最大允许误差|how many|what (?:is|was) the (?:number|value)"
+    ),
+    "body": re.compile(
+        r"由谁|谁来|是谁|哪个部门|哪一级|哪级|哪个机关|哪个机构|哪个单位|哪些部门|哪家|"
+        r"which (?:authority|department|body)|who"
+    ),
     "recipient": re.compile(r"向谁|找谁|报谁|向哪|找哪|报哪|到哪|to (?:which|whom)|apply to|appeal to"),
-    "list": re.compile(r"哪些(?!处罚|法律责任|后果|罚)|哪几(?!种处罚)|包括什么|包括哪|什么条件|哪几种|哪几类|"
-                       r"what (?:conditions|powers|materials|items|documents)"),
-    "definition": re.compile(r"什么是|是指什么|指什么|指的是|是什么意思|含义|定义|界定|何谓|怎么计算|所称|是什么[?]?$|"
-                             r"what is meant|mean\b|define|definition"),
-    "permission": re.compile(r"能不能|能否|可不可以|可以.{0,16}吗|是否可以|是否允许|允许.{0,12}吗|是否需要|需不需要|要不要|必须.{0,12}吗|是否必须|是否应当|"
-                             r"能.{0,16}吗|需要.{0,16}吗|^(?:can|may|must|is it allowed|do .* need)\b"),
-    "changed": re.compile(r"新增了|新加了|增加了|改了|修改了|有什么变化|变化|改动|区别|不同|what changed|what is new|differ"),
-    "consequence": re.compile(r"什么处罚|哪些处罚|怎么处罚|如何处罚|怎样处罚|怎么罚|罚多少|罚款多少|会被罚|罚款(?:是|为)?多少|"
-                              r"法律责任|后果|惩罚|会被(?:怎么|如何)?处理|会被怎样|受到什么|承担什么|punish|penalt|consequence|fine"),
+    "list": re.compile(
+        r"哪些(?!处罚|法律责任|后果|罚)|哪几(?!种处罚)|包括什么|包括哪|什么条件|哪几种|哪几类|"
+        r"what (?:conditions|powers|materials|items|documents)"
+    ),
+    "definition": re.compile(
+        r"什么是|是指什么|指什么|指的是|是什么意思|含义|定义|界定|何谓|怎么计算|所称|是什么[?]?$|"
+        r"what is meant|mean\b|define|definition"
+    ),
+    "permission": re.compile(
+        r"能不能|能否|可不可以|可以.{0,16}吗|是否可以|是否允许|允许.{0,12}吗|是否需要|需不需要|要不要|必须.{0,12}吗|是否必须|是否应当|"
+        r"能.{0,16}吗|需要.{0,16}吗|^(?:can|may|must|is it allowed|do .* need)\b"
+    ),
+    "changed": re.compile(
+        r"新增了|新加了|增加了|改了|修改了|有什么变化|变化|改动|区别|不同|what changed|what is new|differ"
+    ),
+    "consequence": re.compile(
+        r"什么处罚|哪些处罚|怎么处罚|如何处罚|怎样处罚|怎么罚|罚多少|罚款多少|会被罚|罚款(?:是|为)?多少|"
+        r"法律责任|后果|惩罚|会被(?:怎么|如何)?处理|会被怎样|受到什么|承担什么|punish|penalt|consequence|fine"
+    ),
 }
 
 # A quantity written in Chinese numerals: 三千项, 百分之九十二, 二〇一一年 (not 哪一年, 第一).
-CHINESE_QUANTITY = re.compile(r"百分之[零一二三四五六七八九十百点]+|[零〇一二三四五六七八九十百千万两]{2,}(?=[项家个年%所名])")
+CHINESE_QUANTITY = re.compile(
+    r"百分之[零一二三四五六七八九十百点]+|[零〇一二三四五六七八九十百千万两]{2,}(?=[项家个年%所名])"
+)
 
 # A question that asks for several things at once (哪两个时间节点, 哪些, 分别).
 PLURAL_ASK = re.compile(r"哪些|哪两|哪几|几个|分别|各自|which (?:two|years|dates)")
@@ -355,10 +462,22 @@ PLURAL_ASK = re.compile(r"哪些|哪两|哪几|几个|分别|各自|which (?:two
 PLACE_SUFFIX = r"(?:市|省)?"
 # The region of national documents, and the words that name the national level in a question.
 NATIONAL_REGION = "全国"
-NATIONAL_ALIASES = ("国家层面", "国家级", "national level", "nationwide", "samr", "state administration for market regulation",
-                    "市场监管总局", "国家市场监督管理总局", "国家市场监管总局", "总局")
+NATIONAL_ALIASES = (
+    "国家层面",
+    "国家级",
+    "national level",
+    "nationwide",
+    "samr",
+    "state administration for market regulation",
+    "市场监管总局",
+    "国家市场监督管理总局",
+    "国家市场监管总局",
+    "总局",
+)
 # A version of a document the question asks about: an older one (旧版, 修订前, 原细则).
-OLD_VERSION = re.compile(r"旧版|老版|原版|修订前|修正前|修改前|原来的|以前的|过去的|废止的|older version|previous version|before (?:the )?(?:revision|amendment)")
+OLD_VERSION = re.compile(
+    r"旧版|老版|原版|修订前|修正前|修改前|原来的|以前的|过去的|废止的|older version|previous version|before (?:the )?(?:revision|amendment)"
+)
 # A version named by its revision: 第三次修订的实施细则, 第五次修正.
 ORDINAL_VERSION = re.compile(r"第([一二三四五六七八九十]{1,2})次(修订|修正)")
 # A date in a file's name (计量法实施细则(2018-03-19).md): how people tell versions apart.
@@ -371,51 +490,173 @@ ISSUER_OFFICE = re.compile(r"(?:办公厅|办公室)$")
 # Cross-language glossary: English metrology and administrative terms to the words Chinese documents use.
 GLOSSARY_EN = {
     # instruments and standards
-    "measuring instruments": "计量器具", "measuring instrument": "计量器具", "instruments": "计量器具",
-    "working measuring instruments": "工作计量器具", "measurement standards": "计量标准", "standards": "计量标准",
-    "public measurement standards": "社会公用计量标准", "primary standards": "计量基准", "metrological standards": "计量基准",
-    "taxi meter": "出租汽车里程计价表 计价", "taximeter": "出租汽车里程计价表 计价", "fuel dispenser": "燃油加油机",
-    "water meter": "水表", "electricity meter": "电能表 电度表", "gas meter": "煤气表 燃气表", "scale": "秤 衡器",
-    "scales": "秤 衡器", "weighing": "衡器", "sphygmomanometer": "血压计", "blood pressure": "血压计",
-    "thermometer": "温度计", "breath alcohol": "呼出气体酒精含量探测器 酒精", "alcohol": "酒精", "catalogue": "目录",
-    "catalog": "目录", "prepackaged": "定量包装商品", "net content": "净含量", "legal units": "法定计量单位",
-    "units of measurement": "计量单位", "metrology": "计量", "metrological": "计量",
+    "measuring instruments": "计量器具",
+    "measuring instrument": "计量器具",
+    "instruments": "计量器具",
+    "working measuring instruments": "工作计量器具",
+    "measurement standards": "计量标准",
+    "standards": "计量标准",
+    "public measurement standards": "社会公用计量标准",
+    "primary standards": "计量基准",
+    "metrological standards": "计量基准",
+    "taxi meter": "出租汽车里程计价表 计价",
+    "taximeter": "出租汽车里程计价表 计价",
+    "fuel dispenser": "燃油加油机",
+    "water meter": "水表",
+    "electricity meter": "电能表 电度表",
+    "gas meter": "煤气表 燃气表",
+    "scale": "秤 衡器",
+    "scales": "秤 衡器",
+    "weighing": "衡器",
+    "sphygmomanometer": "血压计",
+    "blood pressure": "血压计",
+    "thermometer": "温度计",
+    "breath alcohol": "呼出气体酒精含量探测器 酒精",
+    "alcohol": "酒精",
+    "catalogue": "目录",
+    "catalog": "目录",
+    "prepackaged": "定量包装商品",
+    "net content": "净含量",
+    "legal units": "法定计量单位",
+    "units of measurement": "计量单位",
+    "metrology": "计量",
+    "metrological": "计量",
     # verification, calibration, approval
-    "compulsory verification": "强制检定 强检", "mandatory verification": "强制检定 强检", "verification": "检定",
-    "calibration": "校准", "calibrate": "校准", "verification period": "检定周期", "period": "周期",
-    "type approval": "型式批准", "pattern approval": "型式批准", "pattern evaluation": "定型鉴定",
-    "metrological certification": "计量认证", "certification": "认证", "arbitration": "仲裁检定 仲裁",
-    "dispute": "纠纷", "disputes": "纠纷", "mediation": "调解", "accreditation": "考核", "assessment": "考核",
-    "examination": "考核", "authorisation": "授权", "authorization": "授权", "authorized": "授权", "license": "许可证",
-    "licence": "许可证", "permit": "许可", "repair": "修理", "manufacture": "制造", "manufacturing": "制造",
-    "sale": "销售", "import": "进口", "imported": "进口", "customs": "海关", "release": "验放", "approval documents": "批件",
-    "approval": "批准 审批", "approve": "批准 审批", "approved": "批准", "filing": "备案", "register": "登记 备案",
-    "seal": "印 封签", "certificate": "证书", "cheating device": "作弊装置", "tamper": "作弊",
+    "compulsory verification": "强制检定 强检",
+    "mandatory verification": "强制检定 强检",
+    "verification": "检定",
+    "calibration": "校准",
+    "calibrate": "校准",
+    "verification period": "检定周期",
+    "period": "周期",
+    "type approval": "型式批准",
+    "pattern approval": "型式批准",
+    "pattern evaluation": "定型鉴定",
+    "metrological certification": "计量认证",
+    "certification": "认证",
+    "arbitration": "仲裁检定 仲裁",
+    "dispute": "纠纷",
+    "disputes": "纠纷",
+    "mediation": "调解",
+    "accreditation": "考核",
+    "assessment": "考核",
+    "examination": "考核",
+    "authorisation": "授权",
+    "authorization": "授权",
+    "authorized": "授权",
+    "license": "许可证",
+    "licence": "许可证",
+    "permit": "许可",
+    "repair": "修理",
+    "manufacture": "制造",
+    "manufacturing": "制造",
+    "sale": "销售",
+    "import": "进口",
+    "imported": "进口",
+    "customs": "海关",
+    "release": "验放",
+    "approval documents": "批件",
+    "approval": "批准 审批",
+    "approve": "批准 审批",
+    "approved": "批准",
+    "filing": "备案",
+    "register": "登记 备案",
+    "seal": "印 封签",
+    "certificate": "证书",
+    "cheating device": "作弊装置",
+    "tamper": "作弊",
     # administration and law
-    "metrology authority": "计量行政部门 计量主管部门", "metrology authorities": "计量行政部门 计量主管部门",
-    "administrative department": "行政部门", "state council": "国务院", "people's government": "人民政府",
-    "implementing rules of the metrology law": "计量法实施细则", "implementing rules": "实施细则",
-    "metrology law": "计量法", "product quality inspection": "产品质量检验", "notification and commitment": "告知承诺",
-    "failed": "不合格", "keep using": "继续使用", "continue to use": "继续使用", "regulations": "条例 办法", "regulation": "条例 办法",
-    "fine": "罚款", "fined": "罚款", "penalty": "处罚 罚款", "penalties": "处罚 罚款", "confiscate": "没收",
-    "illegal gains": "违法所得", "revoke": "吊销", "criminal": "刑事责任", "violation": "违法 违反",
-    "violations": "违法 违反", "complaint": "投诉", "complaints": "投诉", "report": "举报", "reply": "答复 处理",
-    "working days": "工作日", "days": "日", "powers": "职权", "inspect": "监督检查 检查", "inspection": "监督检查",
-    "investigate": "查处", "investigating": "查处", "supervision": "监督", "effective": "施行", "come into force": "施行",
-    "amended": "修正", "amendment": "修正", "revised": "修订", "adopted": "通过", "published": "发布 公布",
-    "definition": "是指", "define": "是指", "means": "是指", "conditions": "条件", "prohibited": "不得 禁止",
+    "metrology authority": "计量行政部门 计量主管部门",
+    "metrology authorities": "计量行政部门 计量主管部门",
+    "administrative department": "行政部门",
+    "state council": "国务院",
+    "people's government": "人民政府",
+    "implementing rules of the metrology law": "计量法实施细则",
+    "implementing rules": "实施细则",
+    "metrology law": "计量法",
+    "product quality inspection": "产品质量检验",
+    "notification and commitment": "告知承诺",
+    "failed": "不合格",
+    "keep using": "继续使用",
+    "continue to use": "继续使用",
+    "regulations": "条例 办法",
+    "regulation": "条例 办法",
+    "fine": "罚款",
+    "fined": "罚款",
+    "penalty": "处罚 罚款",
+    "penalties": "处罚 罚款",
+    "confiscate": "没收",
+    "illegal gains": "违法所得",
+    "revoke": "吊销",
+    "criminal": "刑事责任",
+    "violation": "违法 违反",
+    "violations": "违法 违反",
+    "complaint": "投诉",
+    "complaints": "投诉",
+    "report": "举报",
+    "reply": "答复 处理",
+    "working days": "工作日",
+    "days": "日",
+    "powers": "职权",
+    "inspect": "监督检查 检查",
+    "inspection": "监督检查",
+    "investigate": "查处",
+    "investigating": "查处",
+    "supervision": "监督",
+    "effective": "施行",
+    "come into force": "施行",
+    "amended": "修正",
+    "amendment": "修正",
+    "revised": "修订",
+    "adopted": "通过",
+    "published": "发布 公布",
+    "definition": "是指",
+    "define": "是指",
+    "means": "是指",
+    "conditions": "条件",
+    "prohibited": "不得 禁止",
     # policy notices
-    "coverage": "覆盖率", "integrity": "诚信计量", "honest": "诚信计量", "energy": "能源计量", "enterprises": "企业",
-    "registered metrologist": "注册计量师", "responsible": "责任单位", "enforcement": "执法",
-    "industrial metrology testing center": "产业计量测试中心", "testing center": "产业计量测试中心",
-    "technical committee": "计量技术委员会", "committee": "委员会", "talent": "人才", "funding": "经费",
-    "digital": "数字化", "carbon": "碳计量", "training": "培训", "publicity": "宣传", "police": "公安局",
-    "public security": "公安局", "justice": "司法局", "units": "单位", "pass rate": "合格率", "inspection rate": "受检率",
-    "leading role": "龙头引领 牵头", "institute": "计量院 研究院", "technical institutions": "计量技术机构",
-    "addressees": "主送", "guidance": "指导意见", "general office": "办公厅", "expert database": "专家库",
-    "achievements": "成果", "science and technology": "科技", "organisation": "组织", "organization": "组织",
-    "legal person": "法人", "new": "新增", "upgraded": "改造", "county": "县级",
-    "samr": "市场监管总局", "state administration for market regulation": "市场监管总局",
+    "coverage": "覆盖率",
+    "integrity": "诚信计量",
+    "honest": "诚信计量",
+    "energy": "能源计量",
+    "enterprises": "企业",
+    "registered metrologist": "注册计量师",
+    "responsible": "责任单位",
+    "enforcement": "执法",
+    "industrial metrology testing center": "产业计量测试中心",
+    "testing center": "产业计量测试中心",
+    "technical committee": "计量技术委员会",
+    "committee": "委员会",
+    "talent": "人才",
+    "funding": "经费",
+    "digital": "数字化",
+    "carbon": "碳计量",
+    "training": "培训",
+    "publicity": "宣传",
+    "police": "公安局",
+    "public security": "公安局",
+    "justice": "司法局",
+    "units": "单位",
+    "pass rate": "合格率",
+    "inspection rate": "受检率",
+    "leading role": "龙头引领 牵头",
+    "institute": "计量院 研究院",
+    "technical institutions": "计量技术机构",
+    "addressees": "主送",
+    "guidance": "指导意见",
+    "general office": "办公厅",
+    "expert database": "专家库",
+    "achievements": "成果",
+    "science and technology": "科技",
+    "organisation": "组织",
+    "organization": "组织",
+    "legal person": "法人",
+    "new": "新增",
+    "upgraded": "改造",
+    "county": "县级",
+    "samr": "市场监管总局",
+    "state administration for market regulation": "市场监管总局",
 }
 
 # Words that carry no subject in a question (dropped when measuring how well a clause covers it).
@@ -434,20 +675,55 @@ ATTRIBUTE_TERMS = "地址 联系电话 联系方式 邮箱 网址 报名条件 �
 
 # Words a question may use for what notices call otherwise; the notice's word is added to the question.
 SYNONYMS_ZH = {
-    "抽查": "抽检", "费用": "经费", "收费": "费 免费", "依据": "根据", "考评": "考核", "指标": "目标",
-    "组建": "成立", "联手": "联合", "提高": "提升", "实现": "完成", "期限": "时限", "领头": "牵头 龙头",
-    "要钱": "费 无偿 免费", "花钱": "费 无偿 免费", "付费": "费 无偿 免费", "送检": "申请检定",
-    "修好": "修理", "作弊": "作弊装置", "私刻": "伪造", "拆开": "拆卸", "不送检": "未按照规定申请检定",
-    "出租车": "出租汽车", "计价器": "计价表", "罚多少": "罚款", "没按": "未按照", "不按": "未按照", "没有": "未",
-    "随意": "擅自", "私自": "擅自", "停用": "停止使用", "禁止": "不得", "界定": "是指", "争议": "纠纷",
-    "准不准": "准确度", "谈不拢": "未达成一致", "演示": "示范", "上课": "教学", "没检定": "未经检定",
+    "抽查": "抽检",
+    "费用": "经费",
+    "收费": "费 免费",
+    "依据": "根据",
+    "考评": "考核",
+    "指标": "目标",
+    "组建": "成立",
+    "联手": "联合",
+    "提高": "提升",
+    "实现": "完成",
+    "期限": "时限",
+    "领头": "牵头 龙头",
+    "要钱": "费 无偿 免费",
+    "花钱": "费 无偿 免费",
+    "付费": "费 无偿 免费",
+    "送检": "申请检定",
+    "修好": "修理",
+    "作弊": "作弊装置",
+    "私刻": "伪造",
+    "拆开": "拆卸",
+    "不送检": "未按照规定申请检定",
+    "出租车": "出租汽车",
+    "计价器": "计价表",
+    "罚多少": "罚款",
+    "没按": "未按照",
+    "不按": "未按照",
+    "没有": "未",
+    "随意": "擅自",
+    "私自": "擅自",
+    "停用": "停止使用",
+    "禁止": "不得",
+    "界定": "是指",
+    "争议": "纠纷",
+    "准不准": "准确度",
+    "谈不拢": "未达成一致",
+    "演示": "示范",
+    "上课": "教学",
+    "没检定": "未经检定",
 }
 # The thing a list question asks about: 哪些计量违法行为 → 行为, 职责有哪些 → 职责, 具备哪些条件 → 条件.
-LIST_HEAD = re.compile(r"(?:哪些|哪几[种类项个])(?P<after>[\u4e00-\u9fff]{1,12})|(?P<before>[\u4e00-\u9fff]{1,12}?)(?:有|包括)哪些")
+LIST_HEAD = re.compile(
+    r"(?:哪些|哪几[种类项个])(?P<after>[\u4e00-\u9fff]{1,12})|(?P<before>[\u4e00-\u9fff]{1,12}?)(?:有|包括)哪些"
+)
 # Words that forbid: a question about what is forbidden is answered by a list its introduction forbids.
 PROHIBITION = re.compile(r"禁止|不得|不准|严禁|不允许")
 # The noun a list's introduction announces: 不得有下列行为 → 行为, 职责是 → 职责.
-LISTED_NOUN = re.compile(r"(?:下列|以下|如下|下述)([^,。;:]{1,12})|(?!.*(?:下列|以下|如下|下述))([^,。;:的]{1,8})(?:是|为|包括|有)[:]?$")
+LISTED_NOUN = re.compile(
+    r"(?:下列|以下|如下|下述)([^,。;:]{1,12})|(?!.*(?:下列|以下|如下|下述))([^,。;:的]{1,8})(?:是|为|包括|有)[:]?$"
+)
 # What a permission question asks: whether something may be done (可以 / 不得 answer it), or must be done
 # (应当 / 必须 / 无须 answer it); the modal words of the rule that answers each.
 MUST_ASK = re.compile(r"需不需要|是否需要|要不要|必须|是否应当|应不应该|需要.{0,16}吗|\bmust\b|\bneed\b|required")
@@ -455,7 +731,9 @@ MUST_ASK = re.compile(r"需不需要|是否需要|要不要|必须|是否应当|
 RECIPIENT_ACTS = ("申请", "备案", "报告", "申报", "提出", "提交", "报送", "申诉", "起诉")
 MAY_MODALS = ("可以", "不得", "禁止", "不准", "严禁", "方可", "有权", "不予")
 MUST_MODALS = ("应当", "必须", "无须", "不得")
-SMALL_TALK = re.compile(r"^(?:你好|您好|hi|hello|谢谢|thanks|thank you|再见|bye|你是谁|讲个笑话|今天天气|天气怎么样).{0,10}$")
+SMALL_TALK = re.compile(
+    r"^(?:你好|您好|hi|hello|谢谢|thanks|thank you|再见|bye|你是谁|讲个笑话|今天天气|天气怎么样).{0,10}$"
+)
 
 # Text in a notice that reads like an instruction to a language model; hidden from the
 # generative answerer and never accepted as support for a generated sentence.

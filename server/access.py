@@ -7,6 +7,7 @@ with `admin_`: call/, call/v2/, run/, api/) need an admin key. The browser's que
 request body, not the path, so the admin tab's functions check the key again themselves — that check is the
 lock; the path rule refuses early. The REST admin routes check it by dependency.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -35,7 +36,7 @@ def is_admin_path(path: str) -> bool:
     api = f"{UI_PATH}/gradio_api/"
     if not path.startswith(api):
         return False
-    rest = path[len(api):]
+    rest = path[len(api) :]
     return rest.startswith("upload") or any(part.startswith(ADMIN_API_PREFIX) for part in rest.split("/"))
 
 
@@ -69,8 +70,7 @@ class AccessMiddleware:
             target = scope["path"] + (f"?{scope['query_string'].decode('latin-1')}" if scope["query_string"] else "")
             response: Response = RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
         else:
-            response = JSONResponse({"detail": UNAUTHORIZED}, status_code=401,
-                                    headers={"WWW-Authenticate": "APIKey"})
+            response = JSONResponse({"detail": UNAUTHORIZED}, status_code=401, headers={"WWW-Authenticate": "APIKey"})
         await _respond(response, scope, receive, send)
 
 
@@ -159,8 +159,15 @@ def login_router(keyring: Keyring, session_seconds: float) -> APIRouter:
         if principal is None:
             return page(target, "密钥不正确，请重新输入。", status=401)
         response = RedirectResponse(target, status_code=303)
-        response.set_cookie(SESSION_COOKIE, keyring.session(principal), max_age=int(session_seconds), path="/",
-                            httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        response.set_cookie(
+            SESSION_COOKIE,
+            keyring.session(principal),
+            max_age=int(session_seconds),
+            path="/",
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
         return response
 
     @router.get("/logout")

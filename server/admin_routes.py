@@ -3,6 +3,7 @@
 Routes only build arguments and call retriever.admin.service; a change answers 202 with its Job at once and runs in the
 background, one at a time; GET /jobs/{job_id} follows it to its parse report.
 """
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -46,8 +47,18 @@ def _form(
     level: Annotated[str | None, Form(description="国家 | 省 | 市 | 县 | 未知")] = None,
 ) -> CatalogEdit:
     """The catalog fields sent with an upload (empty ones left out), validated like PATCH's body."""
-    given = {k: v for k, v in {"title": title, "issuer": issuer, "doc_number": doc_number, "date": date,
-                               "region": region, "level": level}.items() if v not in (None, "")}
+    given = {
+        k: v
+        for k, v in {
+            "title": title,
+            "issuer": issuer,
+            "doc_number": doc_number,
+            "date": date,
+            "region": region,
+            "level": level,
+        }.items()
+        if v not in (None, "")
+    }
     try:
         return CatalogEdit(**given)
     except ValidationError as exc:
@@ -59,7 +70,8 @@ async def add_document(
     file: Annotated[UploadFile, File(description="the notice, .txt or .md (UTF-8, UTF-16 with BOM, GBK/GB18030)")],
     edit: Annotated[CatalogEdit, Depends(_form)],
     doc_id: Annotated[str | None, Form(description="default: from the file name")] = None,
-    who: Principal = Depends(require_admin), admin: Admin = Depends(get_admin),
+    who: Principal = Depends(require_admin),
+    admin: Admin = Depends(get_admin),
 ) -> Job:
     """Store a new document in kb/ and index it in the background; follow the returned job."""
     return _call(admin.add, who, file.filename or "", await file.read(), edit, doc_id or None)
@@ -70,16 +82,20 @@ async def replace_document(
     doc_id: str,
     file: Annotated[UploadFile, File(description="the new version, .txt or .md")],
     edit: Annotated[CatalogEdit, Depends(_form)],
-    new_doc_id: Annotated[str | None, Form(description="doc_id of the new version; default: from the file name")] = None,
-    who: Principal = Depends(require_admin), admin: Admin = Depends(get_admin),
+    new_doc_id: Annotated[
+        str | None, Form(description="doc_id of the new version; default: from the file name")
+    ] = None,
+    who: Principal = Depends(require_admin),
+    admin: Admin = Depends(get_admin),
 ) -> Job:
     """Add a new version of a document beside it (same series); the job's `current` says which one is current."""
     return _call(admin.replace, who, doc_id, file.filename or "", await file.read(), edit, new_doc_id or None)
 
 
 @router.patch("/documents/{doc_id}", response_model=Job, status_code=202)
-def edit_document(doc_id: str, body: CatalogEdit, who: Principal = Depends(require_admin),
-                  admin: Admin = Depends(get_admin)) -> Job:
+def edit_document(
+    doc_id: str, body: CatalogEdit, who: Principal = Depends(require_admin), admin: Admin = Depends(get_admin)
+) -> Job:
     """Change catalog fields (a null removes one) and re-index."""
     return _call(admin.edit, who, doc_id, body)
 
@@ -103,6 +119,8 @@ def job(job_id: int, admin: Admin = Depends(get_admin)) -> Job:
 
 
 @router.get("/audit", response_model=list[AuditEntry])
-def audit_log(limit: Annotated[int, Query(ge=1, le=10_000)] = 200, admin: Admin = Depends(get_admin)) -> list[AuditEntry]:
+def audit_log(
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 200, admin: Admin = Depends(get_admin)
+) -> list[AuditEntry]:
     """The newest entries of the audit log, newest first."""
     return admin.audit(limit)

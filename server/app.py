@@ -2,6 +2,7 @@
 
 Every route but /health and the login page is behind server.access.AccessMiddleware when keys are configured.
 """
+
 from __future__ import annotations
 
 import logging
@@ -80,13 +81,22 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
             if app.state.admin is not None:
                 app.state.admin.close()
 
-    app = FastAPI(title="MetroKB", version="0.1.0", lifespan=lifespan, max_body_size=settings.max_body_bytes,
-                  description="Exact, cited answers from Chinese metrology notices.")
+    app = FastAPI(
+        title="MetroKB",
+        version="0.1.0",
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+        description="Exact, cited answers from Chinese metrology notices.",
+    )
     app.state.engine, app.state.keyring, app.state.settings = engine, keyring, settings
     app.add_middleware(AccessMiddleware, keyring=keyring)
     if settings.cors_origins:  # added after, so it runs first: a CORS preflight carries no key
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"], allow_headers=["*"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["*"],
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
@@ -103,8 +113,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
     @app.post("/ask", response_model=Answer, responses=ERRORS, dependencies=secured)
     def ask(body: AskRequest, engine: Engine = Depends(get_engine)) -> Answer:
         if len(body.question) > settings.max_question_chars:
-            raise HTTPException(400, f"question is {len(body.question)} characters; the limit is "
-                                     f"{settings.max_question_chars}")
+            raise HTTPException(
+                400, f"question is {len(body.question)} characters; the limit is {settings.max_question_chars}"
+            )
         if any("\ud800" <= c <= "\udfff" for c in body.question):  # JSON "\ud800" escapes; not encodable text
             raise HTTPException(400, "question contains unpaired surrogate escapes (\\ud800-\\udfff); send UTF-8 text")
         filters = body.filters.model_dump(exclude_none=True) if body.filters else None
@@ -117,20 +128,30 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
     def documents(engine: Engine = Depends(get_engine)) -> list[Notice]:
         return list(engine.index.notices.values())
 
-    @app.get("/documents/{doc_id}", response_model=DocumentDetail, responses=ERRORS | {404: {"description": "Unknown doc_id"}},
-             dependencies=secured)
+    @app.get(
+        "/documents/{doc_id}",
+        response_model=DocumentDetail,
+        responses=ERRORS | {404: {"description": "Unknown doc_id"}},
+        dependencies=secured,
+    )
     def document(doc_id: str, engine: Engine = Depends(get_engine)) -> DocumentDetail:
         index = engine.index
         if doc_id not in index.notices:
             raise HTTPException(404, f"unknown doc_id {doc_id!r}; GET /documents lists them")
         return DocumentDetail(notice=index.notices[doc_id], clauses=index.clauses_of(doc_id))
 
-    @app.get("/clauses/{clause_id:path}", response_model=Clause, responses=ERRORS | {404: {"description": "Unknown clause_id"}},
-             dependencies=secured)
+    @app.get(
+        "/clauses/{clause_id:path}",
+        response_model=Clause,
+        responses=ERRORS | {404: {"description": "Unknown clause_id"}},
+        dependencies=secured,
+    )
     def clause(clause_id: str, engine: Engine = Depends(get_engine)) -> Clause:
         found = engine.index.clauses.get(clause_id)
         if found is None:
-            raise HTTPException(404, f"unknown clause_id {clause_id!r}; GET /documents/{{doc_id}} lists a notice's clauses")
+            raise HTTPException(
+                404, f"unknown clause_id {clause_id!r}; GET /documents/{{doc_id}} lists a notice's clauses"
+            )
         return found
 
     app.include_router(quiz_router, dependencies=secured)

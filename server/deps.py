@@ -1,4 +1,5 @@
 """FastAPI dependencies: the shared engine and its current index, who is asking, and the administration."""
+
 from __future__ import annotations
 
 from fastapi import Depends, HTTPException, Request, Security

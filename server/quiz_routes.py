@@ -1,6 +1,7 @@
 """HTTP exam practice: POST /quiz hands out a practice or mock paper without answers, POST /quiz/grade scores one
 (and records the attempt for a learner), GET /learners/{id}/progress and /review show a learner's record and
 the 错题本 items due for review."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -17,8 +18,10 @@ from server.deps import COMMON_ERRORS, get_index
 router = APIRouter(tags=["quiz"])
 
 ERRORS = COMMON_ERRORS | {
-    400: {"description": "Unknown doc_ids, chapters or item ids, a paper_id this service did not issue, a learner "
-                         "id that is not allowed, an unreadable answer, or no matching items"},
+    400: {
+        "description": "Unknown doc_ids, chapters or item ids, a paper_id this service did not issue, a learner "
+        "id that is not allowed, an unreadable answer, or no matching items"
+    },
     422: {"description": "Malformed request: n outside 1..100, unknown kind or mode, wrong types"},
     503: {"description": "The learner database cannot be reached"},
 }
@@ -39,18 +42,28 @@ class QuizRequest(BaseModel):
 
     mode: QuizMode = Field("practice", description="practice: n items of `kinds`; mock: the law subject's layout")
     n: int = Field(20, ge=1, le=MAX_ITEMS, description="practice: number of items")
-    kinds: list[QuizKind] | None = Field(None, max_length=4, description="single (单选题), multiple (多选题), fill "
-                                         "(填空题), judge (判断题); default single and multiple")
+    kinds: list[QuizKind] | None = Field(
+        None,
+        max_length=4,
+        description="single (单选题), multiple (多选题), fill (填空题), judge (判断题); default single and multiple",
+    )
     doc_ids: list[str] | None = Field(None, max_length=100, description="documents to draw from; all if omitted")
     chapters: list[str] | None = Field(None, max_length=100, description="chapters, e.g. 第五章 or 法律责任")
     seed: int | None = Field(None, ge=0, le=2**53, description="same seed and parameters → same paper")
-    sections: list[Section] | None = Field(None, max_length=4, description="mock: counts and points per kind; "
-                                           "default 60 single × 1 point + 20 multiple × 2 points")
+    sections: list[Section] | None = Field(
+        None,
+        max_length=4,
+        description="mock: counts and points per kind; default 60 single × 1 point + 20 multiple × 2 points",
+    )
     minutes: float | None = Field(None, gt=0, le=MAX_MINUTES, description="mock: time limit (default 150)")
-    scoring: MultipleScoring | None = Field(None, description="multiple choice: partial (default: 错选不得分，"
-                                            "少选每选对一项得0.5分) or all_or_nothing")
-    learner_id: str | None = Field(None, max_length=64, description=LEARNER_ID_DOC + "; in practice mode the "
-                                   "learner's items due for review come first")
+    scoring: MultipleScoring | None = Field(
+        None, description="multiple choice: partial (default: 错选不得分，少选每选对一项得0.5分) or all_or_nothing"
+    )
+    learner_id: str | None = Field(
+        None,
+        max_length=64,
+        description=LEARNER_ID_DOC + "; in practice mode the learner's items due for review come first",
+    )
 
 
 class GradeRequest(BaseModel):
@@ -58,8 +71,9 @@ class GradeRequest(BaseModel):
 
     paper_id: str | None = Field(None, max_length=8000, description="with it, unanswered items count as wrong")
     answers: dict[str, str | list[str] | None] = Field(
-        max_length=MAX_ITEMS, description="item_id → answer: option letter(s) (`B`, `ACD` or [\"A\", \"C\"]) or "
-                                          "text, 对/错, or the blank")
+        max_length=MAX_ITEMS,
+        description='item_id → answer: option letter(s) (`B`, `ACD` or ["A", "C"]) or text, 对/错, or the blank',
+    )
     scoring: MultipleScoring | None = Field(None, description="without a paper_id: how multiple choice scores")
     learner_id: str | None = Field(None, max_length=64, description=LEARNER_ID_DOC + "; the attempt is recorded")
 
@@ -89,8 +103,11 @@ def _learner(learner_id: str | None) -> str | None:
 def _known_learner(learner_id: str, store: LearnerStore) -> str:
     _learner(learner_id)
     if not store.exists(learner_id):
-        raise HTTPException(404, f"no learner {learner_id!r} yet: a learner appears once POST /quiz/grade has "
-                                 "recorded an attempt with this learner_id")
+        raise HTTPException(
+            404,
+            f"no learner {learner_id!r} yet: a learner appears once POST /quiz/grade has "
+            "recorded an attempt with this learner_id",
+        )
     return learner_id
 
 
@@ -100,9 +117,19 @@ def quiz(body: QuizRequest, request: Request, index: Index = Depends(get_index))
     include = due_first(index, get_store(request), learner_id, body.n) if learner_id and body.mode == "practice" else []
     settings = request.app.state.engine.settings
     try:
-        paper = make_paper(index, body.n, body.kinds, body.doc_ids, body.seed, mode=body.mode, chapters=body.chapters,
-                           sections=[s.model_dump() for s in body.sections] if body.sections is not None else None,
-                           minutes=body.minutes, scoring=body.scoring or settings.multiple_scoring, include=include)
+        paper = make_paper(
+            index,
+            body.n,
+            body.kinds,
+            body.doc_ids,
+            body.seed,
+            mode=body.mode,
+            chapters=body.chapters,
+            sections=[s.model_dump() for s in body.sections] if body.sections is not None else None,
+            minutes=body.minutes,
+            scoring=body.scoring or settings.multiple_scoring,
+            include=include,
+        )
     except QuizError as exc:
         raise HTTPException(400, str(exc)) from exc
     return paper.for_candidates()
@@ -133,7 +160,12 @@ def learner_progress(learner_id: str, request: Request, index: Index = Depends(g
 def learner_review(learner_id: str, request: Request, index: Index = Depends(get_index)) -> Review:
     store = get_store(request)
     _known_learner(learner_id, store)
-    paper = review_paper(index, store.due(learner_id, datetime.now(UTC)),
-                         request.app.state.engine.settings.multiple_scoring)
-    return Review(learner_id=learner_id, due=len(paper.items) if paper else 0, book=store.book(learner_id),
-                  paper=paper.for_candidates() if paper else None)
+    paper = review_paper(
+        index, store.due(learner_id, datetime.now(UTC)), request.app.state.engine.settings.multiple_scoring
+    )
+    return Review(
+        learner_id=learner_id,
+        due=len(paper.items) if paper else 0,
+        book=store.book(learner_id),
+        paper=paper.for_candidates() if paper else None,
+    )

@@ -1,4 +1,5 @@
 """Shared fixtures: the real index, built once per test session from kb/ into a temporary directory."""
+
 from __future__ import annotations
 
 import atexit
@@ -63,9 +64,16 @@ def admin_settings(tmp_path, index_dir, kb_copy):
 
     index = tmp_path / "index"
     shutil.copytree(index_dir, index, symlinks=True)
-    return Settings(_env_file=None, kb_dir=kb_copy, index_dir=index, api_key="reader-s3cret",
-                    admin_key="admin-s3cret", keys={}, cors_origins=[],
-                    feedback_path=tmp_path / "feedback" / "feedback.jsonl")
+    return Settings(
+        _env_file=None,
+        kb_dir=kb_copy,
+        index_dir=index,
+        api_key="reader-s3cret",
+        admin_key="admin-s3cret",
+        keys={},
+        cors_origins=[],
+        feedback_path=tmp_path / "feedback" / "feedback.jsonl",
+    )
 
 
 @contextmanager
@@ -111,11 +119,19 @@ def cli_server(env: dict, log: Path, drop: tuple[str, ...] = ()):
     import urllib.request
 
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in drop} | {"GRADIO_ANALYTICS_ENABLED": "False",
-                                                                     "HF_HUB_OFFLINE": "1"} | env
+    env = (
+        {k: v for k, v in os.environ.items() if k not in drop}
+        | {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
+        | env
+    )
     with log.open("a") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "serve", "--host", "127.0.0.1", "--port",
-                                 str(port)], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "cli.py"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -147,8 +163,14 @@ def serve_cli():
 
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 The routes are discovered, not listed: every FastAPI route (included routers and the mounted Gradio app's
 routes too) and every named Gradio endpoint the UI publishes, so a route added later cannot slip past.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,9 +53,17 @@ def test_every_route_and_every_gradio_endpoint_refuses_requests_without_the_key(
     reader, admin = {"X-API-Key": admin_settings.api_key}, {"X-API-Key": admin_settings.admin_key}
     routes = routes_of(app)
     paths = {(m, p) for m, p, _ in routes}
-    assert {("POST", "/ask"), ("POST", "/quiz"), ("GET", "/docs"), ("GET", "/openapi.json"), ("POST", "/documents"),
-            ("DELETE", "/documents/{doc_id}"), ("POST", "/ui/gradio_api/queue/join"), ("GET", "/ui/config"),
-            ("POST", "/ui/gradio_api/upload")} <= paths
+    assert {
+        ("POST", "/ask"),
+        ("POST", "/quiz"),
+        ("GET", "/docs"),
+        ("GET", "/openapi.json"),
+        ("POST", "/documents"),
+        ("DELETE", "/documents/{doc_id}"),
+        ("POST", "/ui/gradio_api/queue/join"),
+        ("GET", "/ui/config"),
+        ("POST", "/ui/gradio_api/upload"),
+    } <= paths
     with TestClient(app) as c:
         assert c.get("/health").status_code == 200
         for method, path, is_admin in routes:
@@ -93,8 +102,11 @@ def _queue_call(c: TestClient, api_name: str, data: list, headers: dict) -> dict
     """Run a Gradio event the way the browser does (queue/join by fn index, then the event stream)."""
     config = c.get("/ui/config", headers=headers).json()
     fn = next(d["id"] for d in config["dependencies"] if d["api_name"] == api_name)
-    join = c.post("/ui/gradio_api/queue/join", headers=headers,
-                  json={"data": data, "fn_index": fn, "session_hash": "s1", "trigger_id": None, "event_data": None})
+    join = c.post(
+        "/ui/gradio_api/queue/join",
+        headers=headers,
+        json={"data": data, "fn_index": fn, "session_hash": "s1", "trigger_id": None, "event_data": None},
+    )
     assert join.status_code == 200
     with c.stream("GET", "/ui/gradio_api/queue/data?session_hash=s1", headers=headers) as stream:
         for line in stream.iter_lines():
@@ -122,8 +134,11 @@ def test_login_page_sets_a_signed_session_cookie_the_ui_and_api_accept(app, admi
         assert form.status_code == 200 and "访问密钥" in form.text and 'value="/ui/"' in form.text
 
         wrong = c.post("/login", data={"key": "guess", "next": "/ui/"})
-        assert wrong.status_code == 401 and "密钥不正确" in wrong.text and SESSION_COOKIE not in wrong.headers.get(
-            "set-cookie", "")
+        assert (
+            wrong.status_code == 401
+            and "密钥不正确" in wrong.text
+            and SESSION_COOKIE not in wrong.headers.get("set-cookie", "")
+        )
 
         ok = c.post("/login", data={"key": admin_settings.api_key, "next": "/ui/"})
         assert ok.status_code == 303 and ok.headers["location"] == "/ui/"
@@ -164,8 +179,10 @@ def test_a_session_dies_with_its_key(admin_settings):
 
 
 def test_named_keys_from_the_environment_name_who_changed_what(monkeypatch, admin_settings):
-    monkeypatch.setenv("METROKB_KEYS", json.dumps({"alice": {"key": "alice-key", "role": "admin"},
-                                                   "bob": {"key": "bob-key", "role": "reader"}}))
+    monkeypatch.setenv(
+        "METROKB_KEYS",
+        json.dumps({"alice": {"key": "alice-key", "role": "admin"}, "bob": {"key": "bob-key", "role": "reader"}}),
+    )
     keyring = Keyring(Settings(_env_file=None))
     assert keyring.by_key("alice-key").model_dump() == {"name": "alice", "role": "admin"}
     assert keyring.by_key("bob-key").model_dump() == {"name": "bob", "role": "reader"}
@@ -199,9 +216,14 @@ def test_only_an_admin_uploads_files_to_the_ui_and_up_to_the_upload_limit(app, a
         files = {"files": ("big.txt", notice, "text/plain")}
         r = c.post("/ui/gradio_api/upload", files=files, headers={"X-API-Key": admin_settings.admin_key})
         assert r.status_code == 200 and r.json()[0].endswith("big.txt")
-        r = c.post("/ui/gradio_api/upload", files={"files": ("small.txt", notice[:1000])},
-                   headers={"X-API-Key": admin_settings.api_key})
+        r = c.post(
+            "/ui/gradio_api/upload",
+            files={"files": ("small.txt", notice[:1000])},
+            headers={"X-API-Key": admin_settings.api_key},
+        )
         assert r.status_code == 403 and "admin key" in r.json()["detail"]
         too_big = {"files": ("huge.txt", b"a" * (admin_settings.max_upload_bytes + 100_000))}
-        assert c.post("/ui/gradio_api/upload", files=too_big,
-                      headers={"X-API-Key": admin_settings.admin_key}).status_code == 413
+        assert (
+            c.post("/ui/gradio_api/upload", files=too_big, headers={"X-API-Key": admin_settings.admin_key}).status_code
+            == 413
+        )

@@ -1,5 +1,6 @@
 """The administration core: catalog edits that keep the file's comments, the one-at-a-time job queue,
 recovery after a stop, the parse report and the audit log — on real copies of kb/ and the index."""
+
 from __future__ import annotations
 
 import hashlib
@@ -42,6 +43,7 @@ def admin(admin_settings):
 
 # --- the catalog --------------------------------------------------------------------------------------
 
+
 def test_catalog_edits_keep_the_comments_and_every_other_entry(kb_copy):
     path = kb_copy / "catalog.yaml"
     before_text, before = path.read_text(encoding="utf-8"), read_catalog(kb_copy)
@@ -57,8 +59,11 @@ def test_catalog_edits_keep_the_comments_and_every_other_entry(kb_copy):
     assert after["001_c18782d26fd38f79.txt"]["doc_number"] == "洪府发〔2023〕9号"
     assert "source" not in after["001_c18782d26fd38f79.txt"]
     assert after["001_c18782d26fd38f79.txt"]["title"] == before["001_c18782d26fd38f79.txt"]["title"]
-    assert after["ganzhou-2025.txt"] == {"title": "赣州: 通知", "date": yaml.safe_load("2025-03-18"),
-                                         "series": "ganzhou"}
+    assert after["ganzhou-2025.txt"] == {
+        "title": "赣州: 通知",
+        "date": yaml.safe_load("2025-03-18"),
+        "series": "ganzhou",
+    }
     assert "002_9d930c323e4b96e7.txt" not in after
     untouched = ("000_f76848d53dcf5e73.txt", "003_0eeebae12ea76f7b.txt", "004_3456b6ecd4469940.txt")
     assert all(after[f] == before[f] for f in untouched)
@@ -72,6 +77,7 @@ def test_catalog_is_created_with_a_header_when_missing(tmp_path):
 
 
 # --- jobs -------------------------------------------------------------------------------------------------
+
 
 def test_an_added_document_is_stored_indexed_reported_and_audited(admin, admin_settings):
     job = admin.add(ADMIN, "ganzhou-2025.txt", NOTICE, CatalogEdit(region="赣州", level="市"))
@@ -96,11 +102,15 @@ def test_an_added_document_is_stored_indexed_reported_and_audited(admin, admin_s
 def test_jobs_run_one_at_a_time_and_a_queued_one_says_what_it_waits_for(admin, admin_settings):
     with admin.kb_lock:  # as if an ingest were running: the worker cannot start changing kb/
         first = admin.add(ADMIN, "ganzhou-2025.txt", NOTICE, CatalogEdit(region="赣州"))
-        second = admin.add(ADMIN, "ganzhou-b.txt", NOTICE.replace("98%".encode(), "97%".encode()),
-                           CatalogEdit(region="赣州"))
+        second = admin.add(
+            ADMIN, "ganzhou-b.txt", NOTICE.replace("98%".encode(), "97%".encode()), CatalogEdit(region="赣州")
+        )
         third = admin.edit(ADMIN, "wenzhou", CatalogEdit(doc_number="温政发〔2021〕1号"))
-        assert (second.status, second.waiting_for, second.stage) == ("queued", first.job_id,
-                                                                      f"waiting behind job {first.job_id}")
+        assert (second.status, second.waiting_for, second.stage) == (
+            "queued",
+            first.job_id,
+            f"waiting behind job {first.job_id}",
+        )
         assert admin.job(third.job_id).waiting_for == second.job_id
         assert not (admin_settings.kb_dir / "ganzhou-2025.txt").exists()  # nothing applied while it waits
         assert "ganzhou-2025" not in admin.engine.index.notices  # readers keep the previous index
@@ -122,10 +132,25 @@ def test_a_stop_marks_cut_short_jobs_failed_and_the_next_ingest_picks_the_file_u
     staged.parent.mkdir(parents=True)
     staged.write_bytes(NOTICE)
     (admin_settings.kb_dir / "ganzhou-2025.txt").write_bytes(NOTICE)  # the running job had stored it
-    rows = [Job(job_id=1, action="add", status="running", file="ganzhou-2025.txt", doc_id="ganzhou-2025",
-                key_name="admin", created="2026-01-01T00:00:00+00:00"),
-            Job(job_id=2, action="add", status="queued", file="later.txt", key_name="admin",
-                created="2026-01-01T00:00:01+00:00")]
+    rows = [
+        Job(
+            job_id=1,
+            action="add",
+            status="running",
+            file="ganzhou-2025.txt",
+            doc_id="ganzhou-2025",
+            key_name="admin",
+            created="2026-01-01T00:00:00+00:00",
+        ),
+        Job(
+            job_id=2,
+            action="add",
+            status="queued",
+            file="later.txt",
+            key_name="admin",
+            created="2026-01-01T00:00:01+00:00",
+        ),
+    ]
     jobs_file.write_text("".join(j.model_dump_json() + "\n" for j in rows) + '{"job_id": 3, "act', encoding="utf-8")
 
     admin = Admin(admin_settings, Engine(admin_settings, build_if_missing=False))
@@ -193,14 +218,17 @@ def test_a_document_read_from_an_extra_folder_is_not_deleted_from_kb(admin_setti
         admin.close()
 
 
-@pytest.mark.parametrize("call, reason, message", [
-    (lambda a: a.edit(ADMIN, "nope", CatalogEdit(title="x")), "not_found", "unknown doc_id 'nope'"),
-    (lambda a: a.delete(ADMIN, "nope"), "not_found", "GET /documents lists them"),
-    (lambda a: a.edit(ADMIN, "wenzhou", CatalogEdit()), "invalid", "nothing to change"),
-    (lambda a: a.job(999), "not_found", "unknown job 999"),
-    (lambda a: a.add(ADMIN, "x.txt", NOTICE, doc_id="Bad Id"), "invalid", "lower-case letters"),
-    (lambda a: a.add(ADMIN, "x.txt", NOTICE, doc_id="wenzhou"), "conflict", "doc_id 'wenzhou' is already used"),
-])
+@pytest.mark.parametrize(
+    "call, reason, message",
+    [
+        (lambda a: a.edit(ADMIN, "nope", CatalogEdit(title="x")), "not_found", "unknown doc_id 'nope'"),
+        (lambda a: a.delete(ADMIN, "nope"), "not_found", "GET /documents lists them"),
+        (lambda a: a.edit(ADMIN, "wenzhou", CatalogEdit()), "invalid", "nothing to change"),
+        (lambda a: a.job(999), "not_found", "unknown job 999"),
+        (lambda a: a.add(ADMIN, "x.txt", NOTICE, doc_id="Bad Id"), "invalid", "lower-case letters"),
+        (lambda a: a.add(ADMIN, "x.txt", NOTICE, doc_id="wenzhou"), "conflict", "doc_id 'wenzhou' is already used"),
+    ],
+)
 def test_refused_requests_say_why_and_queue_nothing(admin, call, reason, message):
     with pytest.raises(AdminError, match=message) as err:
         call(admin)

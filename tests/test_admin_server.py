@@ -4,6 +4,7 @@ Upload → job → the new document answers over /ask; replace, edit and delete 
 with its reason and changes nothing; concurrent uploads queue; a server killed mid-ingest restarts on the previous
 index and the next ingest picks the file up.
 """
+
 from __future__ import annotations
 
 import os
@@ -44,9 +45,11 @@ def wait_job(get, job_id: int) -> dict:
 def server(admin_settings, serve):
     """A real server over copies of kb/ and the index; yields (admin client, reader client, app)."""
     app = create_app(admin_settings, with_ui=False)
-    with serve(app) as url, httpx.Client(base_url=url, headers={"X-API-Key": admin_settings.admin_key},
-                                         timeout=120) as admin, \
-            httpx.Client(base_url=url, headers={"X-API-Key": admin_settings.api_key}, timeout=120) as reader:
+    with (
+        serve(app) as url,
+        httpx.Client(base_url=url, headers={"X-API-Key": admin_settings.admin_key}, timeout=120) as admin,
+        httpx.Client(base_url=url, headers={"X-API-Key": admin_settings.api_key}, timeout=120) as reader,
+    ):
         yield admin, reader, app
 
 
@@ -59,11 +62,15 @@ def ask(reader: httpx.Client, question: str = QUESTION, **filters) -> dict:
 
 # --- the happy paths -------------------------------------------------------------------------------------
 
+
 def test_an_uploaded_notice_answers_questions_about_itself(server, admin_settings):
     admin, reader, _ = server
     assert ask(reader)["abstained"]  # before: the knowledge base knows nothing of 赣州
-    r = admin.post("/documents", files={"file": ("ganzhou-2025.txt", NOTICE, "text/plain")},
-                   data={"region": "赣州", "level": "市", "doc_number": "赣市监计量〔2025〕8号"})
+    r = admin.post(
+        "/documents",
+        files={"file": ("ganzhou-2025.txt", NOTICE, "text/plain")},
+        data={"region": "赣州", "level": "市", "doc_number": "赣市监计量〔2025〕8号"},
+    )
     assert r.status_code == 202 and r.json()["status"] in ("queued", "running")
     job = wait_job(admin.get, r.json()["job_id"])
     assert job["status"] == "done", job["message"]
@@ -77,16 +84,28 @@ def test_an_uploaded_notice_answers_questions_about_itself(server, admin_setting
     doc = reader.get("/documents/ganzhou-2025").json()["notice"]
     assert (doc["region"], doc["doc_number"]) == ("赣州", "赣市监计量〔2025〕8号")
     [entry] = admin.get("/audit").json()
-    assert entry | {"time": None} == {"time": None, "key_name": "admin", "action": "add", "doc_id": "ganzhou-2025",
-                                      "file": "ganzhou-2025.txt", "sha256": job["sha256"], "job_id": job["job_id"],
-                                      "outcome": "done", "message": "index has 6 documents"}
+    assert entry | {"time": None} == {
+        "time": None,
+        "key_name": "admin",
+        "action": "add",
+        "doc_id": "ganzhou-2025",
+        "file": "ganzhou-2025.txt",
+        "sha256": job["sha256"],
+        "job_id": job["job_id"],
+        "outcome": "done",
+        "message": "index has 6 documents",
+    }
     assert (admin_settings.kb_dir / "ganzhou-2025.txt").read_bytes() == NOTICE
 
 
 def test_replace_adds_a_current_version_beside_the_old_one(server, admin_settings):
     admin, reader, _ = server
-    wait_job(admin.get, admin.post("/documents", files={"file": ("ganzhou-2025.txt", NOTICE)},
-                                   data={"region": "赣州"}).json()["job_id"])
+    wait_job(
+        admin.get,
+        admin.post("/documents", files={"file": ("ganzhou-2025.txt", NOTICE)}, data={"region": "赣州"}).json()[
+            "job_id"
+        ],
+    )
     newer = NOTICE.replace("98%".encode(), "99%".encode()).replace("2025年3月18日".encode(), "2026年1月5日".encode())
     r = admin.put("/documents/ganzhou-2025", files={"file": ("ganzhou-2026.txt", newer)}, data={"date": "2026-01-05"})
     assert r.status_code == 202
@@ -173,14 +192,21 @@ def test_a_bad_upload_is_refused_with_its_reason_and_changes_nothing(admin_setti
 
 # --- concurrency --------------------------------------------------------------------------------------------
 
+
 def test_concurrent_uploads_queue_one_behind_another_while_readers_keep_the_old_index(server):
     admin, reader, app = server
     cities = ["吉安", "萍乡", "抚州"]
     index_before = reader.get("/health").json()["index"]
     responses: dict[str, httpx.Response] = {}
     with app.state.admin.kb_lock:  # the worker cannot change kb/ yet: every upload has to queue
-        threads = [threading.Thread(target=lambda c=c: responses.__setitem__(c, admin.post(
-            "/documents", files={"file": (f"{c}.txt", city(c))}, data={"region": c}))) for c in cities]
+        threads = [
+            threading.Thread(
+                target=lambda c=c: responses.__setitem__(
+                    c, admin.post("/documents", files={"file": (f"{c}.txt", city(c))}, data={"region": c})
+                )
+            )
+            for c in cities
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -244,23 +270,29 @@ def _wait_healthy(proc: subprocess.Popen, url: str, log: Path) -> None:
 
 
 def test_a_server_killed_mid_ingest_restarts_on_the_previous_index_and_the_next_ingest_picks_the_file_up(
-        admin_settings, tmp_path):
+    admin_settings, tmp_path
+):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url, log, marker = f"http://127.0.0.1:{port}", tmp_path / "serve.log", tmp_path / "marker"
-    env = os.environ | {"PYTHONPATH": str(ROOT), "METROKB_KB_DIR": str(admin_settings.kb_dir),
-                        "METROKB_INDEX_DIR": str(admin_settings.index_dir),
-                        "METROKB_FEEDBACK_PATH": str(admin_settings.feedback_path),
-                        "METROKB_API_KEY": admin_settings.api_key, "METROKB_ADMIN_KEY": admin_settings.admin_key}
+    env = os.environ | {
+        "PYTHONPATH": str(ROOT),
+        "METROKB_KB_DIR": str(admin_settings.kb_dir),
+        "METROKB_INDEX_DIR": str(admin_settings.index_dir),
+        "METROKB_FEEDBACK_PATH": str(admin_settings.feedback_path),
+        "METROKB_API_KEY": admin_settings.api_key,
+        "METROKB_ADMIN_KEY": admin_settings.admin_key,
+    }
     admin_h, reader_h = {"X-API-Key": admin_settings.admin_key}, {"X-API-Key": admin_settings.api_key}
     served = (admin_settings.index_dir / "current").resolve()
 
     proc = _start(["-c", KILLABLE_SERVER, str(marker), str(port)], env, log)
     try:
         _wait_healthy(proc, url, log)
-        r = httpx.post(url + "/documents", files={"file": ("ganzhou-2025.txt", NOTICE)}, data={"region": "赣州"},
-                       headers=admin_h)
+        r = httpx.post(
+            url + "/documents", files={"file": ("ganzhou-2025.txt", NOTICE)}, data={"region": "赣州"}, headers=admin_h
+        )
         assert r.status_code == 202
         job_id = r.json()["job_id"]
         deadline = time.monotonic() + 300

@@ -1,4 +1,5 @@
 """Answers over real HTTP with the real index: the value first, the right clause cited, honest abstention."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,8 +37,12 @@ CASES = [
     ("郴州要求关系国计民生的计量器具受检率达到多少？", "target", "chenzhou-2011/二/(二)", ["95%"]),
     ("温州新增诚信计量承诺单位1000家的目标要在哪一年完成？", "deadline", "wenzhou/(四)/15", ["2025"]),
     ("郴州从哪一年起把集贸市场在用衡器检定经费纳入财政预算？", "deadline", "chenzhou-2011/四/(三)", ["2011"]),
-    ("南昌推进计量执法体系建设由哪些单位负责？", "responsibility", "nanchang-2023/四/(十二)",
-     ["市市场监管局", "市公安局", "市司法局", "开发区管委会"]),
+    (
+        "南昌推进计量执法体系建设由哪些单位负责？",
+        "responsibility",
+        "nanchang-2023/四/(十二)",
+        ["市市场监管局", "市公安局", "市司法局", "开发区管委会"],
+    ),
     ("全国的计量技术委员会体系由谁统一管理？", "responsibility", "samr-2022/二/(四)", ["市场监管总局"]),
     ("郴州湘政发那份文件的文号是什么？", "metadata", "chenzhou-2011/header", ["郴政发〔2011〕17号"]),
     ("湖南省市场监管局这份措施的文号是多少？", "metadata", "hunan-2022/header", ["湘市监计量〔2022〕139号"]),
@@ -97,18 +102,23 @@ def test_traditional_characters_are_understood(client):
 
 
 def test_english_question_is_answered_in_chinese(client):
-    body = ask(client, "What is Nanchang's 2025 target for the verification coverage rate of compulsory measuring instruments?")
+    body = ask(
+        client, "What is Nanchang's 2025 target for the verification coverage rate of compulsory measuring instruments?"
+    )
     assert body["citations"][0]["clause_id"] == "nanchang-2023/一"
     assert "92%" in first_sentence(body["answer"])
 
 
-@pytest.mark.parametrize("question,reason", [
-    ("北京市强检计量器具检定覆盖率目标是多少？", "北京"),
-    ("郴州到2025年的强检覆盖率目标是多少？", "2025"),
-    ("南昌文件的文号是什么？", "文号"),
-    ("如何做红烧肉？", ""),
-    ("你好", ""),
-])
+@pytest.mark.parametrize(
+    "question,reason",
+    [
+        ("北京市强检计量器具检定覆盖率目标是多少？", "北京"),
+        ("郴州到2025年的强检覆盖率目标是多少？", "2025"),
+        ("南昌文件的文号是什么？", "文号"),
+        ("如何做红烧肉？", ""),
+        ("你好", ""),
+    ],
+)
 def test_abstains_when_the_notices_do_not_answer(client, question, reason):
     body = ask(client, question)
     assert body["abstained"], body["answer"]

@@ -2,6 +2,7 @@
 national law, two versions of a provincial regulation, a new city's notice without a catalog entry) beside the
 five notices: the document and article named, values in the direct answer, what is missing said, versions,
 references, places from the index."""
+
 from __future__ import annotations
 
 import shutil

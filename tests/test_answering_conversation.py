@@ -1,4 +1,5 @@
 """Follow-up questions: which become standalone questions about a new place, year or the previous place."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,9 @@ def test_kb_regions_come_from_the_notices(index):
     assert kb_regions(index) == sorted(REGIONS)
 
 
-@pytest.mark.parametrize("message", ["那温州呢？", "温州呢", "温州市呢？", "那温州的情况呢", "换成温州",
-                                     "What about Wenzhou?"])
+@pytest.mark.parametrize(
+    "message", ["那温州呢？", "温州呢", "温州市呢？", "那温州的情况呢", "换成温州", "What about Wenzhou?"]
+)
 def test_a_place_alone_asks_the_previous_question_about_it(message, index):
     resolved = resolve(message, NANCHANG, index)
     assert resolved.kind == "switch"
@@ -62,11 +64,14 @@ def test_previous_question_without_a_place_gets_one(index):
     assert question == "温州强检计量器具检定覆盖率目标是多少？"
 
 
-@pytest.mark.parametrize("message, expected", [
-    ("那谁负责？", "南昌谁负责？"),
-    ("它的文号是什么？", "南昌的文号是什么？"),
-    ("该文件的发布日期是哪天？", "南昌的发布日期是哪天？"),
-])
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("那谁负责？", "南昌谁负责？"),
+        ("它的文号是什么？", "南昌的文号是什么？"),
+        ("该文件的发布日期是哪天？", "南昌的发布日期是哪天？"),
+    ],
+)
 def test_a_continuation_carries_the_previous_place(message, expected, index):
     resolved = resolve(message, NANCHANG, index)
     assert (resolved.kind, resolved.question) == ("carry", expected)
@@ -76,8 +81,9 @@ def test_english_continuation_carries_the_place(index):
     assert resolve("And what is its deadline?", ENGLISH, index).question == "what is Nanchang's deadline?"
 
 
-@pytest.mark.parametrize("message", ["温州的责任单位是谁？", "诚信计量承诺单位有多少家？",
-                                     "湖南省社会公用计量标准要达到多少项？"])
+@pytest.mark.parametrize(
+    "message", ["温州的责任单位是谁？", "诚信计量承诺单位有多少家？", "湖南省社会公用计量标准要达到多少项？"]
+)
 def test_a_complete_question_is_asked_as_typed(message, index):
     resolved = resolve(message, NANCHANG, index)
     assert (resolved.kind, resolved.question, resolved.rewritten) == ("new", message, False)

@@ -1,6 +1,7 @@
 """Article-structured documents — laws, regulations, rules — parsed from text written here in their shapes:
 chapters and sections, articles with paragraphs (款), items (项) and sub-items (目), articles without chapters,
 un-numbered part headings, appended lists and tables, cross-references, metadata and versions."""
+
 from __future__ import annotations
 
 import pytest
@@ -105,6 +106,7 @@ def by_id(parsed) -> dict:
 
 # --- structure ---------------------------------------------------------------------------------
 
+
 def test_chapters_sections_and_articles_of_a_markdown_regulation():
     parsed = parse(PROVINCIAL)
     clauses = by_id(parsed)
@@ -116,7 +118,9 @@ def test_chapters_sections_and_articles_of_a_markdown_regulation():
     third = clauses["第三条"]
     assert third.path == "第二章第一节 第三条" and third.heading == "检定 · 一般规定"
     assert third.parent_id == "d/第二章/第一节"
-    assert third.text.startswith("第三条 下列计量器具实行强制检定：") and third.text.endswith("未按照规定申请检定的，不得使用。")
+    assert third.text.startswith("第三条 下列计量器具实行强制检定：") and third.text.endswith(
+        "未按照规定申请检定的，不得使用。"
+    )
     assert clauses["第五条"].path == "第二章第二节 第五条"
     assert parsed.notice.style == "articles" and not parsed.warnings
     # front matter and scaffolding are not text of any article
@@ -126,10 +130,12 @@ def test_chapters_sections_and_articles_of_a_markdown_regulation():
 
 def test_paragraphs_items_and_sub_items_are_parts_of_the_article():
     third = by_id(parse(PROVINCIAL))["第三条"]
-    labels = {p.label: third.text[p.start:p.end] for p in third.parts}
+    labels = {p.label: third.text[p.start : p.end] for p in third.parts}
     assert labels["第一款"].startswith("下列计量器具实行强制检定：") and labels["第一款"].endswith("2．电子血压计。")
     assert labels["第一款第（一）项"] == "（一）用于贸易结算的衡器；"
-    assert labels["第一款第（二）项"].startswith("（二）用于医疗卫生的血压计") and labels["第一款第（二）项"].endswith("电子血压计。")
+    assert labels["第一款第（二）项"].startswith("（二）用于医疗卫生的血压计") and labels["第一款第（二）项"].endswith(
+        "电子血压计。"
+    )
     assert labels["第一款第（二）项第1目"] == "1．台式血压计；"
     assert labels["第二款"] == "未按照规定申请检定的，不得使用。"
     quote = "用于贸易结算的衡器"
@@ -146,14 +152,19 @@ def test_single_paragraph_items_are_cited_without_the_paragraph():
 def test_inline_items_are_items():
     text = "# 某某办法\n<!-- INFO END -->\n第一条 申请人应当具备下列条件：（一）有固定场所；（二）有检定人员。\n"
     first = by_id(parse(text))["第一条"]
-    items = [first.text[p.start:p.end] for p in first.parts if p.kind == "项"]
+    items = [first.text[p.start : p.end] for p in first.parts if p.kind == "项"]
     assert items == ["（一）有固定场所；", "（二）有检定人员。"]
 
 
 def test_articles_without_chapters_and_an_unnumbered_heading():
     parsed = parse(PLAIN, "plain.txt")
     clauses = by_id(parsed)
-    assert [c.clause_id for c in parsed.clauses if c.kind == "article"] == ["d/第一条", "d/第二条", "d/第三条", "d/第四条"]
+    assert [c.clause_id for c in parsed.clauses if c.kind == "article"] == [
+        "d/第一条",
+        "d/第二条",
+        "d/第三条",
+        "d/第四条",
+    ]
     assert clauses["第二条"].path == "第二条" and clauses["第二条"].text == "第二条 本办法适用于全国。"
     heading = clauses["法定计量单位的使用"]
     assert heading.kind == "chapter" and clauses["第三条"].parent_id == heading.clause_id
@@ -165,7 +176,7 @@ def test_appended_list_is_one_clause_with_its_entries_as_items():
     clauses = by_id(parse(PROVINCIAL))
     appendix = clauses["附件"]
     assert appendix.kind == "appendix" and appendix.heading == "实行强制检定的计量器具目录"
-    assert [appendix.text[p.start:p.end] for p in appendix.parts] == ["1．衡器", "2．血压计", "3．出租汽车计价器"]
+    assert [appendix.text[p.start : p.end] for p in appendix.parts] == ["1．衡器", "2．血压计", "3．出租汽车计价器"]
     assert "出租汽车计价器" not in clauses["第八条"].text
     assert not any(c.kind == "item" for c in clauses.values())
 
@@ -190,11 +201,17 @@ def test_a_decree_followed_by_a_table_keeps_the_table_apart():
 
 
 def test_a_table_of_contents_is_not_the_body():
-    text = ("某某条例\n目　录\n第一章　总则\n第二章　附则\n第一章　总则\n第一条　为了规范计量工作，制定本条例。\n"
-            "第二章　附则\n第二条　本条例自2020年1月1日起施行。\n")
+    text = (
+        "某某条例\n目　录\n第一章　总则\n第二章　附则\n第一章　总则\n第一条　为了规范计量工作，制定本条例。\n"
+        "第二章　附则\n第二条　本条例自2020年1月1日起施行。\n"
+    )
     parsed = parse(text, "toc.txt")
     assert [c.clause_id for c in parsed.clauses if c.kind in ("chapter", "article")] == [
-        "d/第一章", "d/第一条", "d/第二章", "d/第二条"]
+        "d/第一章",
+        "d/第一条",
+        "d/第二章",
+        "d/第二条",
+    ]
     assert not parsed.warnings
 
 
@@ -202,7 +219,12 @@ def test_article_numbering_gap_and_repeat_are_warned_about():
     text = "# 某某办法\n<!-- INFO END -->\n第一条 甲。\n第二条 乙。\n第四条 丙。\n第四条 丁。\n"
     parsed = parse(text)
     assert "article numbering jumps from 第二条 to 第四条" in parsed.warnings
-    assert [c.clause_id for c in parsed.clauses if c.kind == "article"] == ["d/第一条", "d/第二条", "d/第四条", "d/第四条~2"]
+    assert [c.clause_id for c in parsed.clauses if c.kind == "article"] == [
+        "d/第一条",
+        "d/第二条",
+        "d/第四条",
+        "d/第四条~2",
+    ]
     assert any("appears twice" in w for w in parsed.warnings)
 
 
@@ -213,6 +235,7 @@ def test_a_line_that_cites_an_article_does_not_open_one():
 
 
 # --- metadata ----------------------------------------------------------------------------------
+
 
 def test_metadata_of_a_provincial_regulation_from_its_front_matter():
     notice = parse(PROVINCIAL).notice
@@ -228,7 +251,10 @@ def test_metadata_from_a_parenthesised_history():
     notice = parse(PLAIN, "plain.txt").notice
     assert notice.title == "某某计量单位使用办法"
     assert [(e.date, e.action, e.by) for e in notice.events] == [
-        ("1990-03-01", "批准", "国务院"), ("1990-04-02", "发布", "国家计量局"), ("2011-01-08", "修订", "国务院")]
+        ("1990-03-01", "批准", "国务院"),
+        ("1990-04-02", "发布", "国家计量局"),
+        ("2011-01-08", "修订", "国务院"),
+    ]
     assert (notice.kind, notice.region, notice.level, notice.issuer) == ("行政法规", "全国", "国家", "国务院")
     assert notice.effective == "1990-04-02"  # 自发布之日起施行
 
@@ -238,28 +264,41 @@ def test_a_city_notice_without_catalog_entry_gets_its_region_from_its_title():
     assert (notice.region, notice.level, notice.kind) == ("嘉兴", "市", "通知·意见")
 
 
-@pytest.mark.parametrize("title, issuer_line, kind, region, level", [
-    ("中华人民共和国某某法", "2000年1月1日 第九届全国人民代表大会常务委员会第十三次会议通过", "法律", "全国", "国家"),
-    ("计量器具新产品管理办法", "2005年5月16日 国家质量监督检验检疫总局令第74号公布", "部门规章", "全国", "国家"),
-    ("某某市计量监督管理办法", "2019年3月1日 某某市人民政府令第10号公布", "地方政府规章", "某某", "市"),
-    ("某某县关于加强计量工作的意见", "", "通知·意见", "某某", "县"),
-])
+@pytest.mark.parametrize(
+    "title, issuer_line, kind, region, level",
+    [
+        (
+            "中华人民共和国某某法",
+            "2000年1月1日 第九届全国人民代表大会常务委员会第十三次会议通过",
+            "法律",
+            "全国",
+            "国家",
+        ),
+        ("计量器具新产品管理办法", "2005年5月16日 国家质量监督检验检疫总局令第74号公布", "部门规章", "全国", "国家"),
+        ("某某市计量监督管理办法", "2019年3月1日 某某市人民政府令第10号公布", "地方政府规章", "某某", "市"),
+        ("某某县关于加强计量工作的意见", "", "通知·意见", "某某", "县"),
+    ],
+)
 def test_kind_region_and_level(title, issuer_line, kind, region, level):
     notice = parse(f"# {title}\n{issuer_line}\n<!-- INFO END -->\n第一条 甲。\n").notice
     assert (notice.kind, notice.region, notice.level) == (kind, region, level)
 
 
 def test_a_rules_order_number_is_its_doc_number_and_its_issuer_the_body():
-    notice = parse("# 计量器具新产品管理办法\n2005年5月16日 国家质量监督检验检疫总局令第74号公布\n<!-- INFO END -->\n"
-                   "第一条 甲。\n").notice
+    notice = parse(
+        "# 计量器具新产品管理办法\n2005年5月16日 国家质量监督检验检疫总局令第74号公布\n<!-- INFO END -->\n第一条 甲。\n"
+    ).notice
     assert notice.doc_number == "国家质量监督检验检疫总局令第74号"
     assert notice.issuer == "国家质量监督检验检疫总局"
 
 
 # --- the knowledge base: versions and references ---------------------------------------------
 
+
 def test_versions_are_grouped_and_the_newest_is_current(tmp_path):
-    older = PROVINCIAL.replace("2021年9月29日 某某省第十三届人民代表大会常务委员会第二十九次会议《关于修改部分地方性法规的决定》修正\n", "")
+    older = PROVINCIAL.replace(
+        "2021年9月29日 某某省第十三届人民代表大会常务委员会第二十九次会议《关于修改部分地方性法规的决定》修正\n", ""
+    )
     (tmp_path / "old.md").write_text(older, encoding="utf-8")
     (tmp_path / "new.md").write_text(PROVINCIAL, encoding="utf-8")
     report = read_kb(tmp_path)
@@ -291,6 +330,7 @@ def test_cross_references_resolve_within_and_across_documents(tmp_path):
 
 # --- facts ---------------------------------------------------------------------------------------
 
+
 def test_facts_of_a_regulation(tmp_path):
     (tmp_path / "prov.md").write_text(PROVINCIAL, encoding="utf-8")
     [nb] = read_kb(tmp_path).built
@@ -320,7 +360,9 @@ def test_facts_of_a_regulation(tmp_path):
 def test_an_inline_enumeration_is_a_list():
     from retriever.documents.facts import extract
 
-    text = "# 某某法\n<!-- INFO END -->\n第一条 对用于贸易结算、安全防护、医疗卫生、环境监测方面的计量器具实行强制检定。\n"
+    text = (
+        "# 某某法\n<!-- INFO END -->\n第一条 对用于贸易结算、安全防护、医疗卫生、环境监测方面的计量器具实行强制检定。\n"
+    )
     facts, _ = extract(parse(text).clauses)
     [listed] = [f for f in facts if f.kind == "list"]
     assert listed.items == ("贸易结算", "安全防护", "医疗卫生", "环境监测")

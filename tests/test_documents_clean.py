@@ -1,4 +1,5 @@
 """Cleaning the notices in kb/: encodings, pinyin, traditional characters, byte damage, web boilerplate."""
+
 from __future__ import annotations
 
 import re
@@ -7,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from retriever.documents.catalog import read_catalog
-from retriever.documents.clean import NoticeError, clean_text, decode, fold, join_wrapped, normalize_query, readable, strip_pinyin
+from retriever.documents.clean import (
+    NoticeError,
+    clean_text,
+    decode,
+    fold,
+    join_wrapped,
+    normalize_query,
+    readable,
+    strip_pinyin,
+)
 
 KB = Path(__file__).resolve().parent.parent / "kb"
 HUNAN, NANCHANG, WENZHOU, SAMR, CHENZHOU = sorted(p.name for p in KB.glob("*.txt"))
@@ -19,8 +29,10 @@ TRADITIONAL = set("計監關於發標準機構測檢們質規劃聯網級與實�
 @pytest.fixture(scope="module")
 def cleaned() -> dict:
     catalog = read_catalog(KB)
-    return {p.name: clean_text(decode(p.read_bytes(), p.name), catalog[p.name].get("repairs"))
-            for p in sorted(KB.glob("*.txt"))}
+    return {
+        p.name: clean_text(decode(p.read_bytes(), p.name), catalog[p.name].get("repairs"))
+        for p in sorted(KB.glob("*.txt"))
+    }
 
 
 def text_of(cleaned, name: str) -> str:
@@ -28,6 +40,7 @@ def text_of(cleaned, name: str) -> str:
 
 
 # --- pinyin ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", [HUNAN, WENZHOU])
 def test_pinyin_annotations_are_gone(cleaned, name):
@@ -53,6 +66,7 @@ def test_strip_pinyin_on_annotated_text():
 
 # --- traditional characters and byte damage ---------------------------------------------
 
+
 @pytest.mark.parametrize("name", [HUNAN, WENZHOU])
 def test_traditional_notices_come_out_simplified(cleaned, name):
     text = text_of(cleaned, name)
@@ -62,16 +76,21 @@ def test_traditional_notices_come_out_simplified(cleaned, name):
 
 
 def test_simplified_wording(cleaned):
-    assert text_of(cleaned, HUNAN).startswith("湖南省市场监督管理局关于印发《促进市场监管系统计量技术机构改革和发展的若干措施》的通知")
+    assert text_of(cleaned, HUNAN).startswith(
+        "湖南省市场监督管理局关于印发《促进市场监管系统计量技术机构改革和发展的若干措施》的通知"
+    )
     assert "2.推进计量技术机构建设。" in text_of(cleaned, WENZHOU)
 
 
-@pytest.mark.parametrize("name, repaired", [
-    (HUNAN, "主动向当地党委、政府汇报"),
-    (WENZHOU, "推进计量技术机构建设。科学规划计量技术机构发展定位"),
-    (WENZHOU, "以与人民群众生活密切相关的领域为重点"),
-    (WENZHOU, "持续推进水表、燃气表强制检定"),
-])
+@pytest.mark.parametrize(
+    "name, repaired",
+    [
+        (HUNAN, "主动向当地党委、政府汇报"),
+        (WENZHOU, "推进计量技术机构建设。科学规划计量技术机构发展定位"),
+        (WENZHOU, "以与人民群众生活密切相关的领域为重点"),
+        (WENZHOU, "持续推进水表、燃气表强制检定"),
+    ],
+)
 def test_known_byte_damage_is_repaired(cleaned, name, repaired):
     assert repaired in text_of(cleaned, name)
 
@@ -92,15 +111,62 @@ def test_unknown_damage_is_reported_with_its_place():
 
 # --- web boilerplate ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, furniture", [
-    (SAMR, ["找回密码", "立即注册", "QQ登录", "快速开始", "复制链接", "发表于", "显示全部楼层", "回帖", "本版积分规则",
-            "小黑屋", "Archiver", "Powered by", "Discuz", "ICP备", "公网安备", "GMT+8", "Copyright", "计量论坛",
-            "返回顶部", "微信"]),
-    (CHENZHOU, ["扫一扫", "责任编辑", "网站地图", "网站帮助", "湘公网安备", "ICP备", "索引号", "统一登记号", "公开方式",
-                "登记日期", "公开责任部门", "CZCR", "主办单位", "承办单位", "联系电话", "网站标识码", "#", "](#)"]),
-    (WENZHOU, ["来源", "仪表网"]),
-    (HUNAN, ["链接"]),
-])
+
+@pytest.mark.parametrize(
+    "name, furniture",
+    [
+        (
+            SAMR,
+            [
+                "找回密码",
+                "立即注册",
+                "QQ登录",
+                "快速开始",
+                "复制链接",
+                "发表于",
+                "显示全部楼层",
+                "回帖",
+                "本版积分规则",
+                "小黑屋",
+                "Archiver",
+                "Powered by",
+                "Discuz",
+                "ICP备",
+                "公网安备",
+                "GMT+8",
+                "Copyright",
+                "计量论坛",
+                "返回顶部",
+                "微信",
+            ],
+        ),
+        (
+            CHENZHOU,
+            [
+                "扫一扫",
+                "责任编辑",
+                "网站地图",
+                "网站帮助",
+                "湘公网安备",
+                "ICP备",
+                "索引号",
+                "统一登记号",
+                "公开方式",
+                "登记日期",
+                "公开责任部门",
+                "CZCR",
+                "主办单位",
+                "承办单位",
+                "联系电话",
+                "网站标识码",
+                "#",
+                "](#)",
+            ],
+        ),
+        (WENZHOU, ["来源", "仪表网"]),
+        (HUNAN, ["链接"]),
+    ],
+)
 def test_no_boilerplate_survives(cleaned, name, furniture):
     text = text_of(cleaned, name)
     assert [word for word in furniture if word in text] == []
@@ -118,13 +184,16 @@ def test_boilerplate_removal_keeps_the_notice(cleaned):
 
 # --- line re-joining and punctuation ------------------------------------------------------
 
+
 def test_wrapped_lines_are_rejoined(cleaned):
     lines = cleaned[CHENZHOU].lines
     [guiding] = [ln for ln in lines if ln.startswith("（一）指导思想。")]
     assert "充分发挥计量在推动科学技术进步、服务经济转型和促进社会发展等方面的基础和先行作用。" in guiding
     [integrity] = [ln for ln in lines if ln.startswith("（六） 加强诚信计量体系建设。")]
-    assert integrity.endswith("加大对守法经营、诚信计量单位的宣传，树立一批具有行业性或区域性示范作用的诚信计量典型，"
-                              "努力构建公平、诚信、和谐的计量环境。")
+    assert integrity.endswith(
+        "加大对守法经营、诚信计量单位的宣传，树立一批具有行业性或区域性示范作用的诚信计量典型，"
+        "努力构建公平、诚信、和谐的计量环境。"
+    )
     assert not any(ln.startswith(("服务经济转型", "传，树立")) for ln in lines)
 
 
@@ -136,7 +205,9 @@ def test_a_line_ending_in_an_ascii_colon_is_not_joined(cleaned):
 
 
 def test_join_wrapped_keeps_titles_and_clause_starts_apart():
-    long = "加强计量技术机构建设，深化计量技术机构改革创新发展，各级法定计量检定机构、行业主管部门专业计量技术机构要切实"
+    long = (
+        "加强计量技术机构建设，深化计量技术机构改革创新发展，各级法定计量检定机构、行业主管部门专业计量技术机构要切实"
+    )
     assert join_wrapped([long, "履行法定职责。"]) == [long + "履行法定职责。"]
     assert join_wrapped([long, "（二）加强协调配合。"]) == [long, "（二）加强协调配合。"]
     assert join_wrapped([long + "；", "履行法定职责。"]) == [long + "；", "履行法定职责。"]
@@ -144,11 +215,15 @@ def test_join_wrapped_keeps_titles_and_clause_starts_apart():
 
 def test_punctuation_is_full_width_where_a_reader_expects_it(cleaned):
     lines = cleaned[CHENZHOU].lines
-    assert any(ln.startswith("（二） 工作目标。到2015年，基本完善社会公用计量标准，满足社会90%的量传和溯源需求") for ln in lines)
+    assert any(
+        ln.startswith("（二） 工作目标。到2015年，基本完善社会公用计量标准，满足社会90%的量传和溯源需求")
+        for ln in lines
+    )
     assert readable("会议于14:50开始,共1,000家;(一)") == "会议于14:50开始，共1,000家；（一）"
 
 
 # --- decoding -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-16"])
 def test_decode_reads_every_encoding_notices_come_in(encoding):
@@ -163,12 +238,15 @@ def test_decode_reads_gb18030_only_characters():
     assert decode(text.encode("gb18030"), SAMR) == text
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b"", "the file is empty"),
-    (b"  \n\r\n ", "the file is empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
-    (bytes(range(128, 256)) * 4, "not readable as UTF-8 or GB18030"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "the file is empty"),
+        (b"  \n\r\n ", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        (bytes(range(128, 256)) * 4, "not readable as UTF-8 or GB18030"),
+    ],
+)
 def test_decode_names_the_file_and_the_reason(data, reason):
     with pytest.raises(NoticeError) as err:
         decode(data, "kb/bad.txt")
@@ -176,6 +254,7 @@ def test_decode_names_the_file_and_the_reason(data, reason):
 
 
 # --- matching form ------------------------------------------------------------------------
+
 
 def test_fold_keeps_positions(cleaned):
     for lines in (c.lines for c in cleaned.values()):

@@ -1,4 +1,5 @@
 """Responsibilities, targets and deadlines as the real index holds them, each quoting its clause."""
+
 from __future__ import annotations
 
 from retriever.index import read_kb
@@ -113,9 +114,10 @@ def test_header_lines_yield_no_facts(index):
 def test_unreadable_annotation_is_warned_about(kb_copy):
     path = kb_copy / "001_c18782d26fd38f79.txt"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("(责任单位:市市场监管局、市公安局、市司法局)", "(责任单位:市市场监管局、市公安局、市司法局"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("(责任单位:市市场监管局、市公安局、市司法局)", "(责任单位:市市场监管局、市公安局、市司法局"),
+        encoding="utf-8",
+    )
     [nb] = [nb for nb in read_kb(kb_copy).built if nb.notice.doc_id == "nanchang-2023"]
     assert "四、(十二): 责任单位 mentioned but no annotation could be read" in nb.warnings
     assert not [f for f in nb.facts if f.clause_id == "nanchang-2023/四/(十二)" and f.kind == "responsibility"]
-

@@ -1,4 +1,5 @@
 """The clause tree and header of each notice in kb/, as a reader would cite them."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,28 +35,57 @@ def leaf(*keys: str) -> list[tuple[str, list]]:
 
 EXPECTED = {
     "hunan-2022": ["header", "preamble", *"一 二 三 四 五 六 七 八 九".split()],
-    "nanchang-2023": ["header", "preamble", *tree([
-        ("一", []),
-        ("二", [*leaf(*sections(1, 2)), ("(三)", leaf("1", "2", "3")), *leaf(*sections(4, 5))]),
-        ("三", [("(六)", leaf("1", "2", "3")), *leaf(*sections(7, 8, 9, 10))]),
-        ("四", leaf(*sections(11, 12, 13, 14, 15))),
-        ("五", leaf(*sections(16, 17, 18, 19))),
-    ])],
-    "wenzhou": ["preamble", *tree([
-        ("(一)", leaf("1", "2", "3", "4")), ("(二)", leaf("5", "6", "7", "8")),
-        ("(三)", leaf("9", "10", "11", "12")), ("(四)", leaf("13", "14", "15", "16")),
-        ("保障措施", leaf(*sections(1, 2, 3))),
-    ])],
-    "samr-2022": ["header", "preamble", *tree([
-        ("一", [*leaf("(一)"), ("(二)", leaf("—1", "—2", "—3", "—4")), *leaf("(三)")]),
-        ("二", leaf(*sections(4, 5, 6))), ("三", leaf(*sections(7, 8, 9, 10))),
-        ("四", leaf(*sections(11, 12, 13))), ("五", leaf(*sections(14, 15, 16))),
-        ("六", leaf(*sections(17, 18, 19, 20))),
-    ])],
-    "chenzhou-2011": ["header", "preamble", *tree([
-        ("一", []), ("二", leaf(*sections(1, 2))), ("三", leaf(*sections(1, 2, 3, 4, 5, 6))),
-        ("四", leaf(*sections(1, 2, 3, 4, 5))),
-    ])],
+    "nanchang-2023": [
+        "header",
+        "preamble",
+        *tree(
+            [
+                ("一", []),
+                ("二", [*leaf(*sections(1, 2)), ("(三)", leaf("1", "2", "3")), *leaf(*sections(4, 5))]),
+                ("三", [("(六)", leaf("1", "2", "3")), *leaf(*sections(7, 8, 9, 10))]),
+                ("四", leaf(*sections(11, 12, 13, 14, 15))),
+                ("五", leaf(*sections(16, 17, 18, 19))),
+            ]
+        ),
+    ],
+    "wenzhou": [
+        "preamble",
+        *tree(
+            [
+                ("(一)", leaf("1", "2", "3", "4")),
+                ("(二)", leaf("5", "6", "7", "8")),
+                ("(三)", leaf("9", "10", "11", "12")),
+                ("(四)", leaf("13", "14", "15", "16")),
+                ("保障措施", leaf(*sections(1, 2, 3))),
+            ]
+        ),
+    ],
+    "samr-2022": [
+        "header",
+        "preamble",
+        *tree(
+            [
+                ("一", [*leaf("(一)"), ("(二)", leaf("—1", "—2", "—3", "—4")), *leaf("(三)")]),
+                ("二", leaf(*sections(4, 5, 6))),
+                ("三", leaf(*sections(7, 8, 9, 10))),
+                ("四", leaf(*sections(11, 12, 13))),
+                ("五", leaf(*sections(14, 15, 16))),
+                ("六", leaf(*sections(17, 18, 19, 20))),
+            ]
+        ),
+    ],
+    "chenzhou-2011": [
+        "header",
+        "preamble",
+        *tree(
+            [
+                ("一", []),
+                ("二", leaf(*sections(1, 2))),
+                ("三", leaf(*sections(1, 2, 3, 4, 5, 6))),
+                ("四", leaf(*sections(1, 2, 3, 4, 5))),
+            ]
+        ),
+    ],
 }
 
 
@@ -83,7 +113,12 @@ def test_nanchang_has_sections_one_to_nineteen(kb):
 
 def test_samr_principles_under_basic_principles(kb):
     principles = [c for c in kb["samr-2022"].clauses if c.kind == "principle"]
-    assert [c.heading for c in principles] == ["加强统筹、规范管理", "创新突破、改革引领", "需求牵引、提升供给", "开放合作、协同发展"]
+    assert [c.heading for c in principles] == [
+        "加强统筹、规范管理",
+        "创新突破、改革引领",
+        "需求牵引、提升供给",
+        "开放合作、协同发展",
+    ]
     assert {c.parent_id for c in principles} == {"samr-2022/一/(二)"}
     assert [c.path for c in principles] == ["一、(二)—1", "一、(二)—2", "一、(二)—3", "一、(二)—4"]
     assert clause(kb, "samr-2022/一/(二)").text == "（二）基本原则"
@@ -101,16 +136,19 @@ def test_parents_and_positions(kb):
         assert all(c.parent_id in ids for c in nb.clauses if c.parent_id)
 
 
-@pytest.mark.parametrize("clause_id, kind, path, heading", [
-    ("nanchang-2023/一", "chapter", "一、", "总体要求"),
-    ("nanchang-2023/四/(十二)", "section", "四、(十二)", "推进计量执法体系建设"),
-    ("nanchang-2023/二/(三)/1", "item", "二、(三)1.", "加强计量标准建设"),
-    ("hunan-2022/八", "chapter", "八、", "加强经费保障"),
-    ("wenzhou/(三)/9", "item", "(三)9.", "服务产业质量提升"),
-    ("wenzhou/保障措施/(一)", "section", "保障措施(一)", "加强组织领导"),
-    ("chenzhou-2011/二/(二)", "section", "二、(二)", "工作目标"),
-    ("chenzhou-2011/三/(四)", "section", "三、(四)", "强化民生计量，维护群众利益"),
-])
+@pytest.mark.parametrize(
+    "clause_id, kind, path, heading",
+    [
+        ("nanchang-2023/一", "chapter", "一、", "总体要求"),
+        ("nanchang-2023/四/(十二)", "section", "四、(十二)", "推进计量执法体系建设"),
+        ("nanchang-2023/二/(三)/1", "item", "二、(三)1.", "加强计量标准建设"),
+        ("hunan-2022/八", "chapter", "八、", "加强经费保障"),
+        ("wenzhou/(三)/9", "item", "(三)9.", "服务产业质量提升"),
+        ("wenzhou/保障措施/(一)", "section", "保障措施(一)", "加强组织领导"),
+        ("chenzhou-2011/二/(二)", "section", "二、(二)", "工作目标"),
+        ("chenzhou-2011/三/(四)", "section", "三、(四)", "强化民生计量，维护群众利益"),
+    ],
+)
 def test_kind_path_and_heading(kb, clause_id, kind, path, heading):
     c = clause(kb, clause_id)
     assert (c.kind, c.path, c.heading) == (kind, path, heading)
@@ -140,6 +178,7 @@ def test_front_matter_goes_to_header_and_preamble(kb):
 
 
 # --- header metadata ----------------------------------------------------------------------
+
 
 def parsed(name: str, doc_id: str = "x"):
     return parse_file((KB / name).read_bytes(), name, doc_id)
@@ -216,6 +255,7 @@ def test_broken_catalog_is_reported(kb_copy):
 
 # --- encodings and problems ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name, encoding", [(HUNAN, "gbk"), (NANCHANG, "gbk"), (SAMR, "gb18030")])
 def test_gbk_and_gb18030_files_parse_like_utf8(kb, kb_copy, name, encoding):
     text = (KB / name).read_text(encoding="utf-8")
@@ -252,7 +292,8 @@ def test_text_in_no_known_style_yields_its_paragraphs_with_a_warning():
     assert parsed.notice.title == "关于计量工作的说明" and parsed.notice.style == "paragraphs"
     assert [(c.clause_id, c.kind, c.text) for c in parsed.clauses if c.kind == "paragraph"] == [
         ("note/第1段", "paragraph", "计量是实现单位统一、量值准确可靠的活动。"),
-        ("note/第2段", "paragraph", "各单位要配备合格的计量器具。")]
+        ("note/第2段", "paragraph", "各单位要配备合格的计量器具。"),
+    ]
     assert any(w.startswith("no clause markers found") for w in parsed.warnings)
 
 

@@ -1,5 +1,6 @@
 """The eight real regulations in ../shared/regulations/, read where they are (never copied into the project),
 ingested beside the five notices: metadata, article counts, versions, and what 计量法 says."""
+
 from __future__ import annotations
 
 import shutil
@@ -20,11 +21,29 @@ EXPECTED = {
     "计量法实施细则(2018-03-19)": ("中华人民共和国计量法实施细则", "行政法规", "全国", "国家", "1987-02-01", 60),
     "计量法实施细则(2022-03-29)": ("中华人民共和国计量法实施细则", "行政法规", "全国", "国家", "1987-02-01", 60),
     "强制检定的工作计量器具检定管理办法(1987-04-14)": (
-        "中华人民共和国强制检定的工作计量器具检定管理办法", "行政法规", "全国", "国家", "1987-07-01", 18),
-    "进口计量器具监督管理办法(2016-02-06)": ("中华人民共和国进口计量器具监督管理办法", "行政法规", "全国", "国家",
-                                       "1989-11-04", 23),
+        "中华人民共和国强制检定的工作计量器具检定管理办法",
+        "行政法规",
+        "全国",
+        "国家",
+        "1987-07-01",
+        18,
+    ),
+    "进口计量器具监督管理办法(2016-02-06)": (
+        "中华人民共和国进口计量器具监督管理办法",
+        "行政法规",
+        "全国",
+        "国家",
+        "1989-11-04",
+        23,
+    ),
     "水利电力部门电测、热工计量仪表和装置检定、管理的规定(1986-05-31)": (
-        "水利电力部门电测、热工计量仪表和装置检定、管理的规定", "行政法规", "全国", "国家", None, 0),
+        "水利电力部门电测、热工计量仪表和装置检定、管理的规定",
+        "行政法规",
+        "全国",
+        "国家",
+        None,
+        0,
+    ),
     "浙江省计量监督管理条例": ("浙江省计量监督管理条例", "地方性法规", "浙江", "省", "2014-01-01", 51),
     "上海市计量监督管理条例(2018-11-22)": ("上海市计量监督管理条例", "地方性法规", "上海", "市", "2001-01-01", 41),
 }
@@ -75,7 +94,7 @@ def test_metrology_law_article_nine_and_thirty_one(built):
     nine = clauses["第九条"]
     assert nine.path == "第二章 第九条" and nine.heading == "计量基准器具、计量标准器具和计量检定"
     first = next(p for p in nine.parts if p.label == "第一款")
-    assert nine.text[first.start:first.end].startswith("县级以上人民政府计量行政部门对社会公用计量标准器具")
+    assert nine.text[first.start : first.end].startswith("县级以上人民政府计量行政部门对社会公用计量标准器具")
     [areas] = [f for f in nb.facts if f.kind == "list" and f.clause_id == nine.clause_id]
     assert areas.items == ("贸易结算", "安全防护", "医疗卫生", "环境监测") and areas.quote in nine.text
     [limit] = [f for f in nb.facts if f.kind == "time_limit" and f.clause_id.endswith("/第三十一条")]

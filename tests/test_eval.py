@@ -1,4 +1,5 @@
 """The evaluation: the question set is sound, the metrics compute what they claim, and the product passes the gate."""
+
 from __future__ import annotations
 
 import ast
@@ -69,13 +70,16 @@ def test_required_values_are_stated_in_the_gold_clauses(index):
         if it.type == "comparison":
             assert len(it.gold) >= 2
             for g, t in zip(it.gold, texts):
-                assert any(norm(v) in t for value in it.must_contain for v in value), f"{it.id}: nothing required from {g}"
+                assert any(norm(v) in t for value in it.must_contain for v in value), (
+                    f"{it.id}: nothing required from {g}"
+                )
         elif it.answerable:
             assert len(it.gold) == 1, f"{it.id}: only a comparison has several gold clauses"
 
 
 def test_questions_are_paraphrased_not_copied(index):
     """No question shares 15 or more consecutive characters with its gold clause (quoted 《titles》 aside)."""
+
     def plain(text: str) -> str:
         return re.sub(r"[^\w]", "", fold(to_simplified(re.sub(r"《[^》]*》", "", text))))
 
@@ -100,17 +104,25 @@ def test_languages_are_what_they_claim():
 def _string_literals(path: Path) -> str:
     """The string constants of a module, docstrings left out: where a product would match on wording."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                  and node.body and isinstance(node.body[0], ast.Expr)}
-    text = "\n".join(node.value for node in ast.walk(tree)
-                     if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    text = "\n".join(
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    )
     return re.sub(r"[\ud800-\udfff]", "", text)  # lone surrogates (character ranges in patterns) cannot be encoded
 
 
 def test_product_does_not_match_on_question_wording(index):
     """No 12 consecutive characters of a question (6 words of an English one) that are not notice text appear in
     a string of the code that answers. The chat UI's example prompts are shown, never matched on: ui/ is left out."""
+
     def plain(text: str) -> str:
         return re.sub(r"[^\w]", "", fold(to_simplified(text)))
 
@@ -127,11 +139,11 @@ def test_product_does_not_match_on_question_wording(index):
     for it in ITEMS:
         if it.lang == "en":
             w = words(it.question).split()
-            windows = [" " + " ".join(w[i:i + 6]) + " " for i in range(len(w) - 5)]
+            windows = [" " + " ".join(w[i : i + 6]) + " " for i in range(len(w) - 5)]
             hits = [(p.name, x) for x in windows for p, text in code_words.items() if x in text]
         else:
             q = plain(it.question)
-            windows = [q[i:i + 12] for i in range(len(q) - 11)]
+            windows = [q[i : i + 12] for i in range(len(q) - 11)]
             hits = [(p.name, x) for x in windows if x not in kb for p, text in code.items() if x in text]
         assert not hits, f"{it.id}: question wording in product code: {hits}"
 
@@ -158,8 +170,9 @@ OTHER = "加强计量宣传，普及计量知识。"
 
 
 def _cite(clause_id: str, text: str) -> Citation:
-    return Citation(doc_id=clause_id.split("/")[0], title="", clause_id=clause_id, clause="", text=text,
-                    quote=text[:10], score=1.0)
+    return Citation(
+        doc_id=clause_id.split("/")[0], title="", clause_id=clause_id, clause="", text=text, quote=text[:10], score=1.0
+    )
 
 
 def _item(**kw) -> Item:
@@ -186,21 +199,33 @@ def test_contains_value_normalises_but_keeps_numbers_whole():
 
 
 def test_score_first_citation_recall_and_answer_accuracy():
-    right = Answer(answer="南昌市：全市强检计量器具检定覆盖率92%以上[1]。", abstained=False, question_type="target",
-                   citations=[_cite("nanchang-2023/一", NANCHANG)])
+    right = Answer(
+        answer="南昌市：全市强检计量器具检定覆盖率92%以上[1]。",
+        abstained=False,
+        question_type="target",
+        citations=[_cite("nanchang-2023/一", NANCHANG)],
+    )
     s = score(_item(), from_answer(right, 12.0))
     assert (s.first_citation, s.recall_at_3, s.answer_correct, s.alce_precision) == (True, 1.0, True, None)
 
     # Right clause cited second, value only in the second sentence: both metrics must say no.
-    late = Answer(answer="南昌市：详见下文[1]。覆盖率92%以上[2]。", abstained=False, question_type="target",
-                  citations=[_cite("wenzhou/(四)/14", OTHER), _cite("nanchang-2023/一", NANCHANG)])
+    late = Answer(
+        answer="南昌市：详见下文[1]。覆盖率92%以上[2]。",
+        abstained=False,
+        question_type="target",
+        citations=[_cite("wenzhou/(四)/14", OTHER), _cite("nanchang-2023/一", NANCHANG)],
+    )
     s = score(_item(), from_answer(late, 12.0))
     assert (s.first_citation, s.recall_at_3, s.answer_correct) == (False, 1.0, False)
 
     # A comparison: the direct answer is one sentence per compared notice; one gold of two cited.
     cmp = _item(type="comparison", gold=("nanchang-2023/一", "wenzhou/(四)/15"), must_contain=(("300家",), ("1000家",)))
-    half = Answer(answer="南昌市：300家以上[1]。\n温州市：未找到[2]。\n另：1000家。", abstained=False,
-                  question_type="comparison", citations=[_cite("nanchang-2023/一", NANCHANG), _cite("hunan-2022/七", OTHER)])
+    half = Answer(
+        answer="南昌市：300家以上[1]。\n温州市：未找到[2]。\n另：1000家。",
+        abstained=False,
+        question_type="comparison",
+        citations=[_cite("nanchang-2023/一", NANCHANG), _cite("hunan-2022/七", OTHER)],
+    )
     s = score(cmp, from_answer(half, 1.0))
     assert (s.first_citation, s.recall_at_3, s.answer_correct) == (True, 0.5, False)
 
@@ -210,12 +235,20 @@ def test_score_first_citation_recall_and_answer_accuracy():
 
 
 def test_summarize_counts_abstention_and_wrong_abstention_separately():
-    answered = Answer(answer="南昌市：92%以上[1]。", abstained=False, question_type="target",
-                      citations=[_cite("nanchang-2023/一", NANCHANG)])
+    answered = Answer(
+        answer="南昌市：92%以上[1]。",
+        abstained=False,
+        question_type="target",
+        citations=[_cite("nanchang-2023/一", NANCHANG)],
+    )
     declined = Answer(answer="没有。", abstained=True, question_type="unanswerable")
     una = _item(type="unanswerable", gold=(), must_contain=())
-    scores = [score(_item(), from_answer(answered, 10)), score(_item(), from_answer(declined, 20)),
-              score(una, from_answer(declined, 30)), score(una, from_answer(answered, 40))]
+    scores = [
+        score(_item(), from_answer(answered, 10)),
+        score(_item(), from_answer(declined, 20)),
+        score(una, from_answer(declined, 30)),
+        score(una, from_answer(answered, 40)),
+    ]
     got = summarize(scores)
     assert (got["n_answerable"], got["n_unanswerable"]) == (2, 2)
     assert got["abstention"] == 0.5 and got["wrong_abstention"] == 0.5
@@ -249,8 +282,13 @@ def test_alce_precision_and_recall():
 def test_gate_thresholds():
     ok = {"first_citation": 0.95, "answer_accuracy": 0.90, "abstention": 0.90, "wrong_abstention": 0.03}
     assert check_gate(ok)["passed"]
-    for metric, bad in (("first_citation", 0.94), ("answer_accuracy", 0.89), ("abstention", 0.89),
-                        ("wrong_abstention", 0.04), ("abstention", None)):
+    for metric, bad in (
+        ("first_citation", 0.94),
+        ("answer_accuracy", 0.89),
+        ("abstention", 0.89),
+        ("wrong_abstention", 0.04),
+        ("abstention", None),
+    ):
         gate = check_gate(ok | {metric: bad})
         assert not gate["passed"] and [c["metric"] for c in gate["checks"] if not c["passed"]] == [metric]
     assert [g[0] for g in GATE] == list(ok)
@@ -266,21 +304,39 @@ def test_baseline_chunk_covers_a_clause_by_its_opening_or_a_long_shared_run():
 
 # --- the runner end to end, on a small set of one's own ----------------------------------------
 
+
 def test_runner_on_a_custom_set_writes_json_and_markdown(index_dir, tmp_path, monkeypatch):
     from retriever.config import get_settings
 
     own = tmp_path / "mine.jsonl"
     rows = [
-        {"id": "m1", "question": "南昌到2025年强检器具检定覆盖率要达到多少？", "type": "target",
-         "gold": ["nanchang-2023/一"], "must_contain": ["92%"]},
+        {
+            "id": "m1",
+            "question": "南昌到2025年强检器具检定覆盖率要达到多少？",
+            "type": "target",
+            "gold": ["nanchang-2023/一"],
+            "must_contain": ["92%"],
+        },
         {"id": "m2", "question": "今天天气怎么样？", "type": "unanswerable"},
     ]
     own.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     monkeypatch.setenv("METROKB_INDEX_DIR", str(index_dir))
     get_settings.cache_clear()
     try:
-        code = main(["--set", str(own), "--split", "test", "--systems", "metrokb,langchain",
-                     "--json", str(tmp_path / "r.json"), "--md", str(tmp_path / "r.md")])
+        code = main(
+            [
+                "--set",
+                str(own),
+                "--split",
+                "test",
+                "--systems",
+                "metrokb,langchain",
+                "--json",
+                str(tmp_path / "r.json"),
+                "--md",
+                str(tmp_path / "r.md"),
+            ]
+        )
     finally:
         get_settings.cache_clear()
     assert code == 0
@@ -296,19 +352,39 @@ def test_a_missed_gate_exits_1_and_says_which_questions_failed(index_dir, tmp_pa
     from retriever.config import get_settings
 
     own = tmp_path / "mine.jsonl"
-    row = {"id": "wrong-gold", "question": "南昌到2025年强检器具检定覆盖率要达到多少？", "type": "target",
-           "gold": ["wenzhou/(三)/10"], "must_contain": ["92%"]}  # a gold clause the answer rightly does not cite
+    row = {
+        "id": "wrong-gold",
+        "question": "南昌到2025年强检器具检定覆盖率要达到多少？",
+        "type": "target",
+        "gold": ["wenzhou/(三)/10"],
+        "must_contain": ["92%"],
+    }  # a gold clause the answer rightly does not cite
     own.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
     monkeypatch.setenv("METROKB_INDEX_DIR", str(index_dir))
     get_settings.cache_clear()
     try:
-        code = main(["--set", str(own), "--split", "all", "--systems", "metrokb", "--gate",
-                     "--json", str(tmp_path / "r.json"), "--md", str(tmp_path / "r.md")])
+        code = main(
+            [
+                "--set",
+                str(own),
+                "--split",
+                "all",
+                "--systems",
+                "metrokb",
+                "--gate",
+                "--json",
+                str(tmp_path / "r.json"),
+                "--md",
+                str(tmp_path / "r.md"),
+            ]
+        )
     finally:
         get_settings.cache_clear()
     assert code == 1
     err = capsys.readouterr().err
-    assert "gate failed: first_citation=0.0 (need >= 0.95)" in err and "wrong-gold (target): cited nanchang-2023/一" in err
+    assert (
+        "gate failed: first_citation=0.0 (need >= 0.95)" in err and "wrong-gold (target): cited nanchang-2023/一" in err
+    )
 
 
 def test_runner_rejects_an_unknown_system(index_dir, tmp_path, monkeypatch, capsys):
@@ -317,6 +393,7 @@ def test_runner_rejects_an_unknown_system(index_dir, tmp_path, monkeypatch, caps
 
 
 # --- (c) the gate --------------------------------------------------------------------------------
+
 
 def test_gate_on_test_split(index):
     """CI gate: MetroKB on the test split must reach the thresholds in eval.runner.GATE."""

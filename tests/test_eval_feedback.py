@@ -1,4 +1,5 @@
 """The chat's thumbs up/down become evaluation questions: real answers in, a loadable set out."""
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,8 @@ def test_feedback_rows_become_reviewable_questions(index, tmp_path):
     assert down["type"] == "REVIEW" and "MetroKB answered" in down["notes"]
 
     reviewed = tmp_path / "reviewed.jsonl"
-    reviewed.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items if i["type"] != "REVIEW"),
-                        encoding="utf-8")
+    reviewed.write_text(
+        "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items if i["type"] != "REVIEW"), encoding="utf-8"
+    )
     loaded = load_set(reviewed)
     assert [i.id for i in loaded] == [target["id"], abstained["id"]]

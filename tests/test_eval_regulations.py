@@ -1,6 +1,7 @@
 """The regulation questions (eval/regulations.jsonl): the set is sound, the independent baseline is independent,
 and the product passes its gates on kb/ plus the shared regulations — for these questions and, with the
 regulations in the index, for the 160 notice questions too. Skipped when ../shared/regulations is absent."""
+
 from __future__ import annotations
 
 import ast
@@ -22,11 +23,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "regulations"
 REG_SET = ROOT / "eval" / "regulations.jsonl"
 ITEMS = load_set(REG_SET)
-REGULATION_TYPES = {"penalty", "time_limit", "authority", "definition", "permission", "list", "metadata", "general",
-                    "comparison", "unanswerable"}
+REGULATION_TYPES = {
+    "penalty",
+    "time_limit",
+    "authority",
+    "definition",
+    "permission",
+    "list",
+    "metadata",
+    "general",
+    "comparison",
+    "unanswerable",
+}
 
 
 # --- the set (needs no index) ----------------------------------------------------------------
+
 
 def test_set_has_the_required_size_and_mix():
     by_type = Counter(it.type for it in ITEMS)
@@ -47,6 +59,7 @@ def test_old_version_questions_name_the_version():
 
 
 # --- the set against the documents -------------------------------------------------------------
+
 
 def test_gold_clauses_exist_and_hold_the_required_values(regulations_index):
     index = regulations_index
@@ -72,30 +85,48 @@ def test_questions_are_paraphrased_not_copied(regulations_index):
 def test_product_code_holds_no_regulation_question_wording(regulations_index):
     """No 12 consecutive characters of a regulation question that are not document text appear in a string of
     the code that answers (the same rule the notice questions are held to)."""
+
     def plain(text: str) -> str:
         return re.sub(r"[^\w]", "", fold(to_simplified(text)))
 
     docs = "\n".join(plain(c.text) for c in regulations_index.clauses.values())
     files = [p for d in ("retriever", "server") for p in (ROOT / d).rglob("*.py")] + [ROOT / "cli.py"]
-    code = {p: plain(re.sub(r"[\ud800-\udfff]", "", "\n".join(
-        n.value for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
-        if isinstance(n, ast.Constant) and isinstance(n.value, str)))) for p in files}
+    code = {
+        p: plain(
+            re.sub(
+                r"[\ud800-\udfff]",
+                "",
+                "\n".join(
+                    n.value
+                    for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                ),
+            )
+        )
+        for p in files
+    }
     for it in ITEMS:
         if it.lang == "en":
             continue
         q = plain(it.question)
-        hits = [(p.name, q[i:i + 12]) for i in range(len(q) - 11) if q[i:i + 12] not in docs
-                for p, text in code.items() if q[i:i + 12] in text]
+        hits = [
+            (p.name, q[i : i + 12])
+            for i in range(len(q) - 11)
+            if q[i : i + 12] not in docs
+            for p, text in code.items()
+            if q[i : i + 12] in text
+        ]
         assert not hits, f"{it.id}: question wording in product code: {hits}"
 
 
 # --- the independent baseline ----------------------------------------------------------------
 
+
 def test_independent_baseline_uses_no_metrokb_code():
     """LineBM25 reads, tokenises and ranks with Python, OpenCC, rjieba and rank_bm25 only; MetroKB's index is
     used to map its top line to clauses for scoring, never to find it."""
     source = (ROOT / "eval" / "baseline.py").read_text(encoding="utf-8")
-    body = source[source.index("class LineBM25"):]
+    body = source[source.index("class LineBM25") :]
     assert "retriever." not in body.split("def _covered")[0]
     assert "from retriever" not in body
 
@@ -111,13 +142,22 @@ def test_independent_baseline_answers_with_a_line_of_a_file(regulations_index):
 
 # --- the gates -----------------------------------------------------------------------------------
 
+
 def test_gate_on_the_regulation_questions(regulations_index):
     """CI gate: on the test split, MetroKB reaches REGULATIONS_GATE and is ahead of the independent baseline."""
     files = notice_files(ROOT / "kb", [SHARED])
-    results = evaluate(regulations_index, select(ITEMS, "test"), systems=["metrokb", "bm25-lines"], files=files,
-                       gate=REGULATIONS_GATE, beat_independent=True)
-    assert [c["metric"] for c in results["gate"]["checks"]][-2:] == ["first_citation vs bm25-lines",
-                                                                    "answer_accuracy vs bm25-lines"]
+    results = evaluate(
+        regulations_index,
+        select(ITEMS, "test"),
+        systems=["metrokb", "bm25-lines"],
+        files=files,
+        gate=REGULATIONS_GATE,
+        beat_independent=True,
+    )
+    assert [c["metric"] for c in results["gate"]["checks"]][-2:] == [
+        "first_citation vs bm25-lines",
+        "answer_accuracy vs bm25-lines",
+    ]
     if not results["gate"]["passed"]:
         pytest.fail(gate_failures(results))
 
@@ -134,6 +174,7 @@ def test_regulations_gate_checks_the_independent_baseline():
     assert check_gate(ok, REGULATIONS_GATE, {"first_citation": 0.5, "answer_accuracy": 0.5})["passed"]
     behind = check_gate(ok, REGULATIONS_GATE, {"first_citation": 0.95, "answer_accuracy": 0.5})
     assert not behind["passed"] and [c["metric"] for c in behind["checks"] if not c["passed"]] == [
-        "first_citation vs bm25-lines"]
+        "first_citation vs bm25-lines"
+    ]
     assert not check_gate(ok | {"abstention": 0.84}, REGULATIONS_GATE)["passed"]
     assert GATE != REGULATIONS_GATE

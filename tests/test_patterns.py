@@ -2,6 +2,7 @@
 
 Patterns run on folded text (clean.fold), so the inputs here are folded first.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -32,6 +33,7 @@ def target_facts(text: str):
 
 # --- cleaning -----------------------------------------------------------------------------
 
+
 def test_tone_vowels_are_lowercase_marked_latin_letters():
     for c in P.TONE_VOWELS:
         assert c.islower() and unicodedata.decomposition(c), c
@@ -39,19 +41,31 @@ def test_tone_vowels_are_lowercase_marked_latin_letters():
     assert not set("aeiouü") & set(P.TONE_VOWELS)
 
 
-@pytest.mark.parametrize("annotated, clean", [
-    ("市場(chǎng)監(jiān)督", "市場監督"),
-    ("法律(lǜ)", "法律"),
-    ("計(jì)量", "計量"),
-])
+@pytest.mark.parametrize(
+    "annotated, clean",
+    [
+        ("市場(chǎng)監(jiān)督", "市場監督"),
+        ("法律(lǜ)", "法律"),
+        ("計(jì)量", "計量"),
+    ],
+)
 def test_pinyin_annotation_is_removed(annotated, clean):
     assert P.PINYIN_ANNOTATION.sub("", annotated) == clean
 
 
-@pytest.mark.parametrize("text", [
-    "平台(e-CQS)应用", "项目(a)", "条款(an)", "(一)加强组织领导", "动态(可移动)心电图机",
-    "规划(2021—2035年)", "CQS(chǎng)", "计量(dàn dàn)",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "平台(e-CQS)应用",
+        "项目(a)",
+        "条款(an)",
+        "(一)加强组织领导",
+        "动态(可移动)心电图机",
+        "规划(2021—2035年)",
+        "CQS(chǎng)",
+        "计量(dàn dàn)",
+    ],
+)
 def test_pinyin_annotation_leaves_real_parentheses(text):
     assert P.PINYIN_ANNOTATION.sub("", text) == text
 
@@ -77,26 +91,56 @@ def test_damage_finds_question_marks_inside_cjk_text_only():
     assert not P.DAMAGE.search("1?2")
 
 
-@pytest.mark.parametrize("line", [
-    "计量论坛", " 找回密码", "立即注册", "QQ登录", "只需一步,快速开始", "搜索", "[复制链接]",
-    "新闻专员 发表于 2022-7-19 14:50:51 | 显示全部楼层 |阅读模式", "您需要登录后才可以回帖 登录 | 立即注册",
-    "本版积分规则", "小黑屋|手机版|Archiver|计量论坛 ( 闽ICP备06005787号-1—304所 )", "GMT+8, 2024-10-12 14:06",
-    "Powered by Discuz! X3.4", "Copyright © 2001-2023, Tencent Cloud.", "快速回复 返回顶部 返回列表",
-    "索引号：43060000/2015-215747", "文号：", "公开方式：主动公开", "CZCR-2011-00023", "责任编辑/不详",
-    "扫一扫在手机打开当前页", "网站地图 | 网站帮助 | 联系我们", "主办单位：郴州市人民政府办公室",
-    "联系电话：0735-2368507", "湘公网安备：43100202000023号", "备案/许可证编号：湘ICP备13003667号",
-    "网站标识码：4310000046", "(来源:仪表网)", "(來源:儀表網)",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "计量论坛",
+        " 找回密码",
+        "立即注册",
+        "QQ登录",
+        "只需一步,快速开始",
+        "搜索",
+        "[复制链接]",
+        "新闻专员 发表于 2022-7-19 14:50:51 | 显示全部楼层 |阅读模式",
+        "您需要登录后才可以回帖 登录 | 立即注册",
+        "本版积分规则",
+        "小黑屋|手机版|Archiver|计量论坛 ( 闽ICP备06005787号-1—304所 )",
+        "GMT+8, 2024-10-12 14:06",
+        "Powered by Discuz! X3.4",
+        "Copyright © 2001-2023, Tencent Cloud.",
+        "快速回复 返回顶部 返回列表",
+        "索引号：43060000/2015-215747",
+        "文号：",
+        "公开方式：主动公开",
+        "CZCR-2011-00023",
+        "责任编辑/不详",
+        "扫一扫在手机打开当前页",
+        "网站地图 | 网站帮助 | 联系我们",
+        "主办单位：郴州市人民政府办公室",
+        "联系电话：0735-2368507",
+        "湘公网安备：43100202000023号",
+        "备案/许可证编号：湘ICP备13003667号",
+        "网站标识码：4310000046",
+        "(来源:仪表网)",
+        "(來源:儀表網)",
+    ],
+)
 def test_boilerplate_line_matches_page_furniture(line):
     assert match(P.BOILERPLATE_LINE, line.strip())
 
 
-@pytest.mark.parametrize("line", [
-    "关于加强计量技术委员会建设的指导意见", "市场监管总局办公厅", "2022年6月28日", "郴政发〔2011〕17号",
-    "(九)激发计量技术委员会的动力和活力。…开展学术论坛、学术交流等活动。",
-    "各县市区人民政府，市政府各部门、部门管理机构、直属事业单位，中省驻郴有关单位：",
-    "（此件公开发布）",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "关于加强计量技术委员会建设的指导意见",
+        "市场监管总局办公厅",
+        "2022年6月28日",
+        "郴政发〔2011〕17号",
+        "(九)激发计量技术委员会的动力和活力。…开展学术论坛、学术交流等活动。",
+        "各县市区人民政府，市政府各部门、部门管理机构、直属事业单位，中省驻郴有关单位：",
+        "（此件公开发布）",
+    ],
+)
 def test_boilerplate_line_keeps_notice_text(line):
     assert not match(P.BOILERPLATE_LINE, line)
 
@@ -125,6 +169,7 @@ def test_line_end_is_in_folded_form():
 
 
 # --- structure ----------------------------------------------------------------------------
+
 
 def test_cn_num_spells_every_clause_number_in_kb():
     numbers = ["一", "九", "十", "十一", "十九", "二十"]
@@ -166,13 +211,16 @@ def test_part_intro():
     m = match(P.PART_INTRO, "在保障措施方面，《实施意见》提出：")
     assert m and m.group("topic") == "保障措施"
     assert match(P.PART_INTRO, "《实施意见》提出了四项重点任务，包括：").group("topic") is None
-    long_intro = ("为充分发挥计量工作在推动科技创新、加快经济发展、促进社会进步、提高人民生活质量等领域的重要作用，"
-                  "结合我市实际，现就进一步加强计量工作提出以下意见：")
+    long_intro = (
+        "为充分发挥计量工作在推动科技创新、加快经济发展、促进社会进步、提高人民生活质量等领域的重要作用，"
+        "结合我市实际，现就进一步加强计量工作提出以下意见："
+    )
     assert not match(P.PART_INTRO, long_intro)
     assert not match(P.PART_INTRO, "在保障措施方面，加大投入。")
 
 
 # --- structure of laws and regulations ----------------------------------------------------
+
 
 def test_legal_num_spells_article_numbers():
     import re
@@ -236,11 +284,15 @@ def test_sentence_final_and_heading_max():
 
 def test_cross_ref():
     def refs(text):
-        return [(m.group("this"), m.group("title"), m.group("short"), m.group("art"), m.group("para"), m.group("item"))
-                for m in P.CROSS_REF.finditer(fold(text))]
+        return [
+            (m.group("this"), m.group("title"), m.group("short"), m.group("art"), m.group("para"), m.group("item"))
+            for m in P.CROSS_REF.finditer(fold(text))
+        ]
 
     assert refs("违反本办法第十条第二款规定的") == [("本办法", None, None, "十", "二", None)]
-    assert refs("依照《中华人民共和国产品质量法》第五十条处罚") == [(None, "中华人民共和国产品质量法", None, "五十", None, None)]
+    assert refs("依照《中华人民共和国产品质量法》第五十条处罚") == [
+        (None, "中华人民共和国产品质量法", None, "五十", None, None)
+    ]
     assert refs("按照计量法第二十条规定") == [(None, None, "按照计量法", "二十", None, None)]
     assert refs("有本条例第三十条第（二）项情形的") == [("本条例", None, None, "三十", None, "二")]
     assert refs("前款规定以外的计量器具") == []
@@ -251,6 +303,7 @@ def test_ref_lead():
 
 
 # --- header -------------------------------------------------------------------------------
+
 
 def test_doc_number():
     assert match(P.DOC_NUMBER, "湘市监计量〔2022〕139号").group(0) == "湘市监计量[2022]139号"
@@ -269,17 +322,25 @@ def test_date_in_text():
         assert not search(P.DATE_IN_TEXT, text), text
 
 
-@pytest.mark.parametrize("line", [
-    "湖南省市场监督管理局关于印发《促进市场监管系统计量技术机构改革和发展的若干措施》的通知",
-    "关于进一步加强计量工作的意见", "促进市场监管系统计量技术机构改革和发展的若干措施",
-    "市场监管总局办公厅印发《关于加强计量技术委员会建设的指导意见》的通知",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "湖南省市场监督管理局关于印发《促进市场监管系统计量技术机构改革和发展的若干措施》的通知",
+        "关于进一步加强计量工作的意见",
+        "促进市场监管系统计量技术机构改革和发展的若干措施",
+        "市场监管总局办公厅印发《关于加强计量技术委员会建设的指导意见》的通知",
+    ],
+)
 def test_title(line):
     assert match(P.TITLE, line)
 
 
 def test_title_rejects_body_lines():
-    for line in ("一、总体要求", "结合我市实际，现就进一步加强计量工作提出以下意见：", "温州市推进计量工作高质量发展《实施意见》要点"):
+    for line in (
+        "一、总体要求",
+        "结合我市实际，现就进一步加强计量工作提出以下意见：",
+        "温州市推进计量工作高质量发展《实施意见》要点",
+    ):
         assert not match(P.TITLE, line), line
 
 
@@ -304,6 +365,7 @@ def test_public_note():
 
 
 # --- facts --------------------------------------------------------------------------------
+
 
 def test_responsible_bracket():
     m = search(P.RESPONSIBLE_BRACKET, "维护消费者合法权益。（责任单位：市市场监管局、市公安局、市司法局）")
@@ -332,8 +394,16 @@ def test_responsible_phrases():
 
 
 def test_unit_suffix():
-    for unit in ("市市场监管局", "市委网信办", "市消防救援支队", "国网江西省电力公司南昌分公司",
-                 "开发区管委会", "各县（区）人民政府", "质量技术监督部门", "市卫生健康委"):
+    for unit in (
+        "市市场监管局",
+        "市委网信办",
+        "市消防救援支队",
+        "国网江西省电力公司南昌分公司",
+        "开发区管委会",
+        "各县（区）人民政府",
+        "质量技术监督部门",
+        "市卫生健康委",
+    ):
         assert P.UNIT_SUFFIX.search(unit), unit
     for words in ("秘书长", "计量工作", "市发改、工信"):
         assert not P.UNIT_SUFFIX.search(words), words
@@ -345,14 +415,25 @@ def test_unit_named():
 
 
 def test_unit_split():
-    assert P.UNIT_SPLIT.split("市市场监管局、市公安局,市司法局；市发改委") == ["市市场监管局", "市公安局", "市司法局", "市发改委"]
+    assert P.UNIT_SPLIT.split("市市场监管局、市公安局,市司法局；市发改委") == [
+        "市市场监管局",
+        "市公安局",
+        "市司法局",
+        "市发改委",
+    ]
     assert P.UNIT_SPLIT.split("国网江西省电力公司南昌分公司") == ["国网江西省电力公司南昌分公司"]
 
 
-@pytest.mark.parametrize("text, num, unit, qual, pre", [
-    ("30项以上", "30", "项", "以上", None), ("92%以上", "92", "%", "以上", None), ("1-2家", "1-2", "家", None, None),
-    ("超过60项以上", "60", "项", "以上", "超过"), ("达到3000项", "3000", "项", None, "达到"),
-])
+@pytest.mark.parametrize(
+    "text, num, unit, qual, pre",
+    [
+        ("30项以上", "30", "项", "以上", None),
+        ("92%以上", "92", "%", "以上", None),
+        ("1-2家", "1-2", "家", None, None),
+        ("超过60项以上", "60", "项", "以上", "超过"),
+        ("达到3000项", "3000", "项", None, "达到"),
+    ],
+)
 def test_target_value(text, num, unit, qual, pre):
     m = search(P.TARGET_VALUE, text)
     assert (m.group("num"), m.group("unit"), m.group("qual"), m.group("pre")) == (num, unit, qual, pre)
@@ -393,10 +474,17 @@ def test_metric_tail():
     assert P.METRIC_TAIL.sub("", "全部强制检定能力") == "全部强制检定能力"
 
 
-@pytest.mark.parametrize("text, found", [
-    ("到2025年底，全市新增", "到2025年底"), ("到“十四五”末，全省", '到"十四五"末'), ("自2011年起市、县两级", "自2011年起"),
-    ("2025年前完成", "2025年前"), ("全省每年新建", "每年"), ("到2035年，结构优化", "到2035年"),
-])
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("到2025年底，全市新增", "到2025年底"),
+        ("到“十四五”末，全省", '到"十四五"末'),
+        ("自2011年起市、县两级", "自2011年起"),
+        ("2025年前完成", "2025年前"),
+        ("全省每年新建", "每年"),
+        ("到2035年，结构优化", "到2035年"),
+    ],
+)
 def test_deadline(text, found):
     assert search(P.DEADLINE, text).group(0) == found
 
@@ -410,8 +498,10 @@ def test_five_year_plan_end():
     assert P.FIVE_YEAR_PLAN_END["十四五"] == 2025
     assert _year('到"十四五"末') == 2025
     assert _year('到"十三五"期间') == 2020
-    assert all(later - earlier == 5 for earlier, later in zip(P.FIVE_YEAR_PLAN_END.values(),
-                                                               list(P.FIVE_YEAR_PLAN_END.values())[1:]))
+    assert all(
+        later - earlier == 5
+        for earlier, later in zip(P.FIVE_YEAR_PLAN_END.values(), list(P.FIVE_YEAR_PLAN_END.values())[1:])
+    )
 
 
 def test_sentence_end():
@@ -420,6 +510,7 @@ def test_sentence_end():
 
 
 # --- questions ----------------------------------------------------------------------------
+
 
 def test_chinese_quantity():
     for text, found in (("达到三千项", "三千"), ("覆盖率百分之九十二", "百分之九十二"), ("二〇一一年起", "二〇一一")):
@@ -450,13 +541,16 @@ def question_type(question: str) -> str | None:
     return next((kind for kind, pattern in P.QUESTION_TYPES if pattern.search(q)), None)
 
 
-@pytest.mark.parametrize("question, kind", [
-    ("郴州这份文件的文号是什么？", "metadata"),
-    ("南昌和温州的诚信计量目标各自是多少？", "comparison"),
-    ("计量执法由哪些部门负责？", "responsibility"),
-    ("社会公用计量标准建设什么时候完成？", "deadline"),
-    ("强检计量器具检定覆盖率要达到多少？", "target"),
-])
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("郴州这份文件的文号是什么？", "metadata"),
+        ("南昌和温州的诚信计量目标各自是多少？", "comparison"),
+        ("计量执法由哪些部门负责？", "responsibility"),
+        ("社会公用计量标准建设什么时候完成？", "deadline"),
+        ("强检计量器具检定覆盖率要达到多少？", "target"),
+    ],
+)
 def test_question_types(question, kind):
     assert question_type(question) == kind
 
@@ -575,9 +669,14 @@ def test_planted_instruction():
 
 # --- header and kind of laws, regulations and rules ------------------------------------------
 
+
 def test_legal_title():
-    for line in ("中华人民共和国计量法", "某某省计量监督管理条例", "计量器具新产品管理办法（2021年修订）",
-                 "国务院关于在我国统一实行法定计量单位的命令"):
+    for line in (
+        "中华人民共和国计量法",
+        "某某省计量监督管理条例",
+        "计量器具新产品管理办法（2021年修订）",
+        "国务院关于在我国统一实行法定计量单位的命令",
+    ):
         assert match(P.LEGAL_TITLE, line), line
     for line in ("本办法自发布之日起施行。", "为了加强计量监督管理，制定本办法", "各有关单位："):
         assert not match(P.LEGAL_TITLE, line), line
@@ -636,6 +735,7 @@ def test_regions_and_levels():
 
 # --- facts of laws, regulations and rules ---------------------------------------------------
 
+
 def test_penalty_patterns():
     import re
 
@@ -669,7 +769,9 @@ def test_authority():
     assert ("省计量主管部门", "确定") in bodies("由省计量主管部门根据需要，会同省有关部门确定，报省人民政府批准")
     import re
 
-    assert re.fullmatch(P.AUTHORITY_BODY, "县级以上人民政府计量行政部门") and not re.fullmatch(P.AUTHORITY_BODY, "计量器具")
+    assert re.fullmatch(P.AUTHORITY_BODY, "县级以上人民政府计量行政部门") and not re.fullmatch(
+        P.AUTHORITY_BODY, "计量器具"
+    )
     assert re.fullmatch(P.AUTHORITY_GAP, "会同省有关部门") and re.fullmatch(P.AUTHORITY_GAP, "")
     assert P.BODY_END.search("设区的市人民政府计量行政部门") and P.BODY_END.search("国务院")
     assert not P.BODY_END.search("计量器具")

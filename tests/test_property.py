@@ -2,6 +2,7 @@
 here — asked about by its heading and by its first sentence, and generated noise, over real HTTP. Each
 request gets 200 with a well-formed body (an answer whose markers point into its citations and whose quotes
 are spans of their clauses, or an abstention with its reason), or a 400 that says what was wrong."""
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,31 @@ from retriever.config import Settings
 from retriever.engine import Engine
 from server.app import create_app
 
-NOISE = ["？？？", "。", "计", "a", "!!!", "计量law第9条?", "第条", "《》", "(一)", "罚款多少？", "谁？",
-         "2025年", "Ｑ＆Ａ：計量？", "计量" * 499 + "吗", "😀 计量 😀", "<script>alert(1)</script>", "  计量  ",
-         "SELECT * FROM clauses;", "第一百零二条", "附件", "旧版", "那温州呢？", "什么是？"]
+NOISE = [
+    "？？？",
+    "。",
+    "计",
+    "a",
+    "!!!",
+    "计量law第9条?",
+    "第条",
+    "《》",
+    "(一)",
+    "罚款多少？",
+    "谁？",
+    "2025年",
+    "Ｑ＆Ａ：計量？",
+    "计量" * 499 + "吗",
+    "😀 计量 😀",
+    "<script>alert(1)</script>",
+    "  计量  ",
+    "SELECT * FROM clauses;",
+    "第一百零二条",
+    "附件",
+    "旧版",
+    "那温州呢？",
+    "什么是？",
+]
 
 
 def questions(index) -> list[str]:

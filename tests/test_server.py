@@ -1,4 +1,5 @@
 """The HTTP contract of /ask, /health, /documents and /clauses: status codes and the messages users see."""
+
 from __future__ import annotations
 
 import shutil
@@ -19,9 +20,16 @@ NANCHANG = "南昌市到2025年强检计量器具检定覆盖率要达到多少�
 
 def make_settings(index_dir: Path, kb_dir: Path = ROOT / "kb", **extra) -> Settings:
     """Settings for a test: explicit paths, no .env file, no API key unless given."""
-    return Settings(_env_file=None, index_dir=index_dir, kb_dir=kb_dir, api_key=extra.pop("api_key", None),
-                    admin_key=extra.pop("admin_key", None), keys={}, cors_origins=extra.pop("cors_origins", []),
-                    **extra)
+    return Settings(
+        _env_file=None,
+        index_dir=index_dir,
+        kb_dir=kb_dir,
+        api_key=extra.pop("api_key", None),
+        admin_key=extra.pop("admin_key", None),
+        keys={},
+        cors_origins=extra.pop("cors_origins", []),
+        **extra,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +51,7 @@ def client_for(engine: Engine, **extra) -> TestClient:
 
 # --- /health -------------------------------------------------------------------------------
 
+
 def test_health_reports_the_loaded_index(client, index):
     r = client.get("/health")
     assert r.status_code == 200
@@ -50,6 +59,7 @@ def test_health_reports_the_loaded_index(client, index):
 
 
 # --- /ask ------------------------------------------------------------------------------------
+
 
 def test_ask_answers_with_the_value_and_its_clause(client):
     r = client.post("/ask", json={"question": NANCHANG})
@@ -66,36 +76,42 @@ def test_ask_accepts_exactly_the_limit(client):
     assert client.post("/ask", json={"question": question}).status_code == 200
 
 
-@pytest.mark.parametrize("question, message", [
-    ("", "question is empty"),
-    ("   \n\t ", "question is empty"),
-    ("问" * 1001, "question is 1001 characters; the limit is 1000"),
-    ("南昌\x00的目标", "control characters"),
-    ("南昌\x1b[31m的目标", "control characters"),
-])
+@pytest.mark.parametrize(
+    "question, message",
+    [
+        ("", "question is empty"),
+        ("   \n\t ", "question is empty"),
+        ("问" * 1001, "question is 1001 characters; the limit is 1000"),
+        ("南昌\x00的目标", "control characters"),
+        ("南昌\x1b[31m的目标", "control characters"),
+    ],
+)
 def test_ask_refuses_unaskable_questions_with_400(client, question, message):
     r = client.post("/ask", json={"question": question})
     assert r.status_code == 400
     assert message in r.json()["detail"]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"question": 123}, "question"),
-    ({"question": ["南昌"]}, "question"),
-    ({"question": None}, "question"),
-    ({}, "question: Field required"),
-    ({"q": NANCHANG}, "q: Extra inputs are not permitted"),
-    ({"question": NANCHANG, "top_k": 0}, "top_k"),
-    ({"question": NANCHANG, "top_k": 21}, "top_k"),
-    ({"question": NANCHANG, "top_k": "five"}, "top_k"),
-    ({"question": NANCHANG, "top_k": True}, "top_k"),
-    ({"question": NANCHANG, "top_k": 5.0}, "top_k"),
-    ({"question": NANCHANG, "mode": "poetry"}, "mode"),
-    ({"question": NANCHANG, "filters": {"planet": "火星"}}, "filters.planet"),
-    ({"question": NANCHANG, "filters": {"year": 1800}}, "filters.year"),
-    ({"question": NANCHANG, "filters": {"year": "2023"}}, "filters.year"),
-    ({"question": NANCHANG, "filters": "南昌"}, "filters"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"question": 123}, "question"),
+        ({"question": ["南昌"]}, "question"),
+        ({"question": None}, "question"),
+        ({}, "question: Field required"),
+        ({"q": NANCHANG}, "q: Extra inputs are not permitted"),
+        ({"question": NANCHANG, "top_k": 0}, "top_k"),
+        ({"question": NANCHANG, "top_k": 21}, "top_k"),
+        ({"question": NANCHANG, "top_k": "five"}, "top_k"),
+        ({"question": NANCHANG, "top_k": True}, "top_k"),
+        ({"question": NANCHANG, "top_k": 5.0}, "top_k"),
+        ({"question": NANCHANG, "mode": "poetry"}, "mode"),
+        ({"question": NANCHANG, "filters": {"planet": "火星"}}, "filters.planet"),
+        ({"question": NANCHANG, "filters": {"year": 1800}}, "filters.year"),
+        ({"question": NANCHANG, "filters": {"year": "2023"}}, "filters.year"),
+        ({"question": NANCHANG, "filters": "南昌"}, "filters"),
+    ],
+)
 def test_ask_rejects_wrong_types_with_422_naming_the_field(client, body, field):
     r = client.post("/ask", json=body)
     assert r.status_code == 422
@@ -103,23 +119,29 @@ def test_ask_rejects_wrong_types_with_422_naming_the_field(client, body, field):
     assert field in r.json()["detail"]
 
 
-@pytest.mark.parametrize("content, content_type", [
-    ("question=nanchang", "application/x-www-form-urlencoded"),
-    ("not json", "application/json"),
-    ('["南昌"]', "application/json"),
-])
+@pytest.mark.parametrize(
+    "content, content_type",
+    [
+        ("question=nanchang", "application/x-www-form-urlencoded"),
+        ("not json", "application/json"),
+        ('["南昌"]', "application/json"),
+    ],
+)
 def test_ask_rejects_a_body_that_is_not_a_json_object(client, content, content_type):
     r = client.post("/ask", content=content.encode("utf-8"), headers={"Content-Type": content_type})
     assert r.status_code == 422
     assert "invalid request" in r.json()["detail"]
 
 
-@pytest.mark.parametrize("filters, message", [
-    ({"region": "火星"}, "no document has region='火星'; known values: "),
-    ({"doc_id": "nope"}, "no document has doc_id='nope'"),
-    ({"level": "县"}, "no document has level='县'"),
-    ({"year": 1999}, "no document has year=1999"),
-])
+@pytest.mark.parametrize(
+    "filters, message",
+    [
+        ({"region": "火星"}, "no document has region='火星'; known values: "),
+        ({"doc_id": "nope"}, "no document has doc_id='nope'"),
+        ({"level": "县"}, "no document has level='县'"),
+        ({"year": 1999}, "no document has year=1999"),
+    ],
+)
 def test_ask_unknown_filter_values_are_400_with_the_known_values(client, filters, message):
     r = client.post("/ask", json={"question": NANCHANG, "filters": filters})
     assert r.status_code == 400
@@ -127,7 +149,9 @@ def test_ask_unknown_filter_values_are_400_with_the_known_values(client, filters
 
 
 def test_ask_filter_narrows_to_the_named_notice(client):
-    r = client.post("/ask", json={"question": "强检计量器具检定覆盖率要达到多少？", "filters": {"doc_id": "nanchang-2023"}})
+    r = client.post(
+        "/ask", json={"question": "强检计量器具检定覆盖率要达到多少？", "filters": {"doc_id": "nanchang-2023"}}
+    )
     assert r.status_code == 200
     assert {c["doc_id"] for c in r.json()["citations"]} == {"nanchang-2023"}
 
@@ -139,8 +163,9 @@ def test_generative_mode_without_a_model_is_400_saying_how_to_configure_it(clien
 
 
 def test_oversized_body_is_413(client):
-    r = client.post("/ask", content=b'{"question": "' + b"a" * 70_000 + b'"}',
-                    headers={"Content-Type": "application/json"})
+    r = client.post(
+        "/ask", content=b'{"question": "' + b"a" * 70_000 + b'"}', headers={"Content-Type": "application/json"}
+    )
     assert r.status_code == 413
 
 
@@ -156,6 +181,7 @@ def test_oversized_chunked_body_is_413(client):
 
 
 # --- /documents and /clauses -------------------------------------------------------------------
+
 
 def test_documents_lists_the_notices(client):
     r = client.get("/documents")
@@ -178,11 +204,14 @@ def test_clause_id_with_slashes_and_parentheses(client):
     assert r.json()["heading"] == "加强计量标准建设"
 
 
-@pytest.mark.parametrize("path, message", [
-    ("/documents/nope", "unknown doc_id 'nope'; GET /documents lists them"),
-    ("/clauses/nanchang-2023/九十九", "unknown clause_id 'nanchang-2023/九十九'"),
-    ("/clauses/nope", "GET /documents/{doc_id} lists a notice's clauses"),
-])
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("/documents/nope", "unknown doc_id 'nope'; GET /documents lists them"),
+        ("/clauses/nanchang-2023/九十九", "unknown clause_id 'nanchang-2023/九十九'"),
+        ("/clauses/nope", "GET /documents/{doc_id} lists a notice's clauses"),
+    ],
+)
 def test_unknown_ids_are_404_with_a_pointer(client, path, message):
     r = client.get(path)
     assert r.status_code == 404
@@ -190,6 +219,7 @@ def test_unknown_ids_are_404_with_a_pointer(client, path, message):
 
 
 # --- API key and CORS ---------------------------------------------------------------------------
+
 
 def test_api_key_is_required_when_configured(engine):
     with client_for(engine, api_key="s3cret") as c:
@@ -208,14 +238,23 @@ def test_cors_header_only_for_configured_origins(engine, client):
     with client_for(engine, cors_origins=[origin]) as c:
         r = c.get("/documents", headers={"Origin": origin})
         assert r.headers["access-control-allow-origin"] == origin
-        assert "access-control-allow-origin" not in c.get("/documents", headers={"Origin": "https://evil.example"}).headers
-        pre = c.options("/ask", headers={"Origin": origin, "Access-Control-Request-Method": "POST",
-                                         "Access-Control-Request-Headers": "content-type,x-api-key"})
+        assert (
+            "access-control-allow-origin" not in c.get("/documents", headers={"Origin": "https://evil.example"}).headers
+        )
+        pre = c.options(
+            "/ask",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type,x-api-key",
+            },
+        )
         assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == origin
     assert "access-control-allow-origin" not in client.get("/documents", headers={"Origin": origin}).headers
 
 
 # --- hot reload --------------------------------------------------------------------------------
+
 
 def test_ingest_swap_is_served_without_restart(tmp_path, index_dir, kb_copy, embedder):
     index_copy = tmp_path / "index"

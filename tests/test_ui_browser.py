@@ -1,4 +1,5 @@
 """The staff chat in a real headless Chromium, against a real `metrokb serve` on 127.0.0.1 over the test index."""
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,9 @@ def ask(page, question: str):
     page.keyboard.press("Enter")
     page.wait_for_function(
         "n => { const b = document.querySelectorAll(\"#chat [data-testid='bot']\");"
-        " return b.length > n && !b[b.length - 1].innerText.includes('正在检索'); }", arg=before)
+        " return b.length > n && !b[b.length - 1].innerText.includes('正在检索'); }",
+        arg=before,
+    )
     return bots.last
 
 
@@ -99,8 +102,10 @@ def test_new_conversation_forgets_the_context(page):
     page.wait_for_function("document.querySelectorAll(\"#chat [data-testid='bot']\").length === 0")
     assert "提问后" in page.locator("#sources").inner_text()
     page.locator("#chat button.example").first.click()  # the example questions are back
-    page.wait_for_function("(() => { const b = document.querySelectorAll(\"#chat [data-testid='bot']\");"
-                           " return b.length === 1 && b[0].innerText.includes('92%'); })()")
+    page.wait_for_function(
+        "(() => { const b = document.querySelectorAll(\"#chat [data-testid='bot']\");"
+        " return b.length === 1 && b[0].innerText.includes('92%'); })()"
+    )
     answer = ask(page, "温州的责任单位有哪些？")
     assert "按上下文理解为" not in answer.inner_text()
 
@@ -155,9 +160,13 @@ def admin_server(index_dir, tmp_path_factory, serve_cli):
     shutil.copytree(ROOT / "kb", work / "kb")
     shutil.copytree(index_dir, work / "index", symlinks=True)
     log = work / "serve.log"
-    env = {"METROKB_KB_DIR": str(work / "kb"), "METROKB_INDEX_DIR": str(work / "index"),
-           "METROKB_FEEDBACK_PATH": str(work / "feedback" / "feedback.jsonl"),
-           "METROKB_API_KEY": READER_KEY, "METROKB_ADMIN_KEY": ADMIN_KEY}
+    env = {
+        "METROKB_KB_DIR": str(work / "kb"),
+        "METROKB_INDEX_DIR": str(work / "index"),
+        "METROKB_FEEDBACK_PATH": str(work / "feedback" / "feedback.jsonl"),
+        "METROKB_API_KEY": READER_KEY,
+        "METROKB_ADMIN_KEY": ADMIN_KEY,
+    }
     with serve_cli(env, log) as base:
         yield base, work / "kb", log
 
@@ -185,8 +194,9 @@ def test_admin_logs_in_uploads_a_notice_sees_its_report_asks_about_it_and_delete
     page.wait_for_selector("#admin-file :text('ganzhou-2025.txt')")
     page.fill("#admin-new-region input, #admin-new-region textarea", "赣州")
     page.click("#admin-upload")
-    page.wait_for_selector("#admin-job [data-status=done], #admin-job [data-status=failed], "
-                           "#admin-job [data-status=refused]")
+    page.wait_for_selector(
+        "#admin-job [data-status=done], #admin-job [data-status=failed], #admin-job [data-status=refused]"
+    )
     report = page.locator("#admin-job").inner_text()
     assert "已完成" in report, report
     assert "《赣州市市场监督管理局关于加强民生计量监督工作的通知》" in report and "doc_id：ganzhou-2025" in report
@@ -203,15 +213,18 @@ def test_admin_logs_in_uploads_a_notice_sees_its_report_asks_about_it_and_delete
     page.get_by_role("tab", name="知识库管理").click()
     page.locator("#admin-doc input").click()
     page.get_by_role("option", name="ganzhou-2025", exact=False).click()
-    page.wait_for_function("document.querySelector('#admin-edit-region input, #admin-edit-region textarea')"
-                           ".value === '赣州'")
+    page.wait_for_function(
+        "document.querySelector('#admin-edit-region input, #admin-edit-region textarea').value === '赣州'"
+    )
     page.click("#admin-delete")
     confirm = page.locator("#admin-confirm-text")
     confirm.wait_for()
     assert "确定删除《赣州市市场监督管理局" in confirm.inner_text()
     assert (kb / "ganzhou-2025.txt").exists()  # nothing happens before the confirmation
     page.click("#admin-confirm-delete")
-    page.wait_for_function("document.querySelector('#admin-job').innerText.includes('（删除：ganzhou-2025.txt） 已完成')")
+    page.wait_for_function(
+        "document.querySelector('#admin-job').innerText.includes('（删除：ganzhou-2025.txt） 已完成')"
+    )
     assert not (kb / "ganzhou-2025.txt").exists()
     page.wait_for_function("document.querySelector('#admin-audit').innerText.includes('删除')")
     page.context.close()
@@ -225,13 +238,13 @@ def test_a_reader_sees_no_admin_tab_and_cannot_upload(browser, admin_server):
     assert "reader（只读）" in page.locator("#whoami").inner_text()
     assert page.get_by_role("tab", name="知识库管理").count() == 0
     assert "92%以上" in ask(page, NANCHANG).inner_text()  # reading works as before
-    status = page.evaluate("fetch('/ui/gradio_api/upload', {method: 'POST', body: new FormData()})"
-                           ".then(r => r.status)")
+    status = page.evaluate("fetch('/ui/gradio_api/upload', {method: 'POST', body: new FormData()}).then(r => r.status)")
     assert status == 403
     page.context.close()
 
 
 # --- the UI's pieces without a browser ----------------------------------------------------
+
 
 def _citation(text: str, quote: str) -> Citation:
     return Citation(doc_id="d", title="<t>", clause_id="d/一", clause="一、", text=text, quote=quote, score=1.0)
@@ -240,8 +253,12 @@ def _citation(text: str, quote: str) -> Citation:
 def test_sources_panel_escapes_notice_text_and_marks_only_the_quote():
     from ui.render import sources_html
 
-    answer = Answer(answer="x[1]", abstained=False, question_type="general",
-                    citations=[_citation("前<script>文&后 到2025年达到92%。", "到2025年达到92%。")])
+    answer = Answer(
+        answer="x[1]",
+        abstained=False,
+        question_type="general",
+        citations=[_citation("前<script>文&后 到2025年达到92%。", "到2025年达到92%。")],
+    )
     html = sources_html(answer, None)
     assert "<script>" not in html and "前&lt;script&gt;文&amp;后" in html
     assert '<mark class="quote">到2025年达到92%。</mark>' in html and "《&lt;t&gt;》" in html

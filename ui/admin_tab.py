@@ -4,6 +4,7 @@ Thin over retriever.admin.service. The tab is hidden from readers, and every fun
 (retriever.admin.access), so a reader's session cannot use it through Gradio's API either. Event api names start with
 `admin_`: server.access refuses those endpoints to readers as well.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,16 +25,41 @@ from retriever.models import CatalogEdit, Job, Notice, Principal
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5  # how often the progress bar asks the job queue
-FIELDS = (("title", "标题"), ("doc_number", "文号"), ("region", "地区"), ("level", "级别"), ("date", "日期"),
-          ("issuer", "发布机关"))
+FIELDS = (
+    ("title", "标题"),
+    ("doc_number", "文号"),
+    ("region", "地区"),
+    ("level", "级别"),
+    ("date", "日期"),
+    ("issuer", "发布机关"),
+)
 LEVELS = ("国家", "省", "市", "县", "未知")
 ACTIONS = {"add": "新增", "replace": "新版本", "edit": "修改元数据", "delete": "删除", "ingest": "重新索引"}
-CLAUSE_KINDS = {"header": "文头", "preamble": "序言", "chapter": "一级条款", "section": "二级条款", "item": "三级条款",
-                "principle": "原则", "article": "条", "appendix": "附件"}
-FACT_KINDS = {"responsibility": "责任单位", "target": "目标", "deadline": "期限", "penalty": "罚则",
-              "time_limit": "时限"}
-STAGES = {"starting": "即将开始", "changing kb/": "写入知识库目录", "parsing kb/": "解析文件",
-          "loading the new index": "加载新索引", "done": "完成", "stopped": "已中断"}
+CLAUSE_KINDS = {
+    "header": "文头",
+    "preamble": "序言",
+    "chapter": "一级条款",
+    "section": "二级条款",
+    "item": "三级条款",
+    "principle": "原则",
+    "article": "条",
+    "appendix": "附件",
+}
+FACT_KINDS = {
+    "responsibility": "责任单位",
+    "target": "目标",
+    "deadline": "期限",
+    "penalty": "罚则",
+    "time_limit": "时限",
+}
+STAGES = {
+    "starting": "即将开始",
+    "changing kb/": "写入知识库目录",
+    "parsing kb/": "解析文件",
+    "loading the new index": "加载新索引",
+    "done": "完成",
+    "stopped": "已中断",
+}
 EMBEDDING = re.compile(r"embedding (\d+)/(\d+)")
 AUDIT_HEADERS = ["时间", "操作人", "操作", "doc_id", "文件", "SHA-256", "任务", "结果"]
 
@@ -47,6 +73,7 @@ def principal_of(keyring: Keyring, request: gr.Request | None) -> Principal | No
 
 
 # --- rendering ---------------------------------------------------------------------------------------
+
 
 def _stage(job: Job) -> str:
     if job.status == "queued":
@@ -64,24 +91,32 @@ def job_html(job: Job) -> str:
     head = f"任务 #{job.job_id}（{ACTIONS[job.action]}{'：' + escape(job.file) if job.file else ''}）"
     if job.status in ("queued", "running"):
         percent = round(job.progress * 100)
-        return (f'<div class="job job-{job.status}" data-status="{job.status}"><div class="job-head">{head}</div>'
-                f'<div class="job-bar"><div style="width:{percent}%"></div></div>'
-                f'<div class="job-stage">{escape(_stage(job))} · {percent}%</div></div>')
+        return (
+            f'<div class="job job-{job.status}" data-status="{job.status}"><div class="job-head">{head}</div>'
+            f'<div class="job-bar"><div style="width:{percent}%"></div></div>'
+            f'<div class="job-stage">{escape(_stage(job))} · {percent}%</div></div>'
+        )
     if job.status == "failed":
-        return (f'<div class="job job-failed" data-status="failed"><div class="job-head">{head} 失败</div>'
-                f'<div>{escape(job.message or "")}</div></div>')
+        return (
+            f'<div class="job job-failed" data-status="failed"><div class="job-head">{head} 失败</div>'
+            f"<div>{escape(job.message or '')}</div></div>"
+        )
     parts = [f'<div class="job job-done" data-status="done"><div class="job-head">{head} 已完成</div>']
     if job.current:
         parts.append(f'<div class="job-current">当前有效版本：<b>{escape(job.current)}</b></div>')
     report = job.report
     if report is not None:
-        parts.append(f'<div class="report"><div class="report-title">《{escape(report.title)}》</div>'
-                     f'<div class="source-meta">doc_id：{escape(report.doc_id)} · 文件：{escape(report.file)}</div>'
-                     f'<div>条款：{_counts(report.clauses, CLAUSE_KINDS)}（共 {sum(report.clauses.values())} 条）</div>'
-                     f'<div>抽取事实：{_counts(report.facts, FACT_KINDS)}</div>')
+        parts.append(
+            f'<div class="report"><div class="report-title">《{escape(report.title)}》</div>'
+            f'<div class="source-meta">doc_id：{escape(report.doc_id)} · 文件：{escape(report.file)}</div>'
+            f"<div>条款：{_counts(report.clauses, CLAUSE_KINDS)}（共 {sum(report.clauses.values())} 条）</div>"
+            f"<div>抽取事实：{_counts(report.facts, FACT_KINDS)}</div>"
+        )
         if report.warnings:
             items = "".join(f"<li>{escape(w)}</li>" for w in report.warnings)
-            parts.append(f'<div class="warnings report-warnings">解析警告（{len(report.warnings)}）：<ul>{items}</ul></div>')
+            parts.append(
+                f'<div class="warnings report-warnings">解析警告（{len(report.warnings)}）：<ul>{items}</ul></div>'
+            )
         else:
             parts.append('<div class="report-ok">解析无警告。</div>')
         parts.append("</div>")
@@ -95,12 +130,23 @@ def refused_html(message: str) -> str:
 
 
 def audit_rows(admin: Admin) -> list[list[str]]:
-    return [[e.time.replace("T", " ").replace("+00:00", " UTC"), e.key_name, ACTIONS[e.action], e.doc_id or "",
-             e.file or "", (e.sha256 or "")[:12], str(e.job_id),
-             "完成" if e.outcome == "done" else f"失败：{e.message or ''}"] for e in admin.audit()]
+    return [
+        [
+            e.time.replace("T", " ").replace("+00:00", " UTC"),
+            e.key_name,
+            ACTIONS[e.action],
+            e.doc_id or "",
+            e.file or "",
+            (e.sha256 or "")[:12],
+            str(e.job_id),
+            "完成" if e.outcome == "done" else f"失败：{e.message or ''}",
+        ]
+        for e in admin.audit()
+    ]
 
 
 # --- the tab -----------------------------------------------------------------------------------------------
+
 
 def _field_inputs(prefix: str) -> list[gr.components.Component]:
     """The catalog fields as inputs, in FIELDS order."""
@@ -108,11 +154,24 @@ def _field_inputs(prefix: str) -> list[gr.components.Component]:
     with gr.Row():
         for name, label in FIELDS:
             if name == "level":
-                inputs.append(gr.Dropdown([("未指定", "")] + [(v, v) for v in LEVELS], value="", label=label,
-                                          elem_id=f"{prefix}-{name}", min_width=100))
+                inputs.append(
+                    gr.Dropdown(
+                        [("未指定", "")] + [(v, v) for v in LEVELS],
+                        value="",
+                        label=label,
+                        elem_id=f"{prefix}-{name}",
+                        min_width=100,
+                    )
+                )
             else:
-                inputs.append(gr.Textbox(label=label, elem_id=f"{prefix}-{name}", min_width=120,
-                                         placeholder="如 2025-03-18" if name == "date" else "可选"))
+                inputs.append(
+                    gr.Textbox(
+                        label=label,
+                        elem_id=f"{prefix}-{name}",
+                        min_width=120,
+                        placeholder="如 2025-03-18" if name == "date" else "可选",
+                    )
+                )
     return inputs
 
 
@@ -135,8 +194,13 @@ def _invalid(exc: ValidationError) -> str:
     return f"元数据有误（{problems}）。日期请写成 YYYY-MM-DD，级别从列表中选。"
 
 
-def admin_tab(demo: gr.Blocks, get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | None],
-              keyring: Keyring, max_upload_bytes: int) -> None:
+def admin_tab(
+    demo: gr.Blocks,
+    get_engine: Callable[[], Engine],
+    get_admin: Callable[[], Admin | None],
+    keyring: Keyring,
+    max_upload_bytes: int,
+) -> None:
     """Build the 知识库管理 tab inside the current gr.Tabs; it becomes visible when an admin's page loads."""
 
     def allowed(request: gr.Request | None) -> Admin:
@@ -164,8 +228,17 @@ def admin_tab(demo: gr.Blocks, get_engine: Callable[[], Engine], get_admin: Call
                 return
             time.sleep(POLL_SECONDS)
 
-    def upload(path: str | None, replace_of: str, title: str, doc_number: str, region: str, level: str, date: str,
-               issuer: str, request: gr.Request):
+    def upload(
+        path: str | None,
+        replace_of: str,
+        title: str,
+        doc_number: str,
+        region: str,
+        level: str,
+        date: str,
+        issuer: str,
+        request: gr.Request,
+    ):
         values = (title, doc_number, region, level, date, issuer)  # FIELDS order
         if not path:
             yield refused_html("请先选择要上传的文件（.txt 或 .md）。")
@@ -176,8 +249,9 @@ def admin_tab(demo: gr.Blocks, get_engine: Callable[[], Engine], get_admin: Call
         else:
             yield from run(lambda a, who: a.add(who, name, data, _edit(values)), request)
 
-    def save(doc_id: str, title: str, doc_number: str, region: str, level: str, date: str, issuer: str,
-             request: gr.Request):
+    def save(
+        doc_id: str, title: str, doc_number: str, region: str, level: str, date: str, issuer: str, request: gr.Request
+    ):
         values = (title, doc_number, region, level, date, issuer)  # FIELDS order
         if not doc_id:
             yield refused_html("请先选择文件。")
@@ -195,8 +269,10 @@ def admin_tab(demo: gr.Blocks, get_engine: Callable[[], Engine], get_admin: Call
         notice = get_engine().index.notices.get(doc_id or "")
         if notice is None or not _is_admin(request):
             return gr.update(visible=False), ""
-        return gr.update(visible=True), (f"确定删除《{notice.title}》（{notice.doc_id}，文件 {notice.file}）吗？"
-                                         "文件和目录条目将从 kb/ 移除，并重建索引。")
+        return gr.update(visible=True), (
+            f"确定删除《{notice.title}》（{notice.doc_id}，文件 {notice.file}）吗？"
+            "文件和目录条目将从 kb/ 移除，并重建索引。"
+        )
 
     def _is_admin(request: gr.Request | None) -> bool:
         try:
@@ -211,8 +287,12 @@ def admin_tab(demo: gr.Blocks, get_engine: Callable[[], Engine], get_admin: Call
             return gr.update(visible=False), gr.skip(), gr.skip(), gr.skip()
         notices = sorted(get_engine().index.notices.values(), key=lambda n: n.file)
         choices = [(f"{n.region or '—'}｜{n.title}（{n.doc_id}）", n.doc_id) for n in notices]
-        return (gr.update(visible=True), gr.update(choices=[("不替换：新增文件", "")] + choices),
-                gr.update(choices=choices), audit_rows(get_admin()))
+        return (
+            gr.update(visible=True),
+            gr.update(choices=[("不替换：新增文件", "")] + choices),
+            gr.update(choices=choices),
+            audit_rows(get_admin()),
+        )
 
     def fill(doc_id: str, request: gr.Request):
         notice = get_engine().index.notices.get(doc_id or "")
@@ -222,21 +302,34 @@ def admin_tab(demo: gr.Blocks, get_engine: Callable[[], Engine], get_admin: Call
 
     limit = f"{max_upload_bytes / 2**20:g} MiB"
     with gr.Tab("知识库管理", id="admin", visible=False) as tab:
-        gr.Markdown("上传新发布的通知或法规，系统在后台增量建立索引（一次一个任务，其余排队）；建索引期间问答照常使用旧索引。"
-                    "每次变更都会记入审计日志。")
+        gr.Markdown(
+            "上传新发布的通知或法规，系统在后台增量建立索引（一次一个任务，其余排队）；建索引期间问答照常使用旧索引。"
+            "每次变更都会记入审计日志。"
+        )
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 gr.Markdown("#### 上传文件")
-                file = gr.File(label=f"选择文件（.txt 或 .md，不超过 {limit}）", file_types=[".txt", ".md"],
-                               type="filepath", elem_id="admin-file")
-                replace_of = gr.Dropdown(label="作为哪份文件的新版本（可选；旧版本保留并标为已被替代）",
-                                         choices=[("不替换：新增文件", "")], value="", elem_id="admin-replace-of")
+                file = gr.File(
+                    label=f"选择文件（.txt 或 .md，不超过 {limit}）",
+                    file_types=[".txt", ".md"],
+                    type="filepath",
+                    elem_id="admin-file",
+                )
+                replace_of = gr.Dropdown(
+                    label="作为哪份文件的新版本（可选；旧版本保留并标为已被替代）",
+                    choices=[("不替换：新增文件", "")],
+                    value="",
+                    elem_id="admin-replace-of",
+                )
                 upload_fields = _field_inputs("admin-new")
                 upload_btn = gr.Button("上传并建立索引", variant="primary", elem_id="admin-upload")
             with gr.Column(scale=2):
                 gr.Markdown("#### 任务进度与解析报告")
-                job_view = gr.HTML('<div class="ctx-empty">上传、修改或删除后，这里显示进度和解析报告。</div>',
-                                   elem_id="admin-job", js_on_load=None)
+                job_view = gr.HTML(
+                    '<div class="ctx-empty">上传、修改或删除后，这里显示进度和解析报告。</div>',
+                    elem_id="admin-job",
+                    js_on_load=None,
+                )
         gr.Markdown("#### 修改元数据或删除文件")
         doc = gr.Dropdown(label="选择文件", choices=[], elem_id="admin-doc")
         edit_fields = _field_inputs("admin-edit")
@@ -255,15 +348,18 @@ def admin_tab(demo: gr.Blocks, get_engine: Callable[[], Engine], get_admin: Call
     # Following a job is a wait, not work: any number may follow theirs at once (the job queue orders the work).
     follow = {"outputs": job_view, "concurrency_limit": None}
     upload_btn.click(upload, inputs=[file, replace_of, *upload_fields], api_name="admin_upload", **follow).then(
-        refresh, outputs=lists, api_name="admin_refresh_after_upload")
+        refresh, outputs=lists, api_name="admin_refresh_after_upload"
+    )
     doc.change(fill, inputs=doc, outputs=edit_fields, api_name="admin_fill")
     save_btn.click(save, inputs=[doc, *edit_fields], api_name="admin_save", **follow).then(
-        refresh, outputs=lists, api_name="admin_refresh_after_save")
+        refresh, outputs=lists, api_name="admin_refresh_after_save"
+    )
     delete_btn.click(ask_delete, inputs=doc, outputs=[confirm, confirm_text], api_name="admin_ask_delete")
     cancel_btn.click(lambda: gr.update(visible=False), outputs=confirm, api_name="admin_cancel_delete")
     confirm_btn.click(lambda: gr.update(visible=False), outputs=confirm, api_name="admin_hide_confirm").then(
-        delete, inputs=doc, api_name="admin_delete", **follow).then(
-        refresh, outputs=lists, api_name="admin_refresh_after_delete")
+        delete, inputs=doc, api_name="admin_delete", **follow
+    ).then(refresh, outputs=lists, api_name="admin_refresh_after_delete")
     reindex_btn.click(reindex, api_name="admin_reindex", **follow).then(
-        refresh, outputs=lists, api_name="admin_refresh_after_reindex")
+        refresh, outputs=lists, api_name="admin_refresh_after_reindex"
+    )
     demo.load(refresh, outputs=lists, api_name="admin_refresh")

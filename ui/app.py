@@ -4,6 +4,7 @@ and for admins the 知识库管理 tab.
 Thin over the core: follow-ups are resolved by retriever.answering.conversation, answers come from Engine.ask,
 HTML is rendered by ui.render. Mounted at /ui by `metrokb serve`, or run alone with `metrokb ui`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -103,8 +104,12 @@ def _error_message(exc: Exception) -> str:
     return f"服务器出错，未能回答（{type(exc).__name__}：{str(exc)[:200]}）。请稍后重试；如果一直出现，请联系管理员。"
 
 
-def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | None] = lambda: None,
-             keyring: Keyring | None = None, max_upload_bytes: int = 0) -> gr.Blocks:
+def build_ui(
+    get_engine: Callable[[], Engine],
+    get_admin: Callable[[], Admin | None] = lambda: None,
+    keyring: Keyring | None = None,
+    max_upload_bytes: int = 0,
+) -> gr.Blocks:
     """The chat, browse, exam-practice and admin tabs, over the engine `get_engine` returns (read on each request).
 
     `keyring` tells who is logged in (the admin tab and the 退出登录 line); None runs the chat without administration."""
@@ -122,16 +127,21 @@ def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | N
         answer, index = Answer.model_validate(turn["answer"]), engine().index
         keys = render.source_keys(answer)
         first = keys[0] if keys and not answer.abstained else (None, None)
-        return (render.sources_html(answer, index), render.context_html(index, first[1], first[0] or ""),
-                copy_text(turn))
+        return (
+            render.sources_html(answer, index),
+            render.context_html(index, first[1], first[0] or ""),
+            copy_text(turn),
+        )
 
     def respond(message: str, history: list, conv: dict, doc_id: str, region: str, year: str):
         message = (message or "").strip()
         if not message:
             yield history, "", conv, gr.skip(), gr.skip(), gr.skip()
             return
-        history = list(history or []) + [{"role": "user", "content": message},
-                                         {"role": "assistant", "content": PENDING}]
+        history = list(history or []) + [
+            {"role": "user", "content": message},
+            {"role": "assistant", "content": PENDING},
+        ]
         yield history, "", conv, gr.skip(), gr.skip(), gr.skip()
         filters = _filters(doc_id, region, year)
         try:
@@ -144,11 +154,17 @@ def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | N
             history[-1] = {"role": "assistant", "content": render.error_markdown(_error_message(exc))}
             yield history, "", conv, gr.skip(), gr.skip(), gr.skip()
             return
-        history[-1] = {"role": "assistant",
-                       "content": render.answer_markdown(answer, resolved.question if resolved.rewritten else None)}
+        history[-1] = {
+            "role": "assistant",
+            "content": render.answer_markdown(answer, resolved.question if resolved.rewritten else None),
+        }
         key = str(len(history) - 1)
-        turn = {"message": message, "question": resolved.question, "filters": filters or {},
-                "answer": answer.model_dump(mode="json")}
+        turn = {
+            "message": message,
+            "question": resolved.question,
+            "filters": filters or {},
+            "answer": answer.model_dump(mode="json"),
+        }
         conv = {"previous": resolved.question, "turns": {**conv["turns"], key: turn}, "current": key}
         yield (history, "", conv, *turn_view(conv, key))
 
@@ -190,11 +206,13 @@ def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | N
         doc_choices = [("全部文件", ALL)] + [(f"{n.region or '—'}｜{n.title}", n.doc_id) for n in notices]
         years = sorted({n.year for n in notices if n.year}, reverse=True)
         first = notices[0].doc_id if notices else None
-        return (gr.update(choices=doc_choices, value=ALL),
-                gr.update(choices=[("全部地区", ALL)] + [(r, r) for r in kb_regions(index)], value=ALL),
-                gr.update(choices=[("全部年份", ALL)] + [(f"{y}年", str(y)) for y in years], value=ALL),
-                gr.update(choices=doc_choices[1:], value=first),
-                render.notice_html(index, first) if first else "")
+        return (
+            gr.update(choices=doc_choices, value=ALL),
+            gr.update(choices=[("全部地区", ALL)] + [(r, r) for r in kb_regions(index)], value=ALL),
+            gr.update(choices=[("全部年份", ALL)] + [(f"{y}年", str(y)) for y in years], value=ALL),
+            gr.update(choices=doc_choices[1:], value=first),
+            render.notice_html(index, first) if first else "",
+        )
 
     def browse(doc_id: str):
         return render.notice_html(engine().index, doc_id) if doc_id else gr.skip()
@@ -204,8 +222,10 @@ def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | N
         if principal is None:
             return ""
         role = "管理员" if principal.is_admin else "只读"
-        return (f'<div class="whoami">当前身份：{escape(principal.name)}（{role}） · '
-                '<a href="/logout" id="logout">退出登录</a></div>')
+        return (
+            f'<div class="whoami">当前身份：{escape(principal.name)}（{role}） · '
+            '<a href="/logout" id="logout">退出登录</a></div>'
+        )
 
     loaded = get_engine()
     examples = example_questions(loaded.index) if loaded is not None else []
@@ -214,8 +234,10 @@ def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | N
     other = regions[-1] if regions else "另一个地区"
 
     with gr.Blocks(title="MetroKB 计量文件问答") as demo:
-        gr.Markdown("# MetroKB 计量文件问答\n只依据知识库中的计量文件作答，每个答案都附有可核对的条款出处。",
-                    elem_id="app-title")
+        gr.Markdown(
+            "# MetroKB 计量文件问答\n只依据知识库中的计量文件作答，每个答案都附有可核对的条款出处。",
+            elem_id="app-title",
+        )
         who = gr.HTML("", elem_id="whoami", js_on_load=None)
         conv = gr.State(new_conversation())
         with gr.Tabs():
@@ -226,24 +248,36 @@ def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | N
                         region_f = gr.Dropdown(label="地区", choices=[("全部地区", ALL)], value=ALL, scale=1)
                         year_f = gr.Dropdown(label="年份", choices=[("全部年份", ALL)], value=ALL, scale=1)
                     chatbot = gr.Chatbot(
-                        label="对话", show_label=False, elem_id="chat", height=520, buttons=[],
+                        label="对话",
+                        show_label=False,
+                        elem_id="chat",
+                        height=520,
+                        buttons=[],
                         placeholder=f"**请用中文提问**，例如目标指标、期限、责任单位、罚则或文号。可以追问，如“那{other}呢？”。",
-                        examples=[{"text": q} for q in examples], feedback_options=("Like", "Dislike"),
+                        examples=[{"text": q} for q in examples],
+                        feedback_options=("Like", "Dislike"),
                     )
                     with gr.Row():
-                        box = gr.Textbox(placeholder=f"输入问题，按回车发送；追问可直接说“那{other}呢？”",
-                                         show_label=False, scale=6, elem_id="question", autofocus=True)
+                        box = gr.Textbox(
+                            placeholder=f"输入问题，按回车发送；追问可直接说“那{other}呢？”",
+                            show_label=False,
+                            scale=6,
+                            elem_id="question",
+                            autofocus=True,
+                        )
                         send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
                     with gr.Row():
                         reset_btn = gr.Button("新对话", size="sm", elem_id="new-conversation")
                         copy_btn = gr.Button("复制答案及引用", size="sm", elem_id="copy-answer")
-                    gr.Markdown("<small>在每个答案下方可点赞或点踩，反馈会连同问题、答案和引用记录下来，用于改进评测。</small>")
+                    gr.Markdown(
+                        "<small>在每个答案下方可点赞或点踩，反馈会连同问题、答案和引用记录下来，用于改进评测。</small>"
+                    )
                     copied = gr.Textbox(label="答案及引用（纯文本）", visible="hidden", elem_id="copy-text")
                 with gr.Column(scale=2):
-                    sources = gr.HTML(render.sources_html(None, None), elem_id="sources", js_on_load=SOURCES_JS,
-                                      max_height=560)
-                    context = gr.HTML(render.context_html(None, None), elem_id="clause-context",
-                                      js_on_load=None)
+                    sources = gr.HTML(
+                        render.sources_html(None, None), elem_id="sources", js_on_load=SOURCES_JS, max_height=560
+                    )
+                    context = gr.HTML(render.context_html(None, None), elem_id="clause-context", js_on_load=None)
             with gr.Tab("浏览文件", id="browse"):
                 gr.Markdown("每个文件的元数据与条款结构，以及系统从各条款中抽取的责任单位、目标和期限。")
                 browse_doc = gr.Dropdown(label="选择文件", choices=[], elem_id="browse-doc")
@@ -253,15 +287,22 @@ def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | N
                 admin_tab(demo, engine, get_admin, keyring, max_upload_bytes)
 
         chat_out = [chatbot, box, conv, sources, context, copied]
-        ask_args = {"fn": respond, "inputs": [box, chatbot, conv, doc_f, region_f, year_f], "outputs": chat_out,
-                    "show_progress": "minimal"}
+        ask_args = {
+            "fn": respond,
+            "inputs": [box, chatbot, conv, doc_f, region_f, year_f],
+            "outputs": chat_out,
+            "show_progress": "minimal",
+        }
         box.submit(**ask_args)
         send.click(**ask_args)
         chatbot.example_select(pick_example, outputs=box).then(**ask_args)
         reset_btn.click(reset, outputs=chat_out)
         chatbot.clear(reset, outputs=chat_out)
-        copy_btn.click(lambda text: gr.Info("已复制答案及引用（纯文本）") if text else gr.Warning("还没有可复制的答案"),
-                       inputs=copied, js=COPY_JS)
+        copy_btn.click(
+            lambda text: gr.Info("已复制答案及引用（纯文本）") if text else gr.Warning("还没有可复制的答案"),
+            inputs=copied,
+            js=COPY_JS,
+        )
         sources.click(show_source, inputs=conv, outputs=context)
         chatbot.select(select_turn, inputs=conv, outputs=[conv, sources, context, copied])
         chatbot.like(rate, inputs=conv)
@@ -273,8 +314,12 @@ def build_ui(get_engine: Callable[[], Engine], get_admin: Callable[[], Admin | N
 
 def mount_ui(app: FastAPI) -> FastAPI:
     """Mount the chat at /ui; engine, administration and keyring are read from app.state when a request arrives."""
-    demo = build_ui(lambda: app.state.engine, lambda: getattr(app.state, "admin", None), app.state.keyring,
-                    app.state.settings.max_upload_bytes)
+    demo = build_ui(
+        lambda: app.state.engine,
+        lambda: getattr(app.state, "admin", None),
+        app.state.keyring,
+        app.state.settings.max_upload_bytes,
+    )
     return gr.mount_gradio_app(app, demo, path="/ui", theme=THEME, css=CSS, footer_links=[])
 
 
@@ -282,5 +327,13 @@ def launch(engine: Engine, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the chat alone (`metrokb ui`): no administration; with keys configured, Gradio's login asks for one."""
     keyring = Keyring(engine.settings)
     auth = (lambda _user, key: keyring.by_key(key) is not None) if keyring.enabled else None
-    build_ui(lambda: engine).launch(server_name=host, server_port=port, theme=THEME, css=CSS, footer_links=[],
-                                    show_error=False, auth=auth, auth_message="用户名任意，密码填写访问密钥。")
+    build_ui(lambda: engine).launch(
+        server_name=host,
+        server_port=port,
+        theme=THEME,
+        css=CSS,
+        footer_links=[],
+        show_error=False,
+        auth=auth,
+        auth_message="用户名任意，密码填写访问密钥。",
+    )

@@ -1,4 +1,5 @@
 """Thumbs up/down on an answer, appended as one JSON line (question, answer, citations) for the evaluation."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,9 @@ def record_feedback(path: Path, rating: str, turn: dict) -> dict:
         "answer": answer["answer"],
         "abstained": answer["abstained"],
         "question_type": answer.get("question_type"),
-        "citations": [{k: c[k] for k in ("doc_id", "clause_id", "clause", "quote")}
-                      for c in answer.get("citations", [])],
+        "citations": [
+            {k: c[k] for k in ("doc_id", "clause_id", "clause", "quote")} for c in answer.get("citations", [])
+        ],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     with _lock, path.open("a", encoding="utf-8") as fh:

@@ -2,6 +2,7 @@
 
 Everything taken from notices or questions is escaped here; the quote is the only thing marked up (<mark>).
 """
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,18 @@ from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice
 
 MARKER = re.compile(r"\[(\d{1,2})\]")
-FACT_NAMES = {"responsibility": "责任单位", "target": "目标", "deadline": "期限", "penalty": "处罚", "time_limit": "时限",
-              "effective": "施行", "authority": "主管机关", "definition": "定义", "rule": "规定", "list": "列举"}
+FACT_NAMES = {
+    "responsibility": "责任单位",
+    "target": "目标",
+    "deadline": "期限",
+    "penalty": "处罚",
+    "time_limit": "时限",
+    "effective": "施行",
+    "authority": "主管机关",
+    "definition": "定义",
+    "rule": "规定",
+    "list": "列举",
+}
 # The facts the browse summary counts, in this order, and the kinds of facts listed under each clause.
 SUMMARY_FACTS = ("responsibility", "target", "deadline", "penalty", "time_limit", "authority", "definition", "list")
 SHOWN_FACTS = set(SUMMARY_FACTS) | {"effective"}  # rule facts (every 应当/不得 sentence) would drown the rest
@@ -52,6 +63,7 @@ def notice_line(notice: Notice | None) -> str:
 
 # --- chat ---------------------------------------------------------------------------------
 
+
 def md_text(text: str) -> str:
     """Notice text safe inside Chat Markdown: HTML and Markdown punctuation neutralised, [n] styled."""
     text = escape(text, quote=False)
@@ -66,7 +78,7 @@ def answer_markdown(answer: Answer, asked: str | None = None) -> str:
     """
     lines = []
     if asked:
-        lines.append(f"<small class=\"resolved\">按上下文理解为：{md_text(asked)}</small>\n")
+        lines.append(f'<small class="resolved">按上下文理解为：{md_text(asked)}</small>\n')
     if answer.abstained:
         lines.append('<span class="badge badge-abstained">未找到可引用的答案</span>\n')
         lines.append("> " + md_text(answer.answer).replace("\n", "\n> "))
@@ -75,8 +87,10 @@ def answer_markdown(answer: Answer, asked: str | None = None) -> str:
     else:
         lines.append(md_text(answer.answer))
         n = len(answer.citations)
-        lines.append(f'\n<span class="badge badge-cited">已核对引文</span> '
-                     f'<small class="cited">引用 {n} 处条款，见右侧“引用来源”。</small>')
+        lines.append(
+            f'\n<span class="badge badge-cited">已核对引文</span> '
+            f'<small class="cited">引用 {n} 处条款，见右侧“引用来源”。</small>'
+        )
     return "\n".join(lines)
 
 
@@ -91,7 +105,7 @@ def _card(n: str, c: Citation, notice: Notice | None, related: bool) -> str:
         f'<div class="source-head"><span class="source-n">{_e(n)}</span>'
         f'<span class="source-title">《{_e(c.title)}》</span></div>'
         f'<div class="source-meta">{_e(notice_line(notice))} · <b>{_e(c.clause)}{_e(c.part or "")}</b>'
-        f'{(" · " + _e(c.version)) if c.version else ""}</div>'
+        f"{(' · ' + _e(c.version)) if c.version else ''}</div>"
         f'<div class="source-text">{highlight(c.text, c.quote)}</div>'
         f'<div class="source-go">在原文中查看 ›</div></div>'
     )
@@ -128,6 +142,7 @@ def sources_html(answer: Answer | None, index: Index | None) -> str:
 
 # --- a clause in its place ----------------------------------------------------------------
 
+
 def _ancestors(index: Index, clause: Clause) -> list[Clause]:
     chain, parent = [], clause.parent_id
     while parent and parent in index.clauses:
@@ -147,8 +162,10 @@ def _siblings(index: Index, clause: Clause) -> tuple[Clause | None, Clause | Non
 def _neighbour(clause: Clause | None, where: str) -> str:
     if clause is None:
         return ""
-    return (f'<div class="ctx-neighbour"><span class="ctx-where">{where} {_e(clause.path)}</span> '
-            f'{_e(_short(clause.text, NEIGHBOUR_CHARS))}</div>')
+    return (
+        f'<div class="ctx-neighbour"><span class="ctx-where">{where} {_e(clause.path)}</span> '
+        f"{_e(_short(clause.text, NEIGHBOUR_CHARS))}</div>"
+    )
 
 
 def context_html(index: Index | None, citation: Citation | None, key: str = "") -> str:
@@ -158,19 +175,23 @@ def context_html(index: Index | None, citation: Citation | None, key: str = "") 
     clause = index.clauses.get(citation.clause_id)
     notice = index.notices.get(citation.doc_id)
     if clause is None:
-        return (f'<div class="ctx-empty">当前索引中找不到条款 {_e(citation.clause_id)}'
-                '（索引可能已更新），请重新提问。</div>')
+        return (
+            f'<div class="ctx-empty">当前索引中找不到条款 {_e(citation.clause_id)}'
+            "（索引可能已更新），请重新提问。</div>"
+        )
     before, after = _siblings(index, clause)
-    heads = "".join(f'<div class="ctx-heading" style="margin-left:{i * 1.2}em">{_e(a.path)} {_e(a.heading)}</div>'
-                    for i, a in enumerate(_ancestors(index, clause)))
+    heads = "".join(
+        f'<div class="ctx-heading" style="margin-left:{i * 1.2}em">{_e(a.path)} {_e(a.heading)}</div>'
+        for i, a in enumerate(_ancestors(index, clause))
+    )
     quote = citation.quote if citation.quote in clause.text else ""
     return (
         f'<div class="ctx"><div class="ctx-title">{_e(key)} 原文位置：'
-        f'《{_e(notice.title if notice else citation.title)}》</div>'
+        f"《{_e(notice.title if notice else citation.title)}》</div>"
         f'<div class="ctx-meta">{_e(notice_line(notice))} · 条款 <b>{_e(clause.path)}</b>'
-        f'（{_e(clause.clause_id)}）</div>{heads}{_neighbour(before, "上一条")}'
+        f"（{_e(clause.clause_id)}）</div>{heads}{_neighbour(before, '上一条')}"
         f'<div class="ctx-clause"><div class="ctx-where">本条 {_e(clause.path)} {_e(clause.heading)}</div>'
-        f'{highlight(clause.text, quote)}</div>{_references(index, clause)}{_neighbour(after, "下一条")}</div>'
+        f"{highlight(clause.text, quote)}</div>{_references(index, clause)}{_neighbour(after, '下一条')}</div>"
     )
 
 
@@ -183,12 +204,15 @@ def _references(index: Index, clause: Clause) -> str:
             rows.append(f'<div class="ctx-ref"><b>{_e(ref.text)}</b>：知识库中没有该条文</div>')
             continue
         title = index.notices[target.doc_id].title
-        rows.append(f'<div class="ctx-ref"><b>{_e(ref.text)}</b> → 《{_e(title)}》{_e(target.path)}：'
-                    f'{_e(_short(target.text, 160))}</div>')
+        rows.append(
+            f'<div class="ctx-ref"><b>{_e(ref.text)}</b> → 《{_e(title)}》{_e(target.path)}：'
+            f"{_e(_short(target.text, 160))}</div>"
+        )
     return f'<div class="ctx-refs"><div class="ctx-where">本条引用的条文</div>{"".join(rows)}</div>' if rows else ""
 
 
 # --- browse -------------------------------------------------------------------------------
+
 
 def _fact_chip(fact: Fact) -> str:
     if fact.kind == "responsibility":
@@ -210,8 +234,9 @@ def _fact_chip(fact: Fact) -> str:
         body = _short("、".join(fact.items), 60)
     else:
         body = f"{fact.deadline or fact.modal or ''}——{_short(fact.quote, 60)}"
-    return (f'<span class="fact fact-{fact.kind}" title="{_e(fact.quote)}">'
-            f'<b>{FACT_NAMES[fact.kind]}</b> {_e(body)}</span>')
+    return (
+        f'<span class="fact fact-{fact.kind}" title="{_e(fact.quote)}"><b>{FACT_NAMES[fact.kind]}</b> {_e(body)}</span>'
+    )
 
 
 def notice_html(index: Index, doc_id: str) -> str:
@@ -223,20 +248,38 @@ def notice_html(index: Index, doc_id: str) -> str:
     facts = [f for c in clauses for f in index.facts.get(c.clause_id, [])]
     count = {k: sum(f.kind == k for f in facts) for k in FACT_NAMES}
     version = "现行" if notice.status == "current" else f"旧版本，现行版本为 {notice.superseded_by}"
-    rows = [("标题", notice.title), ("类别", notice.kind), ("发文机关", notice.issuer), ("文号", notice.doc_number),
-            ("日期", notice.date), ("施行日期", notice.effective), ("地区", notice.region), ("层级", notice.level),
-            ("版本", version), ("沿革", "；".join(e.text for e in notice.events)), ("来源", notice.source),
-            ("文件", notice.file), ("文件编号（doc_id）", notice.doc_id)]
+    rows = [
+        ("标题", notice.title),
+        ("类别", notice.kind),
+        ("发文机关", notice.issuer),
+        ("文号", notice.doc_number),
+        ("日期", notice.date),
+        ("施行日期", notice.effective),
+        ("地区", notice.region),
+        ("层级", notice.level),
+        ("版本", version),
+        ("沿革", "；".join(e.text for e in notice.events)),
+        ("来源", notice.source),
+        ("文件", notice.file),
+        ("文件编号（doc_id）", notice.doc_id),
+    ]
     table = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v) if v else '<i>未载明</i>'}</td></tr>" for k, v in rows)
     warnings = "".join(f"<li>{_e(w)}</li>" for w in notice.warnings)
     articles = sum(c.kind == "article" for c in clauses)
     shown = [f"{FACT_NAMES[k]} {count[k]} 处" for k in SUMMARY_FACTS if count[k]]
-    summary = (f'<div class="browse-summary">条款 {len(clauses)} 条' + (f"（其中条文 {articles} 条）" if articles else "")
-               + "".join(f" · {x}" for x in shown) + "</div>")
+    summary = (
+        f'<div class="browse-summary">条款 {len(clauses)} 条'
+        + (f"（其中条文 {articles} 条）" if articles else "")
+        + "".join(f" · {x}" for x in shown)
+        + "</div>"
+    )
     tree = "".join(_clause_row(index, c) for c in clauses)
-    return (f'<div class="browse"><table class="meta">{table}</table>'
-            + (f'<div class="warnings">解析提示：<ul>{warnings}</ul></div>' if warnings else "")
-            + summary + f'<div class="tree">{tree}</div></div>')
+    return (
+        f'<div class="browse"><table class="meta">{table}</table>'
+        + (f'<div class="warnings">解析提示：<ul>{warnings}</ul></div>' if warnings else "")
+        + summary
+        + f'<div class="tree">{tree}</div></div>'
+    )
 
 
 def _depth(index: Index, clause: Clause) -> int:
@@ -247,11 +290,16 @@ def _clause_row(index: Index, clause: Clause) -> str:
     facts = [f for f in index.facts.get(clause.clause_id, []) if f.kind in SHOWN_FACTS]
     chips = "".join(_fact_chip(f) for f in facts) + "".join(
         f'<span class="fact fact-ref" title="{_e(r.text)}"><b>引用</b> {_e(r.text)}'
-        f'{" → " + _e(r.target) if r.target else "（知识库中无此文件）"}</span>' for r in clause.refs)
+        f"{' → ' + _e(r.target) if r.target else '（知识库中无此文件）'}</span>"
+        for r in clause.refs
+    )
     body = clause.text
     title = f"{clause.path} {clause.heading}".strip()
-    return (f'<div class="node node-{clause.kind}" style="margin-left:{_depth(index, clause) * 1.4}em" '
-            f'data-clause="{_e(clause.clause_id)}"><details{" open" if facts else ""}>'
-            f'<summary><b>{_e(title)}</b>{f" <span class=fact-count>{len(facts)} 项要点</span>" if facts else ""}'
-            f'</summary><div class="node-text">{_e(body)}</div></details>'
-            + (f'<div class="facts">{chips}</div>' if chips else "") + "</div>")
+    return (
+        f'<div class="node node-{clause.kind}" style="margin-left:{_depth(index, clause) * 1.4}em" '
+        f'data-clause="{_e(clause.clause_id)}"><details{" open" if facts else ""}>'
+        f"<summary><b>{_e(title)}</b>{f' <span class=fact-count>{len(facts)} 项要点</span>' if facts else ''}"
+        f'</summary><div class="node-text">{_e(body)}</div></details>'
+        + (f'<div class="facts">{chips}</div>' if chips else "")
+        + "</div>"
+    )

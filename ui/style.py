@@ -1,4 +1,5 @@
 """The chat UI's look: the Gradio theme and the CSS for sources, clause context and the browse tree."""
+
 from __future__ import annotations
 
 import gradio as gr

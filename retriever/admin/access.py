@@ -4,6 +4,7 @@ Keys come from Settings: `api_key` (a reader key named "reader"), `admin_key` (n
 keys of `keys`. A key is compared in constant time with every configured key; keys are never logged. A browser
 session is a signed token naming the key, never the key itself, and dies when its key is changed or removed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -86,11 +87,15 @@ class Keyring:
     def require_admin(self, principal: Principal | None) -> Principal:
         """The principal if it may change the knowledge base; else AccessError saying what key it needs."""
         if not self.has_admin:
-            raise AccessError("administration is off: set METROKB_ADMIN_KEY (or an admin key in METROKB_KEYS) "
-                              "and restart the server to add, replace or remove documents")
+            raise AccessError(
+                "administration is off: set METROKB_ADMIN_KEY (or an admin key in METROKB_KEYS) "
+                "and restart the server to add, replace or remove documents"
+            )
         if principal is None or not principal.is_admin:
-            raise AccessError("this changes the knowledge base and needs an admin key (METROKB_ADMIN_KEY or an "
-                              "admin key of METROKB_KEYS); the key sent is a reader key")
+            raise AccessError(
+                "this changes the knowledge base and needs an admin key (METROKB_ADMIN_KEY or an "
+                "admin key of METROKB_KEYS); the key sent is a reader key"
+            )
         return principal
 
     def _mac(self, name: str, expires: int) -> str:

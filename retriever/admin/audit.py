@@ -1,4 +1,5 @@
 """The audit log of changes to the knowledge base: one JSON line per finished change (who, when, what, hash)."""
+
 from __future__ import annotations
 
 import threading

@@ -3,6 +3,7 @@
 Each job is written to the file when it is queued, starts and ends, so that a server killed half-way can tell,
 when it starts again, which jobs were cut short: those are marked failed with a message saying what to do.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,10 @@ log = logging.getLogger(__name__)
 # Progress reporter handed to a running job: (fraction 0..1, what it is doing).
 Progress = Callable[[float, str], None]
 
-CUT_SHORT = ("the server stopped during this job: the previous index is still served, and what the job had "
-             "already changed in kb/ stays there; the next ingest includes it (POST /ingest, or 重新索引 in 知识库管理)")
+CUT_SHORT = (
+    "the server stopped during this job: the previous index is still served, and what the job had "
+    "already changed in kb/ stays there; the next ingest includes it (POST /ingest, or 重新索引 in 知识库管理)"
+)
 NEVER_RAN = "the server stopped before this job ran; nothing was changed: send it again"
 
 
@@ -112,8 +115,9 @@ class JobQueue:
                 final = self.get(job_id).model_copy(update={"status": "failed", "message": str(exc)})
             except Exception as exc:  # a failure of one job must not stop the worker
                 log.exception("job %s (%s) failed", job_id, job.action)
-                final = self.get(job_id).model_copy(update={"status": "failed",
-                                                            "message": f"{type(exc).__name__}: {exc}"})
+                final = self.get(job_id).model_copy(
+                    update={"status": "failed", "message": f"{type(exc).__name__}: {exc}"}
+                )
             with self._cond:
                 final = final.model_copy(update={"finished": now()})
                 self._jobs[job_id] = final
@@ -139,8 +143,9 @@ class JobQueue:
             if ahead is None:
                 self._jobs[job_id] = self._jobs[job_id].model_copy(update={"waiting_for": None, "stage": "starting"})
             else:
-                self._jobs[job_id] = self._jobs[job_id].model_copy(update={
-                    "waiting_for": ahead, "stage": f"waiting behind job {ahead}"})
+                self._jobs[job_id] = self._jobs[job_id].model_copy(
+                    update={"waiting_for": ahead, "stage": f"waiting behind job {ahead}"}
+                )
             ahead = job_id
 
     def _end(self, job: Job) -> None:
@@ -171,11 +176,21 @@ class JobQueue:
             self._jobs[job.job_id] = job
         for job in list(self._jobs.values()):
             if job.status in ("queued", "running"):
-                failed = job.model_copy(update={
-                    "status": "failed", "finished": now(), "waiting_for": None, "stage": "stopped",
-                    "message": CUT_SHORT if job.status == "running" else NEVER_RAN})
+                failed = job.model_copy(
+                    update={
+                        "status": "failed",
+                        "finished": now(),
+                        "waiting_for": None,
+                        "stage": "stopped",
+                        "message": CUT_SHORT if job.status == "running" else NEVER_RAN,
+                    }
+                )
                 self._jobs[job.job_id] = failed
                 self._save(failed)
-                log.warning("job %s (%s %s) was cut short by a stop; marked failed", job.job_id, job.action,
-                            job.file or job.doc_id or "")
+                log.warning(
+                    "job %s (%s %s) was cut short by a stop; marked failed",
+                    job.job_id,
+                    job.action,
+                    job.file or job.doc_id or "",
+                )
                 self._end(failed)

@@ -5,6 +5,7 @@ applies the changes one at a time — storing the file in kb/, editing kb/catalo
 build, which swaps the new index in atomically (readers keep the previous index until then). Each finished change
 is appended to the audit log. Uploads wait in `<index dir>/admin/uploads/` until their job runs.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,28 +50,36 @@ class AdminError(ValueError):
 
 # --- checking an upload -------------------------------------------------------------------------------
 
+
 def check_name(name: str) -> str:
     """The file name to store in kb/; refused if it names a path, a hidden file or a type ingest does not read."""
     if not name or not name.strip():
         raise AdminError("invalid", "the upload has no file name; send the notice as a .txt or .md file")
     if "/" in name or "\\" in name or name.startswith((".", "~")) or ".." in name or ":" in name:
-        raise AdminError("invalid", f"file name {name!r} is refused: give a plain name such as 通知2025.txt "
-                                    "(no folders, no '..', not hidden); the file is stored in kb/")
+        raise AdminError(
+            "invalid",
+            f"file name {name!r} is refused: give a plain name such as 通知2025.txt "
+            "(no folders, no '..', not hidden); the file is stored in kb/",
+        )
     if any(unicodedata.category(c)[0] == "C" for c in name) or name != name.strip():
         raise AdminError("invalid", f"file name {name!r} contains control characters or edge spaces; rename it")
     if len(name) > MAX_NAME_CHARS:
         raise AdminError("invalid", f"file name is {len(name)} characters; the limit is {MAX_NAME_CHARS}")
     if Path(name).suffix.lower() not in SUFFIXES:
-        raise AdminError("unsupported", f"{name}: only .txt and .md notices can be added (got "
-                                        f"{Path(name).suffix or 'no extension'}); save the notice as text")
+        raise AdminError(
+            "unsupported",
+            f"{name}: only .txt and .md notices can be added (got "
+            f"{Path(name).suffix or 'no extension'}); save the notice as text",
+        )
     return name
 
 
 def check_content(name: str, data: bytes, max_bytes: int) -> None:
     """Refuse content over the size limit, empty, binary or not decodable as UTF-8, UTF-16 or GB18030 text."""
     if len(data) > max_bytes:
-        raise AdminError("too_large", f"{name} is {len(data):,} bytes; the limit is {max_bytes:,} bytes "
-                                      "(METROKB_MAX_UPLOAD_BYTES)")
+        raise AdminError(
+            "too_large", f"{name} is {len(data):,} bytes; the limit is {max_bytes:,} bytes (METROKB_MAX_UPLOAD_BYTES)"
+        )
     if not data.strip():
         raise AdminError("invalid", f"{name}: the file is empty; upload the notice's text")
     try:
@@ -84,8 +93,9 @@ def check_content(name: str, data: bytes, max_bytes: int) -> None:
 def check_doc_id(doc_id: str) -> str:
     """A doc_id given with an upload: it names the document in citations and URLs, so keep it plain."""
     if not DOC_ID.match(doc_id):
-        raise AdminError("invalid", f"doc_id {doc_id!r} is refused: use lower-case letters, digits and hyphens, "
-                                    "e.g. ganzhou-2025")
+        raise AdminError(
+            "invalid", f"doc_id {doc_id!r} is refused: use lower-case letters, digits and hyphens, e.g. ganzhou-2025"
+        )
     return doc_id
 
 
@@ -94,6 +104,7 @@ def sha256(data: bytes) -> str:
 
 
 # --- what a job does ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Plan:
@@ -132,20 +143,31 @@ class Admin:
 
     # --- asking for changes
 
-    def add(self, who: Principal, name: str, data: bytes, edit: CatalogEdit | None = None,
-            doc_id: str | None = None) -> Job:
+    def add(
+        self, who: Principal, name: str, data: bytes, edit: CatalogEdit | None = None, doc_id: str | None = None
+    ) -> Job:
         """Queue a new document; refused (AdminError) if its name is taken or it cannot be used."""
         name = check_name(name)
         check_content(name, data, self.settings.max_upload_bytes)
         fields = (edit.fields() if edit else {}) | ({"doc_id": check_doc_id(doc_id)} if doc_id else {})
         with self._accepting:
             if name in self._files_taken():
-                raise AdminError("conflict", f"kb/{name} already exists; to upload a new version use "
-                                             f"PUT /documents/{{doc_id}}, or give the file another name")
+                raise AdminError(
+                    "conflict",
+                    f"kb/{name} already exists; to upload a new version use "
+                    f"PUT /documents/{{doc_id}}, or give the file another name",
+                )
             return self._stage_and_queue(who, "add", name, data, fields, series=None)
 
-    def replace(self, who: Principal, doc_id: str, name: str, data: bytes, edit: CatalogEdit | None = None,
-                new_doc_id: str | None = None) -> Job:
+    def replace(
+        self,
+        who: Principal,
+        doc_id: str,
+        name: str,
+        data: bytes,
+        edit: CatalogEdit | None = None,
+        new_doc_id: str | None = None,
+    ) -> Job:
         """Queue a new version of `doc_id`, stored beside it in kb/ in the same series; the old one stays."""
         old = self._notice(doc_id)
         name = check_name(name)
@@ -157,17 +179,25 @@ class Admin:
         with self._accepting:
             name = self._free_name(name)
             fields["doc_id"] = check_doc_id(new_doc_id) if new_doc_id else self._free_doc_id(slug(name))
-            return self._stage_and_queue(who, "replace", name, data, fields, series=series,
-                                         extra={old.file: {"series": series}} if not entry.get("series") else None)
+            return self._stage_and_queue(
+                who,
+                "replace",
+                name,
+                data,
+                fields,
+                series=series,
+                extra={old.file: {"series": series}} if not entry.get("series") else None,
+            )
 
     def edit(self, who: Principal, doc_id: str, edit: CatalogEdit) -> Job:
         """Queue a change of a document's catalog fields, then a re-index."""
         notice = self._notice(doc_id)
         fields = edit.fields()
         if not fields:
-            raise AdminError("invalid", "nothing to change: send at least one catalog field, e.g. {\"title\": \"…\"}")
-        return self.jobs.submit(Plan(catalog={notice.file: fields}), action="edit", doc_id=doc_id,
-                                file=notice.file, key_name=who.name)
+            raise AdminError("invalid", 'nothing to change: send at least one catalog field, e.g. {"title": "…"}')
+        return self.jobs.submit(
+            Plan(catalog={notice.file: fields}), action="edit", doc_id=doc_id, file=notice.file, key_name=who.name
+        )
 
     def delete(self, who: Principal, doc_id: str) -> Job:
         """Queue the removal of a document's file and catalog entry, then a re-index."""
@@ -177,11 +207,20 @@ class Admin:
         path = self.kb_dir / notice.file
         outside = next((d for d in self.settings.extra_kb_dirs if (d / notice.file).is_file()), None)
         if outside is not None and not path.exists():
-            raise AdminError("conflict", f"{doc_id} is read in place from {outside} (METROKB_EXTRA_KB_DIRS), not kept "
-                                         f"in kb/: remove the file there, or that folder from METROKB_EXTRA_KB_DIRS")
+            raise AdminError(
+                "conflict",
+                f"{doc_id} is read in place from {outside} (METROKB_EXTRA_KB_DIRS), not kept "
+                f"in kb/: remove the file there, or that folder from METROKB_EXTRA_KB_DIRS",
+            )
         digest = sha256(path.read_bytes()) if path.exists() else None
-        return self.jobs.submit(Plan(catalog={notice.file: None}, remove=notice.file), action="delete",
-                                doc_id=doc_id, file=notice.file, sha256=digest, key_name=who.name)
+        return self.jobs.submit(
+            Plan(catalog={notice.file: None}, remove=notice.file),
+            action="delete",
+            doc_id=doc_id,
+            file=notice.file,
+            sha256=digest,
+            key_name=who.name,
+        )
 
     def reindex(self, who: Principal) -> Job:
         """Queue an ingest of kb/ as it is (e.g. after a stop cut a job short)."""
@@ -210,8 +249,12 @@ class Admin:
         return {p.name for p in self.kb_dir.iterdir()} | queued
 
     def _doc_ids_taken(self) -> set[str]:
-        queued = {plan_fields.get("doc_id") for _, plan in self.jobs.pending()
-                  for plan_fields in plan.catalog.values() if plan_fields}
+        queued = {
+            plan_fields.get("doc_id")
+            for _, plan in self.jobs.pending()
+            for plan_fields in plan.catalog.values()
+            if plan_fields
+        }
         return set(self.engine.index.notices) | {d for d in queued if d}
 
     def _free_name(self, name: str) -> str:
@@ -227,8 +270,16 @@ class Admin:
             doc_id, n = f"{base}-v{n}", n + 1
         return doc_id
 
-    def _stage_and_queue(self, who: Principal, action: JobAction, name: str, data: bytes, fields: dict,
-                         series: str | None, extra: dict | None = None) -> Job:
+    def _stage_and_queue(
+        self,
+        who: Principal,
+        action: JobAction,
+        name: str,
+        data: bytes,
+        fields: dict,
+        series: str | None,
+        extra: dict | None = None,
+    ) -> Job:
         """Parse the upload where it waits (refusing what ingest would skip), then queue it; under `_accepting`."""
         staged = self.uploads / uuid.uuid4().hex / name
         staged.parent.mkdir(parents=True)
@@ -236,8 +287,10 @@ class Admin:
         try:
             nb = read_notice(staged, fields or None)
             if nb.notice.doc_id in self._doc_ids_taken():
-                raise AdminError("conflict", f"doc_id {nb.notice.doc_id!r} is already used; give the upload another "
-                                             "file name or its own doc_id")
+                raise AdminError(
+                    "conflict",
+                    f"doc_id {nb.notice.doc_id!r} is already used; give the upload another file name or its own doc_id",
+                )
         except NoticeError as exc:
             shutil.rmtree(staged.parent, ignore_errors=True)
             reason = str(exc).replace("; skipped", "")
@@ -246,8 +299,14 @@ class Admin:
             shutil.rmtree(staged.parent, ignore_errors=True)
             raise
         catalog = ({name: fields} if fields else {}) | (extra or {})
-        return self.jobs.submit(Plan(staged=staged, catalog=catalog, series=series), action=action,
-                                doc_id=nb.notice.doc_id, file=name, sha256=sha256(data), key_name=who.name)
+        return self.jobs.submit(
+            Plan(staged=staged, catalog=catalog, series=series),
+            action=action,
+            doc_id=nb.notice.doc_id,
+            file=name,
+            sha256=sha256(data),
+            key_name=who.name,
+        )
 
     # --- the worker
 
@@ -261,9 +320,14 @@ class Admin:
                 progress(0.1 + 0.8 * done / max(total, 1), f"embedding {done}/{total} new chunks")
 
             try:
-                report = build_index(self.kb_dir, self.settings.index_dir, self.engine.embedder,
-                                     self.settings.chunk_chars, progress=embedding,
-                                     extra_dirs=self.settings.extra_kb_dirs)
+                report = build_index(
+                    self.kb_dir,
+                    self.settings.index_dir,
+                    self.engine.embedder,
+                    self.settings.chunk_chars,
+                    progress=embedding,
+                    extra_dirs=self.settings.extra_kb_dirs,
+                )
             except NoticeError as exc:
                 raise JobFailed(f"{exc}; the previous index is still served") from exc
         progress(0.95, "loading the new index")
@@ -274,9 +338,9 @@ class Admin:
         update: dict = {"report": parse_summary(built) if built and job.action != "delete" else None}
         if plan.series:
             update["current"] = current_version(report.built, job.doc_id or "")
-        update["message"] = (f"index has {len(report.built)} documents"
-                             + (f"; {len(report.skipped)} file(s) skipped: " + " | ".join(report.skipped.values())
-                                if report.skipped else ""))
+        update["message"] = f"index has {len(report.built)} documents" + (
+            f"; {len(report.skipped)} file(s) skipped: " + " | ".join(report.skipped.values()) if report.skipped else ""
+        )
         return job.model_copy(update=update)
 
     def _apply(self, plan: Plan) -> None:
@@ -293,10 +357,20 @@ class Admin:
             update_catalog(self.kb_dir, file, fields)
 
     def _record(self, job: Job) -> None:
-        audit.append(self.settings.audit_file, AuditEntry(
-            time=job.finished or now(), key_name=job.key_name, action=job.action, doc_id=job.doc_id, file=job.file,
-            sha256=job.sha256, job_id=job.job_id, outcome="done" if job.status == "done" else "failed",
-            message=job.message))
+        audit.append(
+            self.settings.audit_file,
+            AuditEntry(
+                time=job.finished or now(),
+                key_name=job.key_name,
+                action=job.action,
+                doc_id=job.doc_id,
+                file=job.file,
+                sha256=job.sha256,
+                job_id=job.job_id,
+                outcome="done" if job.status == "done" else "failed",
+                message=job.message,
+            ),
+        )
 
     def _clean_uploads(self) -> None:
         """Drop uploads whose job will never run (the server stopped while they were queued)."""
@@ -305,4 +379,3 @@ class Admin:
             for folder in self.uploads.iterdir():
                 if folder not in waiting:
                     shutil.rmtree(folder, ignore_errors=True)
-

@@ -5,6 +5,7 @@ paragraph with the words that answer), then the supporting sentence quoted. Ever
 `citations`, and every citation's quote is a substring of its clause. Notices are answered by
 retriever.answering.notice_answer, laws and regulations by retriever.answering.article_answer.
 """
+
 from __future__ import annotations
 
 import re
@@ -54,8 +55,12 @@ def _single(index: Index, q: Query, hits: list[Hit]):
     if statement.words < notice_answer.MIN_GENERAL_WORDS:
         return Decline("知识库中的文件没有回答这个问题的条款。", statement.clause, statement.quote)
     if what := article_answer.missing(q, statement):
-        return Decline(f"{article_answer.title_of(index, statement.clause)}{article_answer.where(statement.clause)}"
-                       f"未规定{what}。该条规定：“{statement.quote}”", statement.clause, statement.quote)
+        return Decline(
+            f"{article_answer.title_of(index, statement.clause)}{article_answer.where(statement.clause)}"
+            f"未规定{what}。该条规定：“{statement.quote}”",
+            statement.clause,
+            statement.quote,
+        )
     text, citations = article_answer.compose(index, q, statement)
     return text, citations, None
 
@@ -65,7 +70,11 @@ def _single(index: Index, q: Query, hits: list[Hit]):
 METADATA_FIELDS = (
     ("doc_number", "文号", re.compile(r"文号|发文字号|document number")),
     ("addressees", "主送单位", re.compile(r"主送|下发给|印发给|发给|抄送|addressed|addressees")),
-    ("date", "发布日期", re.compile(r"日期|落款|签发|成文|哪天|何时|什么时候|时间|哪一天|哪一年|哪年|年份|date|when|what year")),
+    (
+        "date",
+        "发布日期",
+        re.compile(r"日期|落款|签发|成文|哪天|何时|什么时候|时间|哪一天|哪一年|哪年|年份|date|when|what year"),
+    ),
     ("issuer", "发文机关", re.compile(r"机关|单位|部门|谁|issued by|issuer|who")),
 )
 
@@ -73,7 +82,12 @@ METADATA_FIELDS = (
 # What a notice says about itself in a sentence: where it was approved, what it is based on.
 METADATA_SENTENCES = (
     ("审议通过的会议", re.compile(r"审议|会议"), ("header", "preamble"), re.compile(r"审议|会议")),
-    ("制定依据", re.compile(r"依据|根据|依照|based on|according to"), ("preamble", "header"), re.compile(r"根据|依据|依照|贯彻落实")),
+    (
+        "制定依据",
+        re.compile(r"依据|根据|依照|based on|according to"),
+        ("preamble", "header"),
+        re.compile(r"根据|依据|依照|贯彻落实"),
+    ),
 )
 
 
@@ -85,8 +99,12 @@ def _metadata_sentence(index: Index, notice: Notice, norm: str) -> Answer | None
             clause = index.clauses.get(f"{notice.doc_id}/{part}")
             sentence = next((s.strip() for s in sentences(clause.text) if says.search(s)), None) if clause else None
             if sentence:
-                return Answer(answer=f"{label(notice)}文件（{name}）：{sentence}[1]", abstained=False,
-                              question_type="metadata", citations=[cite(index, clause, sentence, 1.0)])
+                return Answer(
+                    answer=f"{label(notice)}文件（{name}）：{sentence}[1]",
+                    abstained=False,
+                    question_type="metadata",
+                    citations=[cite(index, clause, sentence, 1.0)],
+                )
         return Answer(answer=f"知识库中的{label(notice)}文件没有载明{name}。", abstained=True, question_type="metadata")
     return None
 
@@ -94,7 +112,15 @@ def _metadata_sentence(index: Index, notice: Notice, norm: str) -> Answer | None
 def _date_forms(iso: str) -> list[str]:
     y, m, d = (int(x) for x in iso.split("-"))
     digits = "〇一二三四五六七八九"
-    cn = lambda n: ("十" if n == 10 else ("十" + digits[n % 10] if n < 20 else digits[n // 10] + "十" + (digits[n % 10] if n % 10 else ""))) if n >= 10 else digits[n]
+    cn = lambda n: (
+        (
+            "十"
+            if n == 10
+            else ("十" + digits[n % 10] if n < 20 else digits[n // 10] + "十" + (digits[n % 10] if n % 10 else ""))
+        )
+        if n >= 10
+        else digits[n]
+    )
     return [f"{y}年{m}月{d}日", "".join(digits[int(c)] for c in str(y)) + f"年{cn(m)}月{cn(d)}日"]
 
 
@@ -112,18 +138,30 @@ def _metadata_answer(index: Index, q: Query, hits: list[Hit]) -> Answer | None:
     value = getattr(notice, field)
     header = index.clauses.get(f"{doc_id}/header")
     if not value:
-        return Answer(answer=f"知识库中的{label(notice)}文件（《{notice.title}》）没有载明{name}。", abstained=True,
-                      question_type="metadata", related=[cite(index, header, "", 0.0)] if header else [])
+        return Answer(
+            answer=f"知识库中的{label(notice)}文件（《{notice.title}》）没有载明{name}。",
+            abstained=True,
+            question_type="metadata",
+            related=[cite(index, header, "", 0.0)] if header else [],
+        )
     shown = value.rstrip("：:") if field != "date" else _date_forms(value)[0]
     forms = [value] if field != "date" else _date_forms(value)
     quote = next((f for f in forms if header and f in header.text), None)
     if header is None or quote is None:
         source = f"（据知识库目录：{notice.source}）" if notice.source else "（据知识库目录）"
         cites = [cite(index, header, "", 1.0)] if header else []
-        return Answer(answer=f"{label(notice)}文件的{name}为{shown}[1]。{source}", abstained=False,
-                      question_type="metadata", citations=cites)
-    return Answer(answer=f"{label(notice)}文件《{notice.title}》的{name}为{shown}[1]。", abstained=False,
-                  question_type="metadata", citations=[cite(index, header, quote, 1.0)])
+        return Answer(
+            answer=f"{label(notice)}文件的{name}为{shown}[1]。{source}",
+            abstained=False,
+            question_type="metadata",
+            citations=cites,
+        )
+    return Answer(
+        answer=f"{label(notice)}文件《{notice.title}》的{name}为{shown}[1]。",
+        abstained=False,
+        question_type="metadata",
+        citations=[cite(index, header, quote, 1.0)],
+    )
 
 
 # What a question asks of a document's life, and the front-matter steps that answer it (first match wins).
@@ -139,25 +177,33 @@ FIRST = re.compile(r"最初|最早|首次|第一次|原始|originally|first")
 def _life_answer(index: Index, q: Query, notice: Notice) -> Answer | None:
     """When a law or regulation was adopted, amended, approved, published or took effect, as it states itself:
     its effective-date article, or the dated steps of its front matter."""
-    title = article_answer.title_of(index, index.clauses.get(f"{notice.doc_id}/header")
-                                    or index.clauses_of(notice.doc_id)[0])
+    title = article_answer.title_of(
+        index, index.clauses.get(f"{notice.doc_id}/header") or index.clauses_of(notice.doc_id)[0]
+    )
     if P.EFFECTIVE_ASK.search(q.norm):
         fact = next((f for f in index.facts_of(notice.doc_id, "effective")), None)
         if fact is not None:  # its article, with the sentences after it the question asks about (同时废止…)
             clause = index.clauses[fact.clause_id]
             statement = article_answer.statement_with(index, q, clause, fact.quote)
-            return Answer(answer=f"{title}{article_answer.where(clause)}：{statement.text}[1]。",
-                          abstained=False, question_type="metadata",
-                          citations=[cite(index, clause, statement.quote, 1.0)])
+            return Answer(
+                answer=f"{title}{article_answer.where(clause)}：{statement.text}[1]。",
+                abstained=False,
+                question_type="metadata",
+                citations=[cite(index, clause, statement.quote, 1.0)],
+            )
         steps = [e for e in notice.events if e.action in ("施行", "实施")]
         if not steps:
             return Answer(answer=f"{title}没有载明施行日期。", abstained=True, question_type="metadata")
     else:
-        if (m := P.ORDINAL_VERSION.search(q.norm)) and not any(f"第{m.group(1)}次{m.group(2)}" in fold(e.text)
-                                                               for e in notice.events):
-            return Answer(answer=f"{title}没有第{m.group(1)}次{m.group(2)}的记载（知识库中的沿革："
-                                 f"{'；'.join(e.text for e in notice.events) or '未载明'}）。",
-                          abstained=True, question_type="metadata")
+        if (m := P.ORDINAL_VERSION.search(q.norm)) and not any(
+            f"第{m.group(1)}次{m.group(2)}" in fold(e.text) for e in notice.events
+        ):
+            return Answer(
+                answer=f"{title}没有第{m.group(1)}次{m.group(2)}的记载（知识库中的沿革："
+                f"{'；'.join(e.text for e in notice.events) or '未载明'}）。",
+                abstained=True,
+                question_type="metadata",
+            )
         asked = P.OLD_VERSION.sub("", q.norm)  # 修订前 names a version, not the step asked about
         actions = next((acts for pattern, acts in LIFE_STEPS if pattern.search(asked)), None)
         steps = [e for e in notice.events if actions and e.action in actions]
@@ -168,11 +214,16 @@ def _life_answer(index: Index, q: Query, notice: Notice) -> Answer | None:
     count = ""
     if step.action in ("修正", "修订") and not FIRST.search(q.norm):
         count = f"（共{len(steps)}次{step.action}，最近一次）"
-    return Answer(answer=f"{title}{count}：{step.text}[1]。", abstained=False, question_type="metadata",
-                  citations=[cite(index, header, step.text, 1.0)])
+    return Answer(
+        answer=f"{title}{count}：{step.text}[1]。",
+        abstained=False,
+        question_type="metadata",
+        citations=[cite(index, header, step.text, 1.0)],
+    )
 
 
 # --- comparison --------------------------------------------------------------------------
+
 
 def _base_type(norm: str) -> str:
     """What a comparison asks of each document compared."""
@@ -223,14 +274,18 @@ def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieva
 
 # --- abstention ---------------------------------------------------------------------------
 
+
 def _relevant(hit: Hit) -> bool:
     return hit.coverage >= MIN_COVERAGE or hit.dense >= MIN_DENSE
 
 
 def _abstain(index: Index, q: Query, reason: str, hits: list[Hit], first: list[Citation] = ()) -> Answer:
     """No answer: the reason, and a few clauses a person may still want to read (never as citations)."""
-    related = list(first) + [cite(index, h.clause, best_sentence(q.terms, h.clause), h.dense) for h in hits[:3]
-                             if not any(c.clause_id == h.clause.clause_id for c in first)]
+    related = list(first) + [
+        cite(index, h.clause, best_sentence(q.terms, h.clause), h.dense)
+        for h in hits[:3]
+        if not any(c.clause_id == h.clause.clause_id for c in first)
+    ]
     return Answer(answer=reason, abstained=True, question_type=q.qtype, related=related[:3])
 
 
@@ -259,8 +314,16 @@ def check_question(question: object, max_chars: int = 1000) -> str:
     return question.strip()
 
 
-def ask(index: Index, question: str, filters: dict | None = None, top_k: int | None = None,
-        mode: str = "extractive", retrieval: str = "hybrid", settings=None, llm=None) -> Answer:
+def ask(
+    index: Index,
+    question: str,
+    filters: dict | None = None,
+    top_k: int | None = None,
+    mode: str = "extractive",
+    retrieval: str = "hybrid",
+    settings=None,
+    llm=None,
+) -> Answer:
     """Answer one question from the index: cited and exact, or abstained with the reason.
 
     mode="generative" rewrites the extractive answer with `llm` (or the chat model the settings
@@ -282,8 +345,11 @@ def ask(index: Index, question: str, filters: dict | None = None, top_k: int | N
 def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: str) -> Answer:
     q = understand(index, question, filters)
     if P.SMALL_TALK.match(q.norm):
-        return Answer(answer="这个问题不在计量文件知识库的范围内。请询问计量法规和文件中的规定、目标、期限或责任单位。",
-                      abstained=True, question_type=q.qtype)
+        return Answer(
+            answer="这个问题不在计量文件知识库的范围内。请询问计量法规和文件中的规定、目标、期限或责任单位。",
+            abstained=True,
+            question_type=q.qtype,
+        )
     if missing := [t for t in P.ATTRIBUTE_TERMS if t in q.norm and not index.mentions(t)]:
         return _abstain(index, q, f"知识库中的文件没有涉及“{missing[0]}”的内容，无法回答。", [])
     if q.unknown_places and not q.regions:
@@ -314,8 +380,9 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
     if reason := _year_gap(index, q, fact, hits):
         return _abstain(index, q, reason, hits)
     seen = {c.clause_id for c in citations}
-    extra = [cite(index, h.clause, best_sentence(q.terms, h.clause), h.dense) for h in hits
-             if h.clause.clause_id not in seen][: max(0, k - len(citations))]
+    extra = [
+        cite(index, h.clause, best_sentence(q.terms, h.clause), h.dense) for h in hits if h.clause.clause_id not in seen
+    ][: max(0, k - len(citations))]
     return Answer(answer=text, abstained=False, question_type=q.qtype, citations=citations, related=extra)
 
 

@@ -7,6 +7,7 @@ not state what was asked — a fine without an amount, a period without a number
 abstains. A referenced article the answer rests on is cited second; an older version that reads otherwise
 is noted.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,9 +25,14 @@ from retriever.answering.search import Hit, weighted_coverage
 
 # The facts that can fill what a question asks for.
 SLOT_FACTS = {
-    "amount": ("penalty",), "duration": ("time_limit",), "body": ("authority", "responsibility"),
-    "recipient": ("authority",), "list": ("list",),
-    "definition": ("definition",), "permission": ("rule",), "consequence": ("penalty",),
+    "amount": ("penalty",),
+    "duration": ("time_limit",),
+    "body": ("authority", "responsibility"),
+    "recipient": ("authority",),
+    "list": ("list",),
+    "definition": ("definition",),
+    "permission": ("rule",),
+    "consequence": ("penalty",),
 }
 # What the article itself must state, or the answer says it does not (a fine's amount, a period's length).
 REQUIRED = {"amount": "罚款数额", "duration": "具体期限", "quantity": "具体数值"}
@@ -66,7 +72,7 @@ class Statement:
     @property
     def quote(self) -> str:
         """The exact span from the first sentence to the last."""
-        return self.clause.text[self.spans[0][0]: self.spans[-1][1]].strip()
+        return self.clause.text[self.spans[0][0] : self.spans[-1][1]].strip()
 
     @property
     def text(self) -> str:
@@ -82,7 +88,9 @@ class Statement:
 
 
 # A notice-style clause's own marker at the start of its text: 八、 / （三） / 2．
-CLAUSE_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、])\s*")
+CLAUSE_MARK = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、])\s*"
+)
 # An item's own marker at the start of a statement: （四） / (4) / 4．
 ITEM_MARK = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|\d+[.．、])\s*")
 
@@ -111,8 +119,11 @@ def _units(clause: Clause) -> list[tuple[int, int]]:
         spans.append((start, len(text)))
     if spans:  # the clause's own number (第九条 / 八、) is named by the answer, not quoted
         first = spans[0]
-        head = (re.match(r"第[^条]{1,8}条(?:之[一二三四五六七八九十]+)?\s*", text[first[0]:first[1]])
-                if clause.kind == "article" else CLAUSE_MARK.match(text[first[0]:first[1]]))
+        head = (
+            re.match(r"第[^条]{1,8}条(?:之[一二三四五六七八九十]+)?\s*", text[first[0] : first[1]])
+            if clause.kind == "article"
+            else CLAUSE_MARK.match(text[first[0] : first[1]])
+        )
         if head and first[0] + head.end() < first[1]:
             spans[0] = (first[0] + head.end(), first[1])
     return spans
@@ -123,10 +134,10 @@ def _with_items(clause: Clause, units: list[tuple[int, int]], chosen: list[tuple
     items = [(p.start, p.end) for p in clause.parts if p.kind == "项"]
     done = list(chosen)
     for span in chosen:
-        if not fold(clause.text[span[0]:span[1]]).rstrip().endswith(":"):
+        if not fold(clause.text[span[0] : span[1]]).rstrip().endswith(":"):
             continue
         following = []
-        for unit in units[units.index(span) + 1:] if span in units else []:
+        for unit in units[units.index(span) + 1 :] if span in units else []:
             if not any(a <= unit[0] < b for a, b in items):
                 break
             following.append(unit)
@@ -185,11 +196,16 @@ def _statement(index: Index, q: Query, hit: Hit, rank: int, about: str | None = 
         return None
     for slot, kind in (("definition", "definition"), ("list", "list")):
         if slot in q.slots:
-            whole = [f for f in facts if f.kind == kind and f.quote in text and (kind == "list" and len(f.items) >= 2
-                                                                               or kind != "list")]
+            whole = [
+                f
+                for f in facts
+                if f.kind == kind and f.quote in text and (kind == "list" and len(f.items) >= 2 or kind != "list")
+            ]
             if whole:
-                best = max(whole, key=lambda f: (_names_term(q, f), weighted_coverage(index, q.terms, f.quote),
-                                                 -text.find(f.quote)))
+                best = max(
+                    whole,
+                    key=lambda f: (_names_term(q, f), weighted_coverage(index, q.terms, f.quote), -text.find(f.quote)),
+                )
                 at = text.find(best.quote)
                 spans = [(at, at + len(best.quote))]
                 # a list is about what its introduction says, not about the words of its items
@@ -224,8 +240,15 @@ def _names_term(q: Query, fact: Fact) -> int:
     return len(fact.subject) if fact.subject and fold(fact.subject) in q.norm else 0
 
 
-def _scored(index: Index, q: Query, hit: Hit, rank: int, spans: list[tuple[int, int]], facts: list[Fact],
-            about: str | None = None) -> Statement:
+def _scored(
+    index: Index,
+    q: Query,
+    hit: Hit,
+    rank: int,
+    spans: list[tuple[int, int]],
+    facts: list[Fact],
+    about: str | None = None,
+) -> Statement:
     """A statement of these spans, scored; `about` is the text its subject words are counted in, if not the spans."""
     text, heading = hit.clause.text, hit.clause.heading
     terms = q.terms + _other_names(q, hit.clause)
@@ -235,17 +258,20 @@ def _scored(index: Index, q: Query, hit: Hit, rank: int, spans: list[tuple[int, 
         facts_here = _facts_in(facts, text, span)
         inside += facts_here
         # a fine for another act fills nothing; the article retrieval ranks first (in other words) may
-        near = weighted_coverage(index, terms, (about or "") + text[span[0]:span[1]] + heading)
+        near = weighted_coverage(index, terms, (about or "") + text[span[0] : span[1]] + heading)
         if near >= MIN_SLOT_WORDS or (rank == 0 and P.FINE_ASK.search(q.norm)):
-            filled |= _fills(q, facts_here, text[span[0]:span[1]])
+            filled |= _fills(q, facts_here, text[span[0] : span[1]])
     words = weighted_coverage(index, terms, (joined if about is None else about) + heading)
     score = words + SLOT_WEIGHT * len(filled) + RANK_WEIGHT / (rank + 1)
     if not q.regions and index.notices[hit.clause.doc_id].level == "国家":
         score += NATIONAL_WEIGHT  # a question naming no place asks about the national rules first
     if "changed" in q.slots and _differs_from_older(index, hit.clause):
         score += SLOT_WEIGHT  # 现行…新增了什么: the article this version changed
-    if "list" in q.slots and (head := _list_head(q.norm)) and any(
-            f.kind == "list" and _lists(f, head, q) for f in facts if any(_overlaps(f, text, s) for s in spans)):
+    if (
+        "list" in q.slots
+        and (head := _list_head(q.norm))
+        and any(f.kind == "list" and _lists(f, head, q) for f in facts if any(_overlaps(f, text, s) for s in spans))
+    ):
         score += SLOT_WEIGHT  # the list of what was asked for (哪些行为 → 不得有下列行为)
     return Statement(hit, rank, spans, inside, filled, score, words)
 
@@ -296,8 +322,12 @@ def _lists(fact: Fact, head: str, q: Query) -> bool:
 def _older_articles(index: Index, clause: Clause) -> list[Clause]:
     """The same article (by number) in the versions this document superseded."""
     number = clause.clause_id.split("/", 1)[1]
-    return [same for old in index.notices.values() if old.superseded_by == clause.doc_id
-            if (same := index.clauses.get(f"{old.doc_id}/{number}")) is not None]
+    return [
+        same
+        for old in index.notices.values()
+        if old.superseded_by == clause.doc_id
+        if (same := index.clauses.get(f"{old.doc_id}/{number}")) is not None
+    ]
 
 
 def _differs_from_older(index: Index, clause: Clause) -> bool:
@@ -308,8 +338,13 @@ def _differs_from_older(index: Index, clause: Clause) -> bool:
 def _other_names(q: Query, clause: Clause) -> list[str]:
     """The words of the names of other documents the question names: a clause never repeats its own document's
     name, but may speak of another (计量法第三十三条 on 实施细则, 办法第一条 on 《计量法》第九条)."""
-    return [t for docs, surface in q.doc_mentions if clause.doc_id not in docs for t in tokenize(surface)
-            if t not in P.QUESTION_STOPWORDS]
+    return [
+        t
+        for docs, surface in q.doc_mentions
+        if clause.doc_id not in docs
+        for t in tokenize(surface)
+        if t not in P.QUESTION_STOPWORDS
+    ]
 
 
 def statement_with(index: Index, q: Query, clause: Clause, quote: str) -> Statement:
@@ -347,7 +382,7 @@ def best_statement(index: Index, q: Query, hits: list[Hit]) -> Statement | None:
             for ref_id in index.referrers.get(hit.clause.clause_id, []):
                 if ref_id in referred or not any(f.kind == "penalty" for f in index.facts.get(ref_id, [])):
                     continue
-                if any(c.clause.clause_id == ref_id for c in candidates[:candidates.index(hit)]):
+                if any(c.clause.clause_id == ref_id for c in candidates[: candidates.index(hit)]):
                     continue  # ranked above the article it refers to: it stands on its own words
                 referred[ref_id] = hit.clause  # found through the article it punishes (ranked at least as high)
                 if ref_id not in seen:
@@ -400,19 +435,23 @@ def compose(index: Index, q: Query, statement: Statement) -> tuple[str, list[Cit
     if ref := _referenced(index, clause, statement.quote):
         target, quote = ref
         citations.append(cite(index, target, quote, statement.hit.dense))
-        lines.append(f"所引{title_of(index, target) if target.doc_id != clause.doc_id else ''}{where(target)}："
-                     f"“{_one_line(quote).rstrip('。')}”[{len(citations)}]。")
+        lines.append(
+            f"所引{title_of(index, target) if target.doc_id != clause.doc_id else ''}{where(target)}："
+            f"“{_one_line(quote).rstrip('。')}”[{len(citations)}]。"
+        )
     if older := _older_version(index, clause, statement.quote):
         old_clause, old_sentence = older
         citations.append(cite(index, old_clause, old_sentence, 0.0))
-        lines.append(f"注：该条在{index.notices[old_clause.doc_id].version_label}中的规定与现行版本不同："
-                     f"“{_one_line(old_sentence).rstrip('。')}”[{len(citations)}]。")
+        lines.append(
+            f"注：该条在{index.notices[old_clause.doc_id].version_label}中的规定与现行版本不同："
+            f"“{_one_line(old_sentence).rstrip('。')}”[{len(citations)}]。"
+        )
     return "\n\n".join(lines), citations
 
 
 def _first_sentence(clause: Clause) -> str:
     units = _units(clause)
-    return clause.text[units[0][0]: units[0][1]].strip() if units else clause.text
+    return clause.text[units[0][0] : units[0][1]].strip() if units else clause.text
 
 
 def _referenced(index: Index, clause: Clause, quote: str) -> tuple[Clause, str] | None:
@@ -422,7 +461,7 @@ def _referenced(index: Index, clause: Clause, quote: str) -> tuple[Clause, str] 
         if ref.target and start <= ref.start < start + len(quote) and ref.target in index.clauses:
             target = index.clauses[ref.target]
             part = next((p for p in target.parts if p.label == ref.part), None) if ref.part else None
-            text = target.text[part.start: part.end].strip() if part else _first_sentence(target)
+            text = target.text[part.start : part.end].strip() if part else _first_sentence(target)
             return target, text
     return None
 
@@ -435,7 +474,9 @@ def _older_version(index: Index, clause: Clause, statement: str) -> tuple[Clause
         if ours in _plain(same.text):
             continue  # the older version says the same
         units = [same.text[a:b].strip() for a, b in _units(same)]
-        closest = max(units, key=lambda s: (SequenceMatcher(None, _plain(s), ours).ratio(), -units.index(s)), default="")
+        closest = max(
+            units, key=lambda s: (SequenceMatcher(None, _plain(s), ours).ratio(), -units.index(s)), default=""
+        )
         if closest and _plain(closest) not in ours:
             return same, closest
     return None

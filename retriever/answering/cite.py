@@ -1,4 +1,5 @@
 """How answers name documents and clauses, quote them and cite them: shared by every composer."""
+
 from __future__ import annotations
 
 import re
@@ -39,15 +40,25 @@ def cite(index: Index, clause: Clause, quote: str, score: float) -> Citation:
     part = clause.part_at(start, start + len(quote)) if clause.parts and quote else None
     paragraphs = sum(p.kind == "款" for p in clause.parts)
     shown_part = part.label if part and (part.kind != "款" or paragraphs > 1) else None
-    return Citation(doc_id=clause.doc_id, title=notice.title, clause_id=clause.clause_id,
-                    clause=clause.path, text=clause.text, quote=quote, score=round(float(score), 4),
-                    part=shown_part, version=version_of(index, notice))
+    return Citation(
+        doc_id=clause.doc_id,
+        title=notice.title,
+        clause_id=clause.clause_id,
+        clause=clause.path,
+        text=clause.text,
+        quote=quote,
+        score=round(float(score), 4),
+        part=shown_part,
+        version=version_of(index, notice),
+    )
 
 
 def version_of(index: Index, notice: Notice) -> str | None:
     """The version label of a document that has other versions in the knowledge base, else None."""
-    if notice.status == "superseded" or any(n.series == notice.series and n.region == notice.region
-                                            and n.doc_id != notice.doc_id for n in index.notices.values()):
+    if notice.status == "superseded" or any(
+        n.series == notice.series and n.region == notice.region and n.doc_id != notice.doc_id
+        for n in index.notices.values()
+    ):
         return notice.version_label
     return None
 
@@ -86,5 +97,3 @@ def _common_run(a: str, b: str) -> int:
                 best = max(best, cur[j])
         prev = cur
     return best
-
-

@@ -4,6 +4,7 @@ Pure functions over the previous (already standalone) question and the new messa
 the HTTP API resolve follow-ups the same way. A message is rewritten only when it is elliptical (a place
 or year and nothing else) or starts as a continuation (那…, 它的…, and …); a complete question is kept as is.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,23 +18,91 @@ from retriever.answering.query import Mention, english_name, place_mentions
 # Words that only steer a follow-up (那…呢, 换成…, 如果是…的情况); a message made of these plus places
 # and years asks the previous question again for the new place or year.
 FILLER_ZH = [
-    "以及", "和", "与", "及", "跟", "那么", "那个", "那", "换成", "换为", "换作", "改成", "改为", "改问",
-    "如果是", "要是", "若是", "假如是", "请问", "同样的问题", "同样", "同理", "这个问题", "问题", "情况",
-    "怎么样", "怎样", "如何", "还有", "再问", "再看", "看看", "一下", "也是", "也", "又", "一样", "呢", "吗",
-    "呀", "啊", "的", "是", "省", "市", "地区", "方面", "对于", "关于",
+    "以及",
+    "和",
+    "与",
+    "及",
+    "跟",
+    "那么",
+    "那个",
+    "那",
+    "换成",
+    "换为",
+    "换作",
+    "改成",
+    "改为",
+    "改问",
+    "如果是",
+    "要是",
+    "若是",
+    "假如是",
+    "请问",
+    "同样的问题",
+    "同样",
+    "同理",
+    "这个问题",
+    "问题",
+    "情况",
+    "怎么样",
+    "怎样",
+    "如何",
+    "还有",
+    "再问",
+    "再看",
+    "看看",
+    "一下",
+    "也是",
+    "也",
+    "又",
+    "一样",
+    "呢",
+    "吗",
+    "呀",
+    "啊",
+    "的",
+    "是",
+    "省",
+    "市",
+    "地区",
+    "方面",
+    "对于",
+    "关于",
 ]
-FILLER_EN = ["what", "about", "how", "and", "for", "in", "the", "same", "question", "instead", "then", "ok", "okay",
-             "please", "case", "of", "is", "it"]
-FILLER = re.compile("|".join(sorted(map(re.escape, FILLER_ZH), key=len, reverse=True))
-                    + r"|\b(?:" + "|".join(FILLER_EN) + r")\b", re.IGNORECASE)
+FILLER_EN = [
+    "what",
+    "about",
+    "how",
+    "and",
+    "for",
+    "in",
+    "the",
+    "same",
+    "question",
+    "instead",
+    "then",
+    "ok",
+    "okay",
+    "please",
+    "case",
+    "of",
+    "is",
+    "it",
+]
+FILLER = re.compile(
+    "|".join(sorted(map(re.escape, FILLER_ZH), key=len, reverse=True)) + r"|\b(?:" + "|".join(FILLER_EN) + r")\b",
+    re.IGNORECASE,
+)
 PUNCT = re.compile(r"[\s，。？！、,.?!：:；;“”\"'（）()]+")
 # A year a question names: 2025, 2025年.
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)(?:\s*年)?")
 # The start of a message that continues the previous turn: 那…, 那么…, 还有…, 另外…, And…, What about…
 CONTINUATION = re.compile(r"^\s*(?:那么|那个|那|还有|另外|此外|and\b|what about\b|how about\b)[\s，,]*", re.IGNORECASE)
 # Words that point back at the notice the previous question was about: 它的文号, 该文件, this notice, its.
-POINTER = re.compile(r"(?:它的|它|该文件的?|这个文件的?|这份文件的?|该通知的?|这个通知的?|这份通知的?|"
-                     r"该意见的?|此文件的?|\bthis notice'?s?\b|\bits\b|\bit\b)", re.IGNORECASE)
+POINTER = re.compile(
+    r"(?:它的|它|该文件的?|这个文件的?|这份文件的?|该通知的?|这个通知的?|这份通知的?|"
+    r"该意见的?|此文件的?|\bthis notice'?s?\b|\bits\b|\bit\b)",
+    re.IGNORECASE,
+)
 # How two places are joined in a question: 南昌和温州, 南昌、温州, Nanchang and Wenzhou.
 JOINER = r"(?:以及|和|与|及|跟|、|\s*,\s*|\s+and\s+)"
 
@@ -76,7 +145,7 @@ def _join(regions: list[str], english: bool) -> str:
 def _is_elliptical(message: str, places: list[Mention]) -> bool:
     rest = message
     for m in sorted(places, key=lambda m: -m.start):
-        rest = rest[:m.start] + " " + rest[m.end:]
+        rest = rest[: m.start] + " " + rest[m.end :]
     rest = YEAR.sub(" ", rest)
     rest = FILLER.sub(" ", rest)
     return not PUNCT.sub("", rest)
@@ -90,10 +159,10 @@ def _switch_places(previous: str, old: list[Mention], new: list[str]) -> str:
         return f"{text}: {previous}" if english else text + previous
     out = previous
     for m in reversed(old[1:]):  # drop later places with the word that joins them to the first
-        before = re.search(JOINER + r"$", out[:m.start])
-        out = out[:before.start() if before else m.start] + out[m.end:]
+        before = re.search(JOINER + r"$", out[: m.start])
+        out = out[: before.start() if before else m.start] + out[m.end :]
     first = old[0]
-    return out[:first.start] + text + out[first.end:]
+    return out[: first.start] + text + out[first.end :]
 
 
 def _switch_years(question: str, years: list[str]) -> str:
@@ -129,8 +198,7 @@ def resolve(message: str, previous: str | None, index: Index) -> Resolved:
     if (places or years) and _is_elliptical(message, places):
         question = previous
         if places:
-            question = _switch_places(question, mentions(question, index),
-                                      list(dict.fromkeys(m.name for m in places)))
+            question = _switch_places(question, mentions(question, index), list(dict.fromkeys(m.name for m in places)))
         if years:
             question = _switch_years(question, years)
         return Resolved(question, message, "switch")
@@ -157,7 +225,9 @@ def example_questions(index: Index, n: int = 6) -> list[str]:
             elif fact.kind == "definition" and fact.subject and len(fact.subject) <= 12:
                 found.append(f"{name}中“{fact.subject}”是指什么？")
             elif fact.kind == "responsibility" and fact.units:
-                heading = re.sub(r"^[一二三四五六七八九十\d（()）.、]+", "", index.clauses[fact.clause_id].heading).strip("。：: ")
+                heading = re.sub(
+                    r"^[一二三四五六七八九十\d（()）.、]+", "", index.clauses[fact.clause_id].heading
+                ).strip("。：: ")
                 if 2 <= len(heading) <= 16:
                     found.append(f"{label(notice)}{heading}的责任单位有哪些？")
         return found

@@ -5,6 +5,7 @@ them as [n]. A sentence survives only if it cites a clause that contains its num
 of its key terms; if nothing survives, the model times out or the reply is unusable, the
 extractive answer is returned unchanged.
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,9 +43,15 @@ def chat_model(settings) -> BaseChatModel:
         )
     from langchain_openai import ChatOpenAI
 
-    return ChatOpenAI(base_url=settings.llm_base_url, api_key=settings.llm_api_key or "none",
-                      model=settings.llm_model, timeout=settings.llm_timeout_s, max_retries=0,
-                      temperature=0, use_responses_api=False)
+    return ChatOpenAI(
+        base_url=settings.llm_base_url,
+        api_key=settings.llm_api_key or "none",
+        model=settings.llm_model,
+        timeout=settings.llm_timeout_s,
+        max_retries=0,
+        temperature=0,
+        use_responses_api=False,
+    )
 
 
 def shown_to_model(text: str) -> str:
@@ -69,8 +76,9 @@ def generate(index: Index, question: str, extractive: Answer, llm: BaseChatModel
     """Rewrite an extractive answer with a chat model; fall back to it on any failure."""
     if extractive.abstained:
         return extractive
-    sources: list[Citation] = extractive.citations + [c for c in extractive.related
-                                                       if c.clause_id not in {x.clause_id for x in extractive.citations}]
+    sources: list[Citation] = extractive.citations + [
+        c for c in extractive.related if c.clause_id not in {x.clause_id for x in extractive.citations}
+    ]
     sources = sources[:5]
     numbered = "\n\n".join(f"[{i}] {c.title} {c.clause}\n{shown_to_model(c.text)}" for i, c in enumerate(sources, 1))
     try:
@@ -93,5 +101,10 @@ def generate(index: Index, question: str, extractive: Answer, llm: BaseChatModel
     if not kept:
         return extractive
     citations = [sources[n - 1] for n, _ in sorted(used.items(), key=lambda kv: kv[1])]
-    return Answer(answer="".join(kept), abstained=False, question_type=extractive.question_type,
-                  citations=citations, related=extractive.related)
+    return Answer(
+        answer="".join(kept),
+        abstained=False,
+        question_type=extractive.question_type,
+        citations=citations,
+        related=extractive.related,
+    )

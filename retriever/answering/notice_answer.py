@@ -1,5 +1,6 @@
 """Answers from policy notices: targets (value, deadline), deadlines and responsible units from the notices'
 facts, or the clause sentence that covers the question best."""
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,9 @@ def _fact_score(q: Query, fact: Fact, hit: Hit, rank: int) -> float:
 
 def _candidates(index: Index, q: Query, hits: list[Hit], kinds: tuple[str, ...]) -> list[tuple[Fact, Hit, int]]:
     """Facts of the given kinds in the top clauses and, when the question names a notice, in all its clauses."""
-    found = [(f, h, r) for r, h in enumerate(hits[:6]) for f in index.facts.get(h.clause.clause_id, []) if f.kind in kinds]
+    found = [
+        (f, h, r) for r, h in enumerate(hits[:6]) for f in index.facts.get(h.clause.clause_id, []) if f.kind in kinds
+    ]
     if q.doc_ids and len(q.doc_ids) <= 2:
         seen = {h.clause.clause_id for h in hits[:6]}
         for f in (f for d in q.doc_ids for f in index.facts_of(d) if f.kind in kinds and f.clause_id not in seen):
@@ -62,13 +65,19 @@ def _target_answer(index, q, hits):
     prefer = "target" if q.qtype == "target" else "deadline"
     fact, hit, _ = max(facts, key=lambda t: _fact_score(q, t[0], t[1], t[2]) + (0.3 if t[0].kind == prefer else 0.0))
     weak = hit is not hits[0] and hit.coverage < hits[0].coverage - 0.25
-    if weak or coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or "") + hit.clause.heading) < MIN_FACT_COVERAGE:
+    if (
+        weak
+        or coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or "") + hit.clause.heading)
+        < MIN_FACT_COVERAGE
+    ):
         return NO_MATCH
     notice = index.notices[fact.doc_id]
     head = measure(q.norm) if q.qtype == "target" else None
     if head and head in fold(fact.quote) and not states_measure(q.norm, fact.quote):
         phrase = next(p for p in re.split(r"[，,；;。：:]", fact.quote) if head in fold(p))
-        return Decline(f"{label(notice)}文件对此未规定具体数值。该条规定：“{phrase.strip()}”", hit.clause, phrase.strip())
+        return Decline(
+            f"{label(notice)}文件对此未规定具体数值。该条规定：“{phrase.strip()}”", hit.clause, phrase.strip()
+        )
     if q.qtype == "deadline" and fact.kind == "target" and not fact.deadline and not _dated(index, hit, fact):
         return Decline(f"{label(notice)}文件该目标未设定期限。该条规定：“{fact.quote}”", hit.clause, fact.quote)
     if q.qtype == "deadline" and P.PLURAL_ASK.search(q.norm):
@@ -81,7 +90,11 @@ def _target_answer(index, q, hits):
     sentence = next((s for s in sentences(hit.clause.text) if statement in s), fact.quote).strip()
     if fact.kind == "deadline" and fact.quote in hit.clause.text:
         sentence = fact.quote
-    return direct + f"\n\n原文（{hit.clause.path}）：“{sentence}”[1]", [cite(index, hit.clause, sentence, hit.dense)], fact
+    return (
+        direct + f"\n\n原文（{hit.clause.path}）：“{sentence}”[1]",
+        [cite(index, hit.clause, sentence, hit.dense)],
+        fact,
+    )
 
 
 def _dated(index: Index, hit: Hit, fact: Fact) -> bool:
@@ -95,15 +108,19 @@ def _deadlines_of(index: Index, notice: Notice, hit: Hit, fact: Fact):
     names = list(dict.fromkeys(f.deadline for f in found))
     text = hit.clause.text
     spans = sorted((text.find(f.quote), text.find(f.quote) + len(f.quote)) for f in found if f.quote in text)
-    quote = text[spans[0][0]:spans[-1][1]] if spans else fact.quote
+    quote = text[spans[0][0] : spans[-1][1]] if spans else fact.quote
     direct = f"{label(notice)}：{'、'.join(names)}[1]。"
     return direct + f"\n\n原文（{hit.clause.path}）：“{quote}”[1]", [cite(index, hit.clause, quote, hit.dense)], fact
 
 
 def _responsibility_answer(index, q, hits):
     """The 责任单位 of the task the question names; a unit named in a sentence only if that sentence fits best."""
-    found = [(f, h, r) for r, h in enumerate(hits[:3]) for f in index.facts.get(h.clause.clause_id, [])
-             if f.kind == "responsibility"]
+    found = [
+        (f, h, r)
+        for r, h in enumerate(hits[:3])
+        for f in index.facts.get(h.clause.clause_id, [])
+        if f.kind == "responsibility"
+    ]
     if not found:
         return _no_units(index, q, hits)
     fact, hit, _ = max(found, key=lambda t: _fact_score(q, t[0], t[1], t[2]))  # ties: the first found
@@ -135,8 +152,11 @@ def _no_units(index: Index, q: Query, hits: list[Hit]) -> Decline | None:
         return None  # it names bodies in its own words (发展改革、财政等部门要…): the sentence answers
     notice = index.notices[hit.clause.doc_id]
     sentence = best_sentence(q.terms, hit.clause)
-    return Decline(f"{label(notice)}文件该条（{hit.clause.path}{hit.clause.heading}）未列明责任单位。该条规定：“{sentence}”",
-                   hit.clause, sentence)
+    return Decline(
+        f"{label(notice)}文件该条（{hit.clause.path}{hit.clause.heading}）未列明责任单位。该条规定：“{sentence}”",
+        hit.clause,
+        sentence,
+    )
 
 
 def general_answer(index, q, hits):
@@ -146,14 +166,17 @@ def general_answer(index, q, hits):
     hit = hits[0]
     body = next((h for h in hits if h.clause.kind != "header"), None)
     if hit.clause.kind == "header" and body is not None:
-        said = {h.clause.clause_id: weighted_coverage(index, q.terms, best_sentence(q.terms, h.clause))
-                for h in (hit, body)}
+        said = {
+            h.clause.clause_id: weighted_coverage(index, q.terms, best_sentence(q.terms, h.clause)) for h in (hit, body)
+        }
         hit = hit if said[hit.clause.clause_id] > said[body.clause.clause_id] else body
     if weighted_coverage(index, q.terms, best_sentence(q.terms, hit.clause) + hit.clause.heading) < MIN_GENERAL_WORDS:
         return Decline("知识库中的文件没有回答这个问题的条款。", None)
     notice = index.notices[hit.clause.doc_id]
     sentence = best_sentence(q.terms, hit.clause)
-    head = f"{hit.clause.path}{hit.clause.heading}" if hit.clause.kind not in ("preamble", "header") else hit.clause.path
+    head = (
+        f"{hit.clause.path}{hit.clause.heading}" if hit.clause.kind not in ("preamble", "header") else hit.clause.path
+    )
     direct = f"{label(notice)}文件{head}：{sentence}[1]"
     return direct, [cite(index, hit.clause, sentence, hit.dense)], None
 
@@ -171,9 +194,9 @@ def compose(index: Index, q: Query, hits: list[Hit]):
     if isinstance(composed, tuple) and q.qtype == "target" and composed[2] is not None:
         fact = composed[2]
         fact_fit = coverage(q.terms, (fact.metric or "") + fact.quote)
-        if not (fact.value and fold(fact.value) in q.norm) and \
-                coverage(q.terms, best_sentence(q.terms, hits[0].clause)) > fact_fit + 0.25:
+        if (
+            not (fact.value and fold(fact.value) in q.norm)
+            and coverage(q.terms, best_sentence(q.terms, hits[0].clause)) > fact_fit + 0.25
+        ):
             return general_answer(index, q, hits)
     return composed or general_answer(index, q, hits)
-
-

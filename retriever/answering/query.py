@@ -4,6 +4,7 @@ names, and the explicit filters — one module for answering and for the chat's 
 Which places and documents a question can name comes from the index (its documents' regions, titles and
 issuers, with English names derived by pypinyin); the gazetteer only tells that a name is a place at all.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,6 +42,7 @@ class Query:
 
 
 # --- words and numbers -----------------------------------------------------------------------
+
 
 def gloss(norm: str) -> str:
     """Append the documents' words for English metrology terms and Chinese synonyms, so BM25 and fact
@@ -80,8 +82,9 @@ def years_named(norm: str) -> list[int]:
 
 def question_type(norm: str, among: tuple[str, ...] | None = None) -> str:
     """The first type of P.QUESTION_TYPES (of those `among`, if given) whose pattern the question matches."""
-    return next((t for t, pattern in P.QUESTION_TYPES if (among is None or t in among) and pattern.search(norm)),
-                "general")
+    return next(
+        (t for t, pattern in P.QUESTION_TYPES if (among is None or t in among) and pattern.search(norm)), "general"
+    )
 
 
 def slots(norm: str) -> set[str]:
@@ -105,14 +108,19 @@ def states_measure(norm: str, text: str) -> bool:
     head = measure(norm)
     if head is None:
         return bool(P.STATED_QUANTITY.search(fold(text)))
-    return any(head in phrase and (P.STATED_QUANTITY.search(phrase) or P.TARGET_VALUE.search(phrase))
-               for phrase in re.split(r"[,;。:]", fold(text)))
+    return any(
+        head in phrase and (P.STATED_QUANTITY.search(phrase) or P.TARGET_VALUE.search(phrase))
+        for phrase in re.split(r"[,;。:]", fold(text))
+    )
 
 
 def subject_terms(text: str, names: list[str]) -> list[str]:
     """The words of a question that name its subject: no question words, numbers, places or document names."""
-    terms = [t for t in tokenize(text) if t not in P.QUESTION_STOPWORDS and not t.isdigit()
-             and not any(t in n + "市省" or n in t for n in names)]
+    terms = [
+        t
+        for t in tokenize(text)
+        if t not in P.QUESTION_STOPWORDS and not t.isdigit() and not any(t in n + "市省" or n in t for n in names)
+    ]
     if any(not t.isascii() for t in terms):  # English words add nothing once glossed into Chinese
         terms = [t for t in terms if not t.isascii()]
     return terms
@@ -126,6 +134,7 @@ def english_name(name: str) -> str:
 
 
 # --- what the index lets a question name -----------------------------------------------------
+
 
 class Vocabulary:
     """Regions, places and document names a question can use, read off one index."""
@@ -163,8 +172,11 @@ class Vocabulary:
             series_of[doc_id] = n.series
             for name in _names_of(n.title, n.issuer, n.kind):
                 found.setdefault(name, set()).add(doc_id)
-        return {name: docs for name, docs in found.items()
-                if len({series_of[d] for d in docs}) == 1 or name in (fold(n.title) for n in self.index.notices.values())}
+        return {
+            name: docs
+            for name, docs in found.items()
+            if len({series_of[d] for d in docs}) == 1 or name in (fold(n.title) for n in self.index.notices.values())
+        }
 
 
 def _names_of(title: str, issuer: str | None, kind: str) -> set[str]:
@@ -201,11 +213,20 @@ def _find(norm: str, names: dict, suffix: str = "") -> list[Mention]:
     """Non-overlapping mentions of `names` in `norm`, longest first; ASCII names as whole words."""
     if not names:
         return []
-    alternation = "|".join(rf"\b{re.escape(s)}\b" if s.isascii() else re.escape(s)
-                           for s in sorted(names, key=len, reverse=True))
-    return [Mention(m.start(), m.end(), names[m.group(1).lower()] if not isinstance(names[m.group(1).lower()], set)
-                    else ",".join(sorted(names[m.group(1).lower()])), m.group(0))
-            for m in re.finditer(rf"({alternation}){suffix}", norm, re.IGNORECASE)]
+    alternation = "|".join(
+        rf"\b{re.escape(s)}\b" if s.isascii() else re.escape(s) for s in sorted(names, key=len, reverse=True)
+    )
+    return [
+        Mention(
+            m.start(),
+            m.end(),
+            names[m.group(1).lower()]
+            if not isinstance(names[m.group(1).lower()], set)
+            else ",".join(sorted(names[m.group(1).lower()])),
+            m.group(0),
+        )
+        for m in re.finditer(rf"({alternation}){suffix}", norm, re.IGNORECASE)
+    ]
 
 
 def region_mentions(norm: str, index: Index) -> list[Mention]:
@@ -246,8 +267,11 @@ def _word_bounds(norm: str) -> set[int]:
 def doc_mentions(norm: str, index: Index) -> list[Mention]:
     """Names of documents in a question, each standing as whole words."""
     bounds = _word_bounds(norm)
-    return [m for m in _find(norm, vocabulary(index).doc_names) if m.surface.isascii() or
-            (m.start in bounds and m.end in bounds)]
+    return [
+        m
+        for m in _find(norm, vocabulary(index).doc_names)
+        if m.surface.isascii() or (m.start in bounds and m.end in bounds)
+    ]
 
 
 def named_documents(norm: str, index: Index, found: list[Mention] | None = None) -> list[str]:
@@ -261,24 +285,36 @@ def named_documents(norm: str, index: Index, found: list[Mention] | None = None)
 
 # --- the question -----------------------------------------------------------------------------
 
+
 def understand(index: Index, question: str, filters: dict | None = None) -> Query:
     """Type, slots, named places, documents, versions and years of a question, and which documents it is about."""
     norm = gloss(arabic_numerals(normalize_query(question)))
     regions = index.regions
     titled = doc_mentions(norm, index)
-    mentions = [m for m in region_mentions(norm, index)  # 浙江 inside 浙江省计量监督管理条例 names the document
-                if not any(t.start <= m.start and m.end <= t.end and len(t.surface) > len(m.surface) for t in titled)]
+    mentions = [
+        m
+        for m in region_mentions(norm, index)  # 浙江 inside 浙江省计量监督管理条例 names the document
+        if not any(t.start <= m.start and m.end <= t.end and len(t.surface) > len(m.surface) for t in titled)
+    ]
     named = list(dict.fromkeys(m.name for m in mentions))
     covered = set(named)
-    unknown = list(dict.fromkeys(m.name for m in place_mentions(norm, index)
-                                 if m.name not in regions and not any(m.name in r or r in m.name for r in covered)))
+    unknown = list(
+        dict.fromkeys(
+            m.name
+            for m in place_mentions(norm, index)
+            if m.name not in regions and not any(m.name in r or r in m.name for r in covered)
+        )
+    )
     docs = named_documents(norm, index, titled)
     years = years_named(norm)
     ordinal = _ordinal_version(index, norm, docs)
     if ordinal:
         docs = [d for d in docs if index.notices[d].series != index.notices[ordinal].series] + [ordinal]
-    old = bool(P.OLD_VERSION.search(norm)) or _names_an_older_version(index, docs, years) or \
-        bool(ordinal and index.notices[ordinal].status == "superseded")
+    old = (
+        bool(P.OLD_VERSION.search(norm))
+        or _names_an_older_version(index, docs, years)
+        or bool(ordinal and index.notices[ordinal].status == "superseded")
+    )
     qtype = question_type(norm)
     if len(named) > 1:
         qtype = "comparison"
@@ -291,9 +327,19 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
     segments = {r: norm[a:b] for r, a, b in zip(order, cuts, cuts[1:] + [len(norm)])}
     names = list(named) + [m.surface for m in titled] + unknown  # the words the question names them with
     mentioned = [(tuple(m.name.split(",")), m.surface) for m in titled]
-    return Query(text=question, norm=norm, qtype=qtype, doc_ids=doc_ids, regions=order, unknown_places=unknown,
-                 years=years, terms=subject_terms(_without_versions(norm), names), segments=segments,
-                 doc_mentions=mentioned, slots=slots(norm))
+    return Query(
+        text=question,
+        norm=norm,
+        qtype=qtype,
+        doc_ids=doc_ids,
+        regions=order,
+        unknown_places=unknown,
+        years=years,
+        terms=subject_terms(_without_versions(norm), names),
+        segments=segments,
+        doc_mentions=mentioned,
+        slots=slots(norm),
+    )
 
 
 def _without_versions(norm: str) -> str:
@@ -322,8 +368,12 @@ def _names_an_older_version(index: Index, docs: list[str], years: list[int]) -> 
     for doc_id in docs:
         notice = index.notices[doc_id]
         if notice.status == "superseded" and any(_version_year(notice) == y for y in years):
-            return not any(_version_year(index.notices[o]) == y for o in docs if o != doc_id
-                           and index.notices[o].status == "current" for y in years)
+            return not any(
+                _version_year(index.notices[o]) == y
+                for o in docs
+                if o != doc_id and index.notices[o].status == "current"
+                for y in years
+            )
     return False
 
 

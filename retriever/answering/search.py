@@ -1,5 +1,6 @@
 """Hybrid retrieval: FAISS and BM25 ranks of chunks, fused (RRF) and pooled per clause, over the documents a
 question is about (see query.understand)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,8 +50,12 @@ def _lexical(index: Index, tokens: list[str], rows: np.ndarray | None, k: int) -
 
 def is_bare_heading(clause: Clause) -> bool:
     """A chapter or section line with no text of its own (二、完善…体系建设): structure, not an answer."""
-    return clause.kind in ("chapter", "section") and "\n" not in clause.text and "。" not in clause.text \
+    return (
+        clause.kind in ("chapter", "section")
+        and "\n" not in clause.text
+        and "。" not in clause.text
         and len(clause.text) <= len(clause.heading) + 8
+    )
 
 
 def coverage(terms: list[str], text: str) -> float:

@@ -3,6 +3,7 @@ dates, the authority that decides or approves, definitions, obligations and proh
 
 Every quote is a span of the clause text; every value is a span of its quote.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,9 @@ def _trimmed(folded: str, start: int, end: int) -> tuple[int, int]:
 
 def _fact(clause: Clause, kind: str, span: tuple[int, int], **fields) -> Fact:
     start, end = span
-    return Fact(kind=kind, clause_id=clause.clause_id, doc_id=clause.doc_id, quote=clause.text[start:end].strip(),
-                **fields)
+    return Fact(
+        kind=kind, clause_id=clause.clause_id, doc_id=clause.doc_id, quote=clause.text[start:end].strip(), **fields
+    )
 
 
 def penalties(clause: Clause) -> list[Fact]:
@@ -53,11 +55,15 @@ def penalties(clause: Clause) -> list[Fact]:
             continue
         amount = P.PENALTY_AMOUNT.search(sentence)
         act = P.PENALTY_ACT.match(sentence)
-        facts.append(_fact(
-            clause, "penalty", (start, end),
-            value=text[start + amount.start(): start + amount.end()] if amount else None,
-            subject=text[start + act.start("act"): start + act.end("act")] if act else None,
-        ))
+        facts.append(
+            _fact(
+                clause,
+                "penalty",
+                (start, end),
+                value=text[start + amount.start() : start + amount.end()] if amount else None,
+                subject=text[start + act.start("act") : start + act.end("act")] if act else None,
+            )
+        )
     return facts
 
 
@@ -68,11 +74,18 @@ def time_limits(clause: Clause) -> list[Fact]:
     for start, end in _sentences(folded):
         for m in P.TIME_LIMIT.finditer(folded, start, end):
             group = "value" if m.group("value") else "year"
-            before = folded[start:m.start()]
-            facts.append(_fact(clause, "time_limit", (start, end), value=text[m.start(group): m.end(group)],
-                               subject=text[start: m.start()].strip(" ,") or None,
-                               year=_year(m.group("year")),
-                               modal=next((w.group(0) for w in P.MODAL.finditer(before)), None)))
+            before = folded[start : m.start()]
+            facts.append(
+                _fact(
+                    clause,
+                    "time_limit",
+                    (start, end),
+                    value=text[m.start(group) : m.end(group)],
+                    subject=text[start : m.start()].strip(" ,") or None,
+                    year=_year(m.group("year")),
+                    modal=next((w.group(0) for w in P.MODAL.finditer(before)), None),
+                )
+            )
     return facts
 
 
@@ -88,7 +101,9 @@ def effective(clause: Clause) -> list[Fact]:
     for m in P.EFFECTIVE.finditer(folded):
         start, end = next(((s, e) for s, e in _sentences(folded) if s <= m.start() < e), (m.start(), m.end()))
         when = m.group("when")
-        facts.append(_fact(clause, "effective", (start, end), value=date_iso(when) or text[m.start("when"): m.end("when")]))
+        facts.append(
+            _fact(clause, "effective", (start, end), value=date_iso(when) or text[m.start("when") : m.end("when")])
+        )
     return facts
 
 
@@ -99,13 +114,21 @@ def authorities(clause: Clause) -> list[Fact]:
     for start, end in _sentences(folded):
         for pattern in P.AUTHORITY:
             for m in pattern.finditer(folded, start, end):
-                body = folded[m.start("body"): m.end("body")].strip()
+                body = folded[m.start("body") : m.end("body")].strip()
                 if not P.BODY_END.search(body) or (body, m.group("act")) in seen:
                     continue
                 seen.add((body, m.group("act")))
-                shown = text[m.start("body"): m.end("body")].strip()
-                facts.append(_fact(clause, "authority", (start, end), value=shown, modal=m.group("act")[:6],
-                                   subject=text[start: m.start()].strip(" ,，") or None))
+                shown = text[m.start("body") : m.end("body")].strip()
+                facts.append(
+                    _fact(
+                        clause,
+                        "authority",
+                        (start, end),
+                        value=shown,
+                        modal=m.group("act")[:6],
+                        subject=text[start : m.start()].strip(" ,，") or None,
+                    )
+                )
     return facts
 
 
@@ -113,12 +136,19 @@ def definitions(clause: Clause) -> list[Fact]:
     text, folded = clause.text, fold(clause.text)
     facts = []
     for m in P.DEFINITION.finditer(folded, _sentences(folded)[0][0] if folded.strip() else 0):
-        term = text[m.start("term"): m.end("term")].strip()
+        term = text[m.start("term") : m.end("term")].strip()
         if len(term) < 2 or P.MODAL.search(term):
             continue
         end = m.end("meaning") + (1 if folded.startswith("。", m.end("meaning")) else 0)
-        facts.append(_fact(clause, "definition", (m.start("term"), end), subject=term,
-                           value=text[m.start("meaning"): m.end("meaning")].strip()))
+        facts.append(
+            _fact(
+                clause,
+                "definition",
+                (m.start("term"), end),
+                subject=term,
+                value=text[m.start("meaning") : m.end("meaning")].strip(),
+            )
+        )
     return facts
 
 
@@ -128,8 +158,15 @@ def named_as(clause: Clause) -> list[Fact]:
     facts = []
     for start, end in _sentences(folded):
         if m := P.NAMED_AS.fullmatch(folded[start:end]):
-            facts.append(_fact(clause, "definition", (start, end), subject=text[start + m.start("term"): start + m.end("term")],
-                               value=text[start + m.start("meaning"): start + m.end("meaning")]))
+            facts.append(
+                _fact(
+                    clause,
+                    "definition",
+                    (start, end),
+                    subject=text[start + m.start("term") : start + m.end("term")],
+                    value=text[start + m.start("meaning") : start + m.end("meaning")],
+                )
+            )
     return facts
 
 
@@ -139,8 +176,15 @@ def rules(clause: Clause) -> list[Fact]:
     facts = []
     for start, end in _sentences(folded):
         if m := P.MODAL.search(folded, start, end):
-            facts.append(_fact(clause, "rule", (start, end), modal=m.group(0),
-                               subject=text[start: m.start()].strip(" ,，") or None))
+            facts.append(
+                _fact(
+                    clause,
+                    "rule",
+                    (start, end),
+                    modal=m.group(0),
+                    subject=text[start : m.start()].strip(" ,，") or None,
+                )
+            )
     return facts
 
 
@@ -152,7 +196,7 @@ def lists(clause: Clause) -> list[Fact]:
     items = [p for p in clause.parts if p.kind == "项"]
     groups: list[list] = []
     for part in items:  # consecutive items form one list
-        if groups and folded[groups[-1][-1].end: part.start].strip() == "":
+        if groups and folded[groups[-1][-1].end : part.start].strip() == "":
             groups[-1].append(part)
         else:
             groups.append([part])
@@ -162,9 +206,16 @@ def lists(clause: Clause) -> list[Fact]:
         intro_end = group[0].start
         intro_start = max(folded.rfind("。", 0, intro_end - 1), folded.rfind("\n", 0, intro_end - 1)) + 1
         intro_start = _trimmed(folded, intro_start, intro_end)[0]
-        names = tuple(_item_text(text[p.start: p.end]) for p in group)
-        facts.append(_fact(clause, "list", (intro_start, group[-1].end), items=names,
-                           subject=text[intro_start:intro_end].strip(" :：\n") or None))
+        names = tuple(_item_text(text[p.start : p.end]) for p in group)
+        facts.append(
+            _fact(
+                clause,
+                "list",
+                (intro_start, group[-1].end),
+                items=names,
+                subject=text[intro_start:intro_end].strip(" :：\n") or None,
+            )
+        )
     for m in P.ENUMERATION.finditer(folded):
         terms = m.group(0).split("、")
         terms[0] = P.ENUM_LEAD.split(terms[0])[-1]  # 计量主管部门对水 → 水
@@ -175,9 +226,12 @@ def lists(clause: Clause) -> list[Fact]:
         if not _parallel(terms) or _inside_items(m.start(), items):
             continue
         start, end = next(((s, e) for s, e in _sentences(folded) if s <= m.start() < e), (m.start(), m.end()))
-        shown = [text[folded.find(t, m.start()): folded.find(t, m.start()) + len(t)] for t in terms]
-        facts.append(_fact(clause, "list", (start, end), items=tuple(shown),
-                           subject=text[start: m.start()].strip(" ,，") or None))
+        shown = [text[folded.find(t, m.start()) : folded.find(t, m.start()) + len(t)] for t in terms]
+        facts.append(
+            _fact(
+                clause, "list", (start, end), items=tuple(shown), subject=text[start : m.start()].strip(" ,，") or None
+            )
+        )
     return facts
 
 
@@ -209,5 +263,13 @@ def _inside_items(pos: int, items) -> bool:
 
 def extract(clause: Clause) -> list[Fact]:
     """Every regulation fact of one clause, in kind order."""
-    return (penalties(clause) + time_limits(clause) + effective(clause) + authorities(clause)
-            + definitions(clause) + named_as(clause) + rules(clause) + lists(clause))
+    return (
+        penalties(clause)
+        + time_limits(clause)
+        + effective(clause)
+        + authorities(clause)
+        + definitions(clause)
+        + named_as(clause)
+        + rules(clause)
+        + lists(clause)
+    )

@@ -5,6 +5,7 @@ The file is edited as text so that its comments and layout stay: an entry is the
 it). If an edit would not read back as intended (a hand-written layout this does not follow), the file is
 rewritten from the data instead, keeping the comment header above `notices:`.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,10 @@ import yaml
 
 from retriever.documents.clean import NoticeError
 
-HEADER = ("# One entry per notice file in kb/. Ingest extracts what the text itself states;\n"
-          "# fields given here complete or override it.\n")
+HEADER = (
+    "# One entry per notice file in kb/. Ingest extracts what the text itself states;\n"
+    "# fields given here complete or override it.\n"
+)
 ENTRY = re.compile(r"^  (?! )(?P<key>[^#\n].*?):\s*$")  # `  000_x.txt:` (exactly two spaces of indent)
 FIELD = re.compile(r"^    (?! )(?P<key>[A-Za-z_][\w-]*):")  # `    title: …`
 
@@ -133,10 +136,13 @@ def _reads_as(text: str, expected: dict) -> bool:
         notices = (yaml.safe_load(text) or {}).get("notices") or {}
     except yaml.YAMLError:
         return False
-    normal = {k: {f: (v.isoformat() if hasattr(v, "isoformat") else v) for f, v in (e or {}).items()}
-              for k, e in notices.items()}
-    wanted = {k: {f: (v.isoformat() if hasattr(v, "isoformat") else v) for f, v in e.items()}
-              for k, e in expected.items()}
+    normal = {
+        k: {f: (v.isoformat() if hasattr(v, "isoformat") else v) for f, v in (e or {}).items()}
+        for k, e in notices.items()
+    }
+    wanted = {
+        k: {f: (v.isoformat() if hasattr(v, "isoformat") else v) for f, v in e.items()} for k, e in expected.items()
+    }
     return normal == wanted
 
 

@@ -5,6 +5,7 @@ convert traditional to simplified, drop web boilerplate, re-join lines a web pag
 and make punctuation readable. `fold` gives the matching form of any text, one character
 for one character, so that spans found in folded text are spans of the shown text.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,7 +32,9 @@ def decode(data: bytes, name: str) -> str:
         try:
             data = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError as exc:
-            raise NoticeError(f"{name}: damaged UTF-16 text ({exc.reason}); save it as UTF-8 and re-run ingest") from exc
+            raise NoticeError(
+                f"{name}: damaged UTF-16 text ({exc.reason}); save it as UTF-8 and re-run ingest"
+            ) from exc
     if not data.strip():
         raise NoticeError(f"{name}: the file is empty; add the notice text or remove the file")
     if b"\x00" in data[:4096]:
@@ -73,8 +76,20 @@ def repair(text: str, repairs: dict[str, str] | None = None) -> str:
 
 # Folding: full-width ASCII to half-width, Chinese quotes and brackets to ASCII, lower case.
 _FOLD = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
-_FOLD.update({0x3000: 0x20, 0x201C: 0x22, 0x201D: 0x22, 0x2018: 0x27, 0x2019: 0x27,
-              0x3014: 0x5B, 0x3015: 0x5D, 0x3010: 0x5B, 0x3011: 0x5D, 0xFF5E: 0x7E})
+_FOLD.update(
+    {
+        0x3000: 0x20,
+        0x201C: 0x22,
+        0x201D: 0x22,
+        0x2018: 0x27,
+        0x2019: 0x27,
+        0x3014: 0x5B,
+        0x3015: 0x5D,
+        0x3010: 0x5B,
+        0x3011: 0x5D,
+        0xFF5E: 0x7E,
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -118,8 +133,13 @@ def join_wrapped(lines: list[str], keep: set[int] = frozenset(), origins: list[i
     for i, line in enumerate(lines):
         prev = out[-1] if out else ""
         # Compare folded text: forum pages end lines with ASCII ':' or ';' too.
-        if len(prev) > 40 and fold(prev[-1]) not in P.LINE_END and _continues(fold(prev), fold(line)) \
-                and i not in keep and where[-1] not in keep:
+        if (
+            len(prev) > 40
+            and fold(prev[-1]) not in P.LINE_END
+            and _continues(fold(prev), fold(line))
+            and i not in keep
+            and where[-1] not in keep
+        ):
             out[-1] = prev + line
         else:
             out.append(line)
@@ -131,8 +151,18 @@ def join_wrapped(lines: list[str], keep: set[int] = frozenset(), origins: list[i
 
 def _continues(prev: str, line: str) -> bool:
     """Whether `line` is the rest of `prev`'s sentence rather than a title, header line or new clause."""
-    starts_new = (P.CHAPTER, P.SECTION, P.ITEM, P.PRINCIPLE, P.DOC_NUMBER, P.ADDRESSEES, P.ARTICLE,
-                  P.LEGAL_HEADING, P.APPENDIX, P.EVENT_LINE)
+    starts_new = (
+        P.CHAPTER,
+        P.SECTION,
+        P.ITEM,
+        P.PRINCIPLE,
+        P.DOC_NUMBER,
+        P.ADDRESSEES,
+        P.ARTICLE,
+        P.LEGAL_HEADING,
+        P.APPENDIX,
+        P.EVENT_LINE,
+    )
     return not P.TITLE.match(prev) and not P.EVENT_LINE.match(prev) and not any(p.match(line) for p in starts_new)
 
 
@@ -153,7 +183,7 @@ def clean_text(raw: str, repairs: dict[str, str] | None = None) -> Cleaned:
     warnings = []
     text = strip_pinyin(repair(raw.replace("\r\n", "\n").replace("\r", "\n"), repairs))
     for m in P.DAMAGE.finditer(text):
-        warnings.append(f"damaged characters near {text[max(0, m.start() - 6): m.end() + 6]!r}")
+        warnings.append(f"damaged characters near {text[max(0, m.start() - 6) : m.end() + 6]!r}")
     text = to_simplified(text)
     raw_lines = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
     levels = {i: len(m.group(1)) for i, line in enumerate(raw_lines) if (m := MARKDOWN_LEVEL.match(line))}

@@ -1,4 +1,5 @@
 """Extract responsibilities, quantitative targets and deadlines from clauses, each with its exact quote."""
+
 from __future__ import annotations
 
 import re
@@ -40,28 +41,38 @@ def responsibilities(clause: Clause, inherited: tuple[str, ...]) -> tuple[list[F
         body, body_start = m.group(g), m.start(g)
         implicit, rule = inherited, None
         if inherit := P.RESPONSIBLE_INHERIT.search(body):
-            inherited = _units(text[body_start + inherit.start(1): body_start + inherit.end(1)])
-            rule = text[body_start + inherit.start(): body_start + inherit.end()]
+            inherited = _units(text[body_start + inherit.start(1) : body_start + inherit.end(1)])
+            rule = text[body_start + inherit.start() : body_start + inherit.end()]
             body = body[: body.find("。")] if "。" in body else body[: inherit.start()]
             implicit = ()
-        units = _units(text[body_start: body_start + len(body)])
-        facts.append(Fact(
-            kind="responsibility", clause_id=clause.clause_id, doc_id=clause.doc_id,
-            quote=text[m.start(): m.end()], units=units,
-            implicit_units=tuple(u for u in implicit if u not in units),
-            subject=rule,  # the statement that extends every later list, on the fact that makes it
-        ))
+        units = _units(text[body_start : body_start + len(body)])
+        facts.append(
+            Fact(
+                kind="responsibility",
+                clause_id=clause.clause_id,
+                doc_id=clause.doc_id,
+                quote=text[m.start() : m.end()],
+                units=units,
+                implicit_units=tuple(u for u in implicit if u not in units),
+                subject=rule,  # the statement that extends every later list, on the fact that makes it
+            )
+        )
     if not facts:
         for pattern in P.RESPONSIBLE_PHRASES:
             for m in pattern.finditer(folded):
-                unit = re.sub(r"(?:要|应当?|统一)$", "", text[m.start(1): m.end(1)].strip())
+                unit = re.sub(r"(?:要|应当?|统一)$", "", text[m.start(1) : m.end(1)].strip())
                 if not P.UNIT_SUFFIX.search(unit) or any(unit in f.units for f in facts):
                     continue
                 left, right = _span_bounds(folded, m.start(1), m.end(), "。;")
-                facts.append(Fact(
-                    kind="responsibility", clause_id=clause.clause_id, doc_id=clause.doc_id,
-                    quote=text[left:right].strip(), units=(unit,),
-                ))
+                facts.append(
+                    Fact(
+                        kind="responsibility",
+                        clause_id=clause.clause_id,
+                        doc_id=clause.doc_id,
+                        quote=text[left:right].strip(),
+                        units=(unit,),
+                    )
+                )
     return facts, inherited
 
 
@@ -82,29 +93,42 @@ def _metric(text: str, folded: str, left: int, start: int, end: int) -> str | No
     metric = P.METRIC_TAIL.sub("", metric)
     if folded.startswith("的", end):
         stops = [i for d in P.METRIC_DELIMS + "\n" if (i := folded.find(d, end)) >= 0]
-        metric += text[end + 1: min(stops, default=len(text))]
+        metric += text[end + 1 : min(stops, default=len(text))]
     return metric.strip() or None
 
 
 def targets(clause: Clause) -> list[Fact]:
     text, folded = clause.text, fold(clause.text)
     # (where the phrase starts, value span, where the phrase ends, qualifier)
-    found = [(m.start(), m.start("num"), m.end("unit"), m.end(),
-              m.group("qual") or (m.group("pre") if m.group("pre") in P.QUALIFYING_LEADS else None))
-             for m in P.TARGET_VALUE.finditer(folded)]
+    found = [
+        (
+            m.start(),
+            m.start("num"),
+            m.end("unit"),
+            m.end(),
+            m.group("qual") or (m.group("pre") if m.group("pre") in P.QUALIFYING_LEADS else None),
+        )
+        for m in P.TARGET_VALUE.finditer(folded)
+    ]
     found += [(m.start(), m.start("grade"), m.end("grade"), m.end(), None) for m in P.TARGET_GRADE.finditer(folded)]
     facts, prev_end = [], 0
     for start, v_start, v_end, end, qualifier in sorted(found):
         left = max([folded.rfind(d, 0, start) for d in P.METRIC_DELIMS + "\n"] + [prev_end - 1]) + 1
         q_left, q_right = _span_bounds(folded, start, v_end, ",;。")
         deadline = _deadline_before(folded, start)
-        facts.append(Fact(
-            kind="target", clause_id=clause.clause_id, doc_id=clause.doc_id,
-            quote=text[q_left:q_right].strip().rstrip("，；"), metric=_metric(text, folded, left, start, end),
-            value=text[v_start:v_end], qualifier=qualifier,
-            deadline=text[deadline.start():deadline.end()] if deadline else None,
-            year=_year(deadline.group(0)) if deadline else None,
-        ))
+        facts.append(
+            Fact(
+                kind="target",
+                clause_id=clause.clause_id,
+                doc_id=clause.doc_id,
+                quote=text[q_left:q_right].strip().rstrip("，；"),
+                metric=_metric(text, folded, left, start, end),
+                value=text[v_start:v_end],
+                qualifier=qualifier,
+                deadline=text[deadline.start() : deadline.end()] if deadline else None,
+                year=_year(deadline.group(0)) if deadline else None,
+            )
+        )
         prev_end = v_end
     return facts
 
@@ -120,11 +144,19 @@ def deadlines(clause: Clause) -> list[Fact]:
         line_end = folded.find("\n", m.end())
         right = len(folded) if line_end < 0 else line_end
         if after is not None and after.start() < right:
-            right = max(folded.rfind("。", m.end(), after.start()) + 1, _span_bounds(folded, m.start(), m.end(), "。")[1])
-        facts.append(Fact(
-            kind="deadline", clause_id=clause.clause_id, doc_id=clause.doc_id,
-            quote=text[left:right].strip(), deadline=text[m.start():m.end()], year=_year(m.group(0)),
-        ))
+            right = max(
+                folded.rfind("。", m.end(), after.start()) + 1, _span_bounds(folded, m.start(), m.end(), "。")[1]
+            )
+        facts.append(
+            Fact(
+                kind="deadline",
+                clause_id=clause.clause_id,
+                doc_id=clause.doc_id,
+                quote=text[left:right].strip(),
+                deadline=text[m.start() : m.end()],
+                year=_year(m.group(0)),
+            )
+        )
     return facts
 
 

@@ -3,6 +3,7 @@ kind (法律 … 通知·意见), region and level, and the series its versions 
 
 Everything here is read from the text; kb/catalog.yaml completes or overrides it (see index.read_notice).
 """
+
 from __future__ import annotations
 
 import re
@@ -54,12 +55,12 @@ def events(line: str) -> list[Event]:
     dates = [m for m in P.DATE_IN_TEXT.finditer(folded) if _iso(m)]
     found = []
     for m, nxt in zip(dates, dates[1:] + [None]):
-        segment = folded[m.end(): nxt.start() if nxt else len(folded)]
+        segment = folded[m.end() : nxt.start() if nxt else len(folded)]
         actions = list(P.EVENT_ACTION.finditer(segment))
         if not actions:
             continue
         action = actions[-1]
-        shown = line[m.start(): m.end() + action.end()].strip(" （(")
+        shown = line[m.start() : m.end() + action.end()].strip(" （(")
         found.append(Event(date=_iso(m), action=action.group(0), by=_body(segment[: action.start()]), text=shown))
     return found
 
@@ -83,15 +84,19 @@ def _title(lines: list[str], folded: list[str], header: list[int], headings: dic
         return ""
     title = lines[pick]
     if m := P.DOC_NUMBER.match(fold(title)):
-        title = title[m.end():].strip()
+        title = title[m.end() :].strip()
     return title
 
 
 def bare_title(folded: str) -> bool:
     """A line that can be a document's title although no title pattern knows its last word: short, no
     sentence punctuation, no date or 文号 (the first line of a document without another title)."""
-    return 2 <= len(folded) <= 60 and not any(c in folded for c in P.SENTENCE_FINAL + ",") and \
-        not P.DATE_IN_TEXT.search(folded) and not P.DOC_NUMBER.fullmatch(folded)
+    return (
+        2 <= len(folded) <= 60
+        and not any(c in folded for c in P.SENTENCE_FINAL + ",")
+        and not P.DATE_IN_TEXT.search(folded)
+        and not P.DOC_NUMBER.fullmatch(folded)
+    )
 
 
 def _is_title(folded: str) -> bool:
@@ -135,7 +140,7 @@ def PLACE_OF(name: str) -> tuple[str, str] | None:  # noqa: N802 -- reads like t
     m = P.PLACE_PREFIX.match(folded)
     if not m or P.NOT_A_PLACE.match(m.group("place")):
         return None
-    return name.strip("《》 ")[m.start("place"): m.end("place")], P.LEVEL_OF_SUFFIX[m.group("suffix")]
+    return name.strip("《》 ")[m.start("place") : m.end("place")], P.LEVEL_OF_SUFFIX[m.group("suffix")]
 
 
 def region_and_level(title: str, issuer: str | None, steps: list[Event], text: str) -> tuple[str | None, str]:
@@ -164,8 +169,15 @@ def effective_date(text: str, steps: list[Event], date: str | None) -> str | Non
     return next((e.date for e in steps if e.action in ("施行", "实施")), None)
 
 
-def describe(doc_id: str, file: str, lines: list[str], folded: list[str], header: list[int],
-             trailer: list[str], headings: dict[int, int]) -> Notice:
+def describe(
+    doc_id: str,
+    file: str,
+    lines: list[str],
+    folded: list[str],
+    header: list[int],
+    trailer: list[str],
+    headings: dict[int, int],
+) -> Notice:
     """The document's metadata from its header lines (indexes into `lines`) and its trailer lines."""
     roles: dict[str, str] = {}
     for line in [lines[i] for i in header] + trailer:
@@ -176,8 +188,9 @@ def describe(doc_id: str, file: str, lines: list[str], folded: list[str], header
     steps = [e for i in header for e in events(lines[i]) if P.EVENT_LINE.match(folded[i])]
     last_title = max((i for i in header if _is_title(folded[i])), default=-1)
     window = [i for i in header if i <= max(last_title, 0) + 1]
-    number = next((m.group(0) for i in window if (m := P.DOC_NUMBER.match(folded[i]))), None) or \
-        next((m.group(0) for i in header if (m := P.ORDER_NUMBER.search(folded[i]))), None)
+    number = next((m.group(0) for i in window if (m := P.DOC_NUMBER.match(folded[i]))), None) or next(
+        (m.group(0) for i in header if (m := P.ORDER_NUMBER.search(folded[i]))), None
+    )
     if number:
         number = _unfold(number, lines, folded)
     date = date_iso(fold(roles["date"])) if "date" in roles else None
@@ -188,10 +201,19 @@ def describe(doc_id: str, file: str, lines: list[str], folded: list[str], header
     text = "\n".join(lines)
     region, level = region_and_level(title, issuer, steps, text)
     return Notice(
-        doc_id=doc_id, file=file, title=title or file, issuer=issuer, doc_number=number, date=date,
-        addressees=roles.get("addressees"), events=tuple(steps),
-        effective=effective_date(text, steps, date), kind=document_kind(title or file, issuer, steps, number),
-        region=region, level=level, series=series_key(title or file),
+        doc_id=doc_id,
+        file=file,
+        title=title or file,
+        issuer=issuer,
+        doc_number=number,
+        date=date,
+        addressees=roles.get("addressees"),
+        events=tuple(steps),
+        effective=effective_date(text, steps, date),
+        kind=document_kind(title or file, issuer, steps, number),
+        region=region,
+        level=level,
+        series=series_key(title or file),
     )
 
 
@@ -209,7 +231,7 @@ def _unfold(found: str, lines: list[str], folded: list[str]) -> str:
     for line, f in zip(lines, folded):
         i = f.find(found)
         if i >= 0:
-            return line[i: i + len(found)]
+            return line[i : i + len(found)]
     return found
 
 

@@ -5,6 +5,7 @@ lists and tables, or — for text in neither style — one clause per paragraph.
 Each part of a document is read in its own style: a notice that carries an appended regulation, or
 a decree of 一、二、 followed by a table, parses both ways. The style is chosen from the text alone.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -152,8 +153,11 @@ class _Tree:
     def _legal_heading(self, line: str, m) -> None:
         level, num = m.group("level"), m.group("num")
         title = _compact(m.group("title"))
-        while self.containers and self.containers[-1].kind != "appendix" and \
-                _RANK[self.containers[-1].level] >= _RANK[level]:
+        while (
+            self.containers
+            and self.containers[-1].kind != "appendix"
+            and _RANK[self.containers[-1].level] >= _RANK[level]
+        ):
             self.containers.pop()
         parent = self.containers[-1] if self.containers else None
         label = f"第{num}{level}"
@@ -161,8 +165,16 @@ class _Tree:
         if parent and parent.kind == "appendix":
             path = f"{parent.path} {label}"
         kind = {"编": "part", "分编": "part", "章": "chapter", "节": "section"}[level]
-        node = _Open(kind, (parent.keys if parent else []) + [label], path, title, [line], parent,
-                     number=legal_number(num), level=level)
+        node = _Open(
+            kind,
+            (parent.keys if parent else []) + [label],
+            path,
+            title,
+            [line],
+            parent,
+            number=legal_number(num),
+            level=level,
+        )
         self.containers.append(self._open(node))
         self.article = self.chapter = self.section = None
 
@@ -173,8 +185,15 @@ class _Tree:
             self.containers.pop()
         parent = self.containers[-1] if self.containers else None
         numbered = any(c.kind in ("part", "chapter") for c in self.containers)
-        node = _Open("section" if numbered else "chapter", (parent.keys if parent else []) + [title],
-                     (f"{parent.path} " if parent else "") + title, title, [line], parent, level="")
+        node = _Open(
+            "section" if numbered else "chapter",
+            (parent.keys if parent else []) + [title],
+            (f"{parent.path} " if parent else "") + title,
+            title,
+            [line],
+            parent,
+            level="",
+        )
         self.containers.append(self._open(node))
         self.article = None
 
@@ -197,8 +216,9 @@ class _Tree:
         last = self.last_article.get(scope_key, 0)
         label = f"第{m.group('num')}条" + (m.group("sub") or "")
         if n > last + 1 and not m.group("sub"):
-            self.warnings.append(f"article numbering jumps from 第{int_to_cn(last)}条 to {label}"
-                                 + (f" in {scope.key}" if scope else ""))
+            self.warnings.append(
+                f"article numbering jumps from 第{int_to_cn(last)}条 to {label}" + (f" in {scope.key}" if scope else "")
+            )
         self.last_article[scope_key] = max(last, n)
         container = self.containers[-1] if self.containers else None
         heading = " · ".join(c.heading for c in self.containers if c.kind != "appendix" and c.heading)
@@ -231,16 +251,28 @@ class _Tree:
 
     def _notice_clause(self, line: str, kind: str, num: str, rest: str) -> None:
         self._close_article()
-        heading = _heading(line[len(line) - len(rest):])
+        heading = _heading(line[len(line) - len(rest) :])
         base = self.containers[-1] if self.containers else None
         if kind == "chapter":
-            node = self.chapter = _Open(kind, (base.keys if base else []) + [num],
-                                        (f"{base.path} " if base else "") + f"{num}、", heading, [line], base)
+            node = self.chapter = _Open(
+                kind,
+                (base.keys if base else []) + [num],
+                (f"{base.path} " if base else "") + f"{num}、",
+                heading,
+                [line],
+                base,
+            )
             self.section = None
         elif kind == "section":
             parent = self.chapter or base
-            node = self.section = _Open(kind, (parent.keys if parent else []) + [f"({num})"],
-                                        (parent.path if parent else "") + f"({num})", heading, [line], parent)
+            node = self.section = _Open(
+                kind,
+                (parent.keys if parent else []) + [f"({num})"],
+                (parent.path if parent else "") + f"({num})",
+                heading,
+                [line],
+                parent,
+            )
         else:
             parent = self.section or self.chapter or base
             keys, path = (parent.keys, parent.path) if parent else ([], "")
@@ -275,7 +307,7 @@ class _Tree:
         """A bare title line followed by a table: an appended table without an 附件 marker."""
         if not _is_bare_line(self.folded[i]) or not self.opened or self.opened[-1].kind == "appendix":
             return False
-        return any(P.TABLE_LINE.match(f) for f in self.folded[i + 1: i + 3])
+        return any(P.TABLE_LINE.match(f) for f in self.folded[i + 1 : i + 3])
 
 
 def _untitled_title(folded: str) -> bool:
@@ -296,8 +328,9 @@ def _skip_contents(lines: list[str], folded: list[str], start: int) -> int:
     return start
 
 
-def parse_lines(lines: list[str], doc_id: str, file: str, headings: dict[int, int] | None = None,
-                front_end: int | None = None) -> Parsed:
+def parse_lines(
+    lines: list[str], doc_id: str, file: str, headings: dict[int, int] | None = None, front_end: int | None = None
+) -> Parsed:
     """Header metadata and clause tree of one document's clean lines."""
     headings = headings or {}
     folded = [fold(line) for line in lines]
@@ -310,10 +343,15 @@ def parse_lines(lines: list[str], doc_id: str, file: str, headings: dict[int, in
     warnings: list[str] = []
     style_note = None
     if first is None:  # no markers at all: header lines, then every paragraph a clause
-        first = front_end if front_end is not None else next(
-            (i for i, f in enumerate(folded) if meta.line_role(f) is None and not (i == 0 and _untitled_title(f))),
-            len(lines))
-        style_note = ("no clause markers found (第X条, 一、, (一) or 1.); each paragraph is a clause")
+        first = (
+            front_end
+            if front_end is not None
+            else next(
+                (i for i, f in enumerate(folded) if meta.line_role(f) is None and not (i == 0 and _untitled_title(f))),
+                len(lines),
+            )
+        )
+        style_note = "no clause markers found (第X条, 一、, (一) or 1.); each paragraph is a clause"
 
     if front_end is not None:
         roles = [meta.line_role(f) or "front" for f in folded[:front_end]] + [None] * (first - front_end)
@@ -348,8 +386,9 @@ def parse_lines(lines: list[str], doc_id: str, file: str, headings: dict[int, in
             cid += "~2"
         seen.add(cid)
         parent_id = f"{doc_id}/" + "/".join(node.parent.keys) if node.parent else None
-        clause = _clause(doc_id, cid, node.kind, node.path, node.heading, node.lines, len(clauses), parent_id,
-                         node.number)
+        clause = _clause(
+            doc_id, cid, node.kind, node.path, node.heading, node.lines, len(clauses), parent_id, node.number
+        )
         if node.kind == "article":
             clause = clause.model_copy(update={"parts": article_parts(clause.text)})
         elif node.kind == "appendix":
@@ -368,9 +407,13 @@ def parse_lines(lines: list[str], doc_id: str, file: str, headings: dict[int, in
 def _style(opened: list[_Open]) -> str:
     kinds = {n.kind for n in opened}
     articles = "article" in kinds
-    notice = bool(kinds & {"chapter", "section", "item", "principle"} and
-                  any(n.kind in ("chapter", "section", "item", "principle") and n.level == "" and
-                      not n.keys[-1].startswith("第") for n in opened))
+    notice = bool(
+        kinds & {"chapter", "section", "item", "principle"}
+        and any(
+            n.kind in ("chapter", "section", "item", "principle") and n.level == "" and not n.keys[-1].startswith("第")
+            for n in opened
+        )
+    )
     if articles and notice:
         return "mixed"
     return "articles" if articles else "notice"
@@ -380,12 +423,20 @@ def _clause(doc_id, cid, kind, path, heading, lines, position, parent_id, number
     if not cid.startswith(doc_id + "/"):
         cid = f"{doc_id}/{cid}"
     return Clause(
-        clause_id=cid, doc_id=doc_id, kind=kind, path=path, heading=heading,
-        text="\n".join(lines), position=position, parent_id=parent_id, number=number,
+        clause_id=cid,
+        doc_id=doc_id,
+        kind=kind,
+        path=path,
+        heading=heading,
+        text="\n".join(lines),
+        position=position,
+        parent_id=parent_id,
+        number=number,
     )
 
 
 # --- parts of an article: 款 / 项 / 目 ------------------------------------------------------
+
 
 def article_parts(text: str) -> tuple[Part, ...]:
     """The paragraphs (款), items (项) and sub-items (目) of an article's text, with their citation labels.
@@ -417,8 +468,9 @@ def article_parts(text: str) -> tuple[Part, ...]:
     para = item = -1  # indexes into parts
     for kind, marker, start, end in spans:
         if kind == "款":
-            parts.append(Part(kind="款", label=f"第{int_to_cn(sum(p.kind == '款' for p in parts) + 1)}款",
-                              start=start, end=end))
+            parts.append(
+                Part(kind="款", label=f"第{int_to_cn(sum(p.kind == '款' for p in parts) + 1)}款", start=start, end=end)
+            )
             para, item = len(parts) - 1, -1
             continue
         prefix = parts[para].label if para >= 0 and paragraphs > 1 else ""
@@ -448,6 +500,7 @@ def list_parts(text: str) -> tuple[Part, ...]:
 
 # --- warnings ----------------------------------------------------------------------------------
 
+
 def _numbering_gaps(opened: list[_Open]) -> list[str]:
     """Notice clauses: chapters count 1, 2, 3; sections and items restart at 1 under each parent or run on.
     Legal headings count on within their parent. (Article gaps are found while parsing.)"""
@@ -476,8 +529,11 @@ def _numbering_gaps(opened: list[_Open]) -> list[str]:
 
 def _outside_articles(opened: list[_Open]) -> list[str]:
     """Text under a legal heading before its first article: kept with the heading, but no article cites it."""
-    return [f"text outside any article under {node.path}: {node.lines[1][:30]}…"
-            for node in opened if node.level in ("编", "分编", "章", "节") and len(node.lines) > 1]
+    return [
+        f"text outside any article under {node.path}: {node.lines[1][:30]}…"
+        for node in opened
+        if node.level in ("编", "分编", "章", "节") and len(node.lines) > 1
+    ]
 
 
 def _is_number(key: str) -> bool:

@@ -2,6 +2,7 @@
 按计量法第七条规定 — recorded on the clause that makes them, with the article they point to when the
 knowledge base holds it (in the same document, or in another document named by its title).
 """
+
 from __future__ import annotations
 
 from retriever import patterns as P
@@ -15,7 +16,11 @@ def find_refs(clause: Clause) -> list[Ref]:
     folded = fold(clause.text)
     refs = []
     for m in P.CROSS_REF.finditer(folded):
-        if m.start() == 0 and clause.kind == "article" and not (m.group("this") or m.group("title") or m.group("short")):
+        if (
+            m.start() == 0
+            and clause.kind == "article"
+            and not (m.group("this") or m.group("title") or m.group("short"))
+        ):
             continue  # the article's own number
         title = m.group("title") or (P.REF_LEAD.sub("", m.group("short")) if m.group("short") else None)
         article = f"第{m.group('art')}条" + (m.group("sub") or "")
@@ -27,7 +32,7 @@ def find_refs(clause: Clause) -> list[Ref]:
         start = m.start("this") if m.group("this") else m.start()
         if m.group("short"):
             start = m.start("short") + len(m.group("short")) - len(title)
-        refs.append(Ref(text=clause.text[start: m.end()], start=start, title=title, article=article, part=part))
+        refs.append(Ref(text=clause.text[start : m.end()], start=start, title=title, article=article, part=part))
     return refs
 
 
@@ -53,8 +58,12 @@ def resolve(notices: dict[str, Notice], clauses: dict[str, list[Clause]]) -> dic
     for doc_id, doc_clauses in clauses.items():
         done = []
         for clause in doc_clauses:
-            refs = find_refs(clause) if clause.kind in ("article", "chapter", "section", "item", "preamble",
-                                                          "appendix", "paragraph", "principle") else []
+            refs = (
+                find_refs(clause)
+                if clause.kind
+                in ("article", "chapter", "section", "item", "preamble", "appendix", "paragraph", "principle")
+                else []
+            )
             resolved = []
             for ref in refs:
                 target_doc = _doc_for(ref.title, by_series) if ref.title else doc_id

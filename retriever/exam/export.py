@@ -1,4 +1,5 @@
 """Write a quiz paper as JSON or CSV (for other systems), printable Markdown with an answer key, or an Anki deck."""
+
 from __future__ import annotations
 
 import csv
@@ -11,9 +12,27 @@ from retriever.models import OPTION_LABELS, QUIZ_KIND_NAMES, QUIZ_KINDS, Citatio
 from retriever.exam.scoring import PARTIAL_SHARE
 
 FORMATS = ("json", "csv", "md", "apkg")
-CSV_COLUMNS = ("no", "item_id", "kind", "kind_name", "points", "stem", "option_a", "option_b", "option_c",
-               "option_d", "answer", "explanation", "doc_id", "title", "clause", "part", "version", "clause_id",
-               "quote")
+CSV_COLUMNS = (
+    "no",
+    "item_id",
+    "kind",
+    "kind_name",
+    "points",
+    "stem",
+    "option_a",
+    "option_b",
+    "option_c",
+    "option_d",
+    "answer",
+    "explanation",
+    "doc_id",
+    "title",
+    "clause",
+    "part",
+    "version",
+    "clause_id",
+    "quote",
+)
 # Fixed Anki ids: re-importing a deck updates its notes instead of duplicating them.
 ANKI_MODEL_ID = 1_607_392_319
 ANKI_DECK_ID = 2_059_400_110
@@ -26,8 +45,12 @@ class ExportError(ValueError):
 
 
 def _item_dict(no: int, item: QuizItem) -> dict:
-    return {"no": no, **item.model_dump(mode="json"), "kind_name": QUIZ_KIND_NAMES[item.kind],
-            "answer_key": item.answer_key}
+    return {
+        "no": no,
+        **item.model_dump(mode="json"),
+        "kind_name": QUIZ_KIND_NAMES[item.kind],
+        "answer_key": item.answer_key,
+    }
 
 
 def to_json(paper: Paper) -> str:
@@ -43,11 +66,26 @@ def to_csv(paper: Paper) -> str:
     for no, item in enumerate(paper.items, 1):
         options = dict(zip(("option_a", "option_b", "option_c", "option_d"), item.options))
         c = item.citation
-        writer.writerow({"no": no, "item_id": item.item_id, "kind": item.kind, "kind_name": QUIZ_KIND_NAMES[item.kind],
-                         "points": f"{item.points:g}", "stem": item.stem, **options, "answer": item.answer_key,
-                         "explanation": item.explanation, "doc_id": c.doc_id, "title": c.title, "clause": c.clause,
-                         "part": c.part or "", "version": c.version or "", "clause_id": c.clause_id,
-                         "quote": c.quote})
+        writer.writerow(
+            {
+                "no": no,
+                "item_id": item.item_id,
+                "kind": item.kind,
+                "kind_name": QUIZ_KIND_NAMES[item.kind],
+                "points": f"{item.points:g}",
+                "stem": item.stem,
+                **options,
+                "answer": item.answer_key,
+                "explanation": item.explanation,
+                "doc_id": c.doc_id,
+                "title": c.title,
+                "clause": c.clause,
+                "part": c.part or "",
+                "version": c.version or "",
+                "clause_id": c.clause_id,
+                "quote": c.quote,
+            }
+        )
     return out.getvalue()
 
 
@@ -64,8 +102,11 @@ def section_rule(kind: str, points: float, scoring: str) -> str:
     if kind == "single":
         return f"每题{points:g}分。每题的备选项中，只有1个最符合题意"
     if kind == "multiple":
-        rule = (f"错选，本题不得分；少选，所选的每个正确选项得{points * PARTIAL_SHARE:g}分" if scoring == "partial"
-                else "错选、少选均不得分")
+        rule = (
+            f"错选，本题不得分；少选，所选的每个正确选项得{points * PARTIAL_SHARE:g}分"
+            if scoring == "partial"
+            else "错选、少选均不得分"
+        )
         return f"每题{points:g}分。每题的备选项中，有2个或2个以上符合题意，至少有1个错项。{rule}"
     if kind == "judge":
         return f"每题{points:g}分。判断正误，正确的写“正确”，错误的写“错误”"
@@ -83,10 +124,17 @@ def to_markdown(paper: Paper) -> str:
     rests on."""
     title = "注册计量师模拟试卷（计量法律法规及综合知识）" if paper.mode == "mock" else "注册计量师考试练习"
     timing = f"考试时间：{paper.minutes:g}分钟　" if paper.minutes else ""
-    lines = [f"# {title}", "", f"试卷编号：`{paper.paper_id}`", "",
-             f"随机种子：{paper.seed}　共 {len(paper.items)} 题　{timing}满分：{paper.max_points:g}分　"
-             f"合格：{paper.max_points * paper.pass_mark / 100:g}分（{paper.pass_mark:g}%）", "",
-             "姓名：__________　得分：__________", ""]
+    lines = [
+        f"# {title}",
+        "",
+        f"试卷编号：`{paper.paper_id}`",
+        "",
+        f"随机种子：{paper.seed}　共 {len(paper.items)} 题　{timing}满分：{paper.max_points:g}分　"
+        f"合格：{paper.max_points * paper.pass_mark / 100:g}分（{paper.pass_mark:g}%）",
+        "",
+        "姓名：__________　得分：__________",
+        "",
+    ]
     numbered = list(enumerate(paper.items, 1))
     section = 0
     for kind in QUIZ_KINDS:
@@ -94,15 +142,21 @@ def to_markdown(paper: Paper) -> str:
         if not group:
             continue
         points = group[0][1].points
-        lines += [f"## {_NUMERALS[section]}、{QUIZ_KIND_NAMES[kind]}（共 {len(group)} 题。"
-                  f"{section_rule(kind, points, paper.scoring)}）", ""]
+        lines += [
+            f"## {_NUMERALS[section]}、{QUIZ_KIND_NAMES[kind]}（共 {len(group)} 题。"
+            f"{section_rule(kind, points, paper.scoring)}）",
+            "",
+        ]
         section += 1
         for no, item in group:
             lines += _question_md(no, item)
     lines += ["---", "", "## 答案与解析", ""]
     for no, item in numbered:
-        lines += [f"{no}. **{item.answer_key}**　{item.explanation}　（{source_line(item.citation)}，"
-                  f"`{item.citation.clause_id}`）", ""]
+        lines += [
+            f"{no}. **{item.answer_key}**　{item.explanation}　（{source_line(item.citation)}，"
+            f"`{item.citation.clause_id}`）",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -110,13 +164,16 @@ def _anki_package(paper: Paper):
     import genanki
 
     model = genanki.Model(
-        ANKI_MODEL_ID, "MetroKB 考试题",
+        ANKI_MODEL_ID,
+        "MetroKB 考试题",
         fields=[{"name": n} for n in ("Question", "Options", "Answer", "Explanation", "Source", "ItemId")],
-        templates=[{
-            "name": "Card 1",
-            "qfmt": "{{Question}}<div class=options>{{Options}}</div>",
-            "afmt": "{{FrontSide}}<hr id=answer><b>{{Answer}}</b><p>{{Explanation}}</p><small>{{Source}}</small>",
-        }],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": "{{Question}}<div class=options>{{Options}}</div>",
+                "afmt": "{{FrontSide}}<hr id=answer><b>{{Answer}}</b><p>{{Explanation}}</p><small>{{Source}}</small>",
+            }
+        ],
         css=".card{font-family:sans-serif;font-size:18px;text-align:left}.options{margin-top:.6em}",
     )
     deck = genanki.Deck(ANKI_DECK_ID, ANKI_DECK_NAME)
@@ -124,11 +181,21 @@ def _anki_package(paper: Paper):
         options = "<br>".join(f"{OPTION_LABELS[i]}. {html.escape(o)}" for i, o in enumerate(item.options))
         question = f"【{QUIZ_KIND_NAMES[item.kind]}】{html.escape(item.stem)}"
         source = html.escape(f"{source_line(item.citation)}（{item.citation.clause_id}）")
-        deck.add_note(genanki.Note(
-            model=model, guid=genanki.guid_for(item.item_id), tags=[item.kind, item.citation.doc_id],
-            fields=[question, options, html.escape(item.answer_key), html.escape(item.explanation), source,
-                    html.escape(item.item_id)],
-        ))
+        deck.add_note(
+            genanki.Note(
+                model=model,
+                guid=genanki.guid_for(item.item_id),
+                tags=[item.kind, item.citation.doc_id],
+                fields=[
+                    question,
+                    options,
+                    html.escape(item.answer_key),
+                    html.escape(item.explanation),
+                    source,
+                    html.escape(item.item_id),
+                ],
+            )
+        )
     return genanki.Package(deck)
 
 

@@ -4,6 +4,7 @@ that keep an option from being true of the cited clause.
 An item is correct by construction: its key is text its cited clause states, and every wrong option is
 checked not to be stated there (compared folded, without punctuation or spaces).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -119,16 +120,23 @@ class Ctx:
         return f"{self.title}（{self.clause.path}{self.clause.heading}）"
 
     def citation(self, quote: str) -> Citation:
-        return Citation(doc_id=self.notice.doc_id, title=self.notice.title, clause_id=self.clause.clause_id,
-                        clause=self.clause.path, text=self.clause.text, quote=quote, score=1.0,
-                        part=self.part(quote),
-                        version=self.notice.version_label if is_regulation(self.notice) else None)
+        return Citation(
+            doc_id=self.notice.doc_id,
+            title=self.notice.title,
+            clause_id=self.clause.clause_id,
+            clause=self.clause.path,
+            text=self.clause.text,
+            quote=quote,
+            score=1.0,
+            part=self.part(quote),
+            version=self.notice.version_label if is_regulation(self.notice) else None,
+        )
 
     def basis(self, quote: str) -> str:
         """依据《中华人民共和国计量法》第九条第一款：“the sentence around quote”"""
         sentence = sentence_of(self.text, quote)
         if self.clause.kind == "article" and sentence.startswith(self.clause.label):
-            sentence = sentence[len(self.clause.label):].lstrip()
+            sentence = sentence[len(self.clause.label) :].lstrip()
         return f"依据{self.where(quote)}：“{sentence}”"
 
     def lead(self) -> str:
@@ -138,9 +146,20 @@ class Ctx:
         return f"根据{self.title}（{self.clause.path}{self.clause.heading}），"
 
 
-def make_item(ctx: Ctx, kind: QuizKind, facet: str, quote: str, truth: str, stem: str, answer: str,
-              explanation: str, options: list[str] | None = None, answers: tuple[str, ...] = (),
-              shown: str | None = None, variant: str = "") -> QuizItem:
+def make_item(
+    ctx: Ctx,
+    kind: QuizKind,
+    facet: str,
+    quote: str,
+    truth: str,
+    stem: str,
+    answer: str,
+    explanation: str,
+    options: list[str] | None = None,
+    answers: tuple[str, ...] = (),
+    shown: str | None = None,
+    variant: str = "",
+) -> QuizItem:
     """An item with a stable id (clause id + what it tests); options are shuffled by that id."""
     item_id = f"{ctx.clause.clause_id}#{kind}-{facet}-{digest(kind, facet, quote, truth, variant, stem)}"
     if options:
@@ -148,29 +167,68 @@ def make_item(ctx: Ctx, kind: QuizKind, facet: str, quote: str, truth: str, stem
     if answers:
         answers = tuple(o for o in options or () if o in answers)
         answer = "、".join(answers)
-    return QuizItem(item_id=item_id, kind=kind, facet=facet, stem=stem, options=tuple(options or ()),
-                    answer=answer, answers=answers, explanation=explanation, citation=ctx.citation(quote),
-                    truth=truth, shown=shown, chapter=ctx.chapter)
+    return QuizItem(
+        item_id=item_id,
+        kind=kind,
+        facet=facet,
+        stem=stem,
+        options=tuple(options or ()),
+        answer=answer,
+        answers=answers,
+        explanation=explanation,
+        citation=ctx.citation(quote),
+        truth=truth,
+        shown=shown,
+        chapter=ctx.chapter,
+    )
 
 
-def single(ctx: Ctx, facet: str, quote: str, truth: str, stem: str, answer: str, wrong: list[str],
-           explanation: str, variant: str = "") -> QuizItem | None:
+def single(
+    ctx: Ctx,
+    facet: str,
+    quote: str,
+    truth: str,
+    stem: str,
+    answer: str,
+    wrong: list[str],
+    explanation: str,
+    variant: str = "",
+) -> QuizItem | None:
     """A 单项选择题 with the first `SINGLE_OPTIONS - 1` distinct wrong options; none if there are fewer."""
     wrong = list(dict.fromkeys(w for w in wrong if w != answer))[: SINGLE_OPTIONS - 1]
     if len(wrong) < SINGLE_OPTIONS - 1:
         log.debug("%s: too few wrong options for %s; no single-choice item", ctx.clause.clause_id, truth)
         return None
-    return make_item(ctx, "single", facet, quote, truth, stem, answer, explanation, [answer, *wrong],
-                     variant=variant)
+    return make_item(ctx, "single", facet, quote, truth, stem, answer, explanation, [answer, *wrong], variant=variant)
 
 
-def multiple(ctx: Ctx, facet: str, quote: str, truth: str, stem: str, right: list[str], wrong: list[str],
-             explanation: str, variant: str = "") -> QuizItem | None:
+def multiple(
+    ctx: Ctx,
+    facet: str,
+    quote: str,
+    truth: str,
+    stem: str,
+    right: list[str],
+    wrong: list[str],
+    explanation: str,
+    variant: str = "",
+) -> QuizItem | None:
     """A 多项选择题: two or three right options and the rest wrong, `MULTIPLE_OPTIONS` in all."""
     right = list(dict.fromkeys(right))[: MULTIPLE_OPTIONS - 1]
     wrong = list(dict.fromkeys(w for w in wrong if w not in right))[: MULTIPLE_OPTIONS - len(right)]
     if len(right) < 2 or len(right) + len(wrong) < MULTIPLE_OPTIONS:
         log.debug("%s: too few options for a multiple-choice item on %s", ctx.clause.clause_id, truth)
         return None
-    return make_item(ctx, "multiple", facet, quote, truth, stem, "", explanation, [*right, *wrong],
-                     answers=tuple(right), variant=variant)
+    return make_item(
+        ctx,
+        "multiple",
+        facet,
+        quote,
+        truth,
+        stem,
+        "",
+        explanation,
+        [*right, *wrong],
+        answers=tuple(right),
+        variant=variant,
+    )

@@ -6,6 +6,7 @@ What an item asks: who decides or approves (`罚款1万元以上的，应当报�
 effect, which article or document states a rule. Wrong options are the same kind of thing taken from other
 articles and documents (or a neighbouring value on a ladder), each checked not to be stated by the cited article.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,14 +20,27 @@ from retriever import patterns as P
 from retriever.index import Index
 from retriever.models import Fact, Notice, QuizItem
 from retriever.exam.items import (
-    GAP, MAX_OPTION_CHARS, SINGLE_OPTIONS, Ctx, bare, end, is_regulation, near_copy, overlapping, rng, single,
-    states, title_of,
+    GAP,
+    MAX_OPTION_CHARS,
+    SINGLE_OPTIONS,
+    Ctx,
+    bare,
+    end,
+    is_regulation,
+    near_copy,
+    overlapping,
+    rng,
+    single,
+    states,
+    title_of,
 )
 
 # Words that make a sentence lean on its neighbours (上述条件, 前款规定, 下列情形): such a sentence is no stem.
 # (以下 after an amount or a date is a bound, 一千元以下, not a list to come.)
-CONTEXT_WORDS = re.compile(r"上述|前款|前项|前述|前条|下列|其中|该项|该条|此项"
-                           r"|(?<![0-9零一二三四五六七八九十百千万元倍%年日月级])以下")
+CONTEXT_WORDS = re.compile(
+    r"上述|前款|前项|前述|前条|下列|其中|该项|该条|此项"
+    r"|(?<![0-9零一二三四五六七八九十百千万元倍%年日月级])以下"
+)
 # A leading item marker (（三）, 二、, 3．) is not part of the sentence a stem quotes.
 ITEM_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])")
 # Words that name this document in its own text (本法, 本细则): they give away "which document".
@@ -50,8 +64,7 @@ TIME_STEPS = (3, 5, 7, 10, 15, 20, 30, 60, 90)
 AMOUNT = r"[0-9一二三四五六七八九十百千万两零〇]+"
 FINE = re.compile(rf"^(?:(?P<lo>{AMOUNT})元以上)?(?P<hi>{AMOUNT})元以下$")
 # Plausible fines in yuan, the ladder wrong fines are taken from.
-FINE_STEPS = (100, 200, 300, 500, 1000, 2000, 3000, 5000, 10000, 20000, 30000, 50000, 100000, 200000, 300000,
-              500000)
+FINE_STEPS = (100, 200, 300, 500, 1000, 2000, 3000, 5000, 10000, 20000, 30000, 50000, 100000, 200000, 300000, 500000)
 # A date as an article writes it: 1986年7月1日.
 DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 # Verbs that open an act a person or unit commits (制造、销售…的): a scenario puts 某单位 before them.
@@ -63,11 +76,18 @@ BROKEN_RULE = re.compile(r"^违反[^，。；]{0,40}?规定，")
 # Sanctions a consequence can name; a wrong consequence must name one the cited article does not impose,
 # or it would be a weaker but true statement of the article.
 SANCTIONS: dict[str, re.Pattern] = {
-    "没收器具": re.compile(r"没收[^，。；]{0,10}计量器具"), "没收所得": re.compile(r"没收[^，。；]{0,12}违法所得"),
-    "罚款": re.compile(r"罚款"), "责令停止": re.compile(r"责令[^，。；]{0,4}停止"),
-    "责令改正": re.compile(r"责令[^，。；]{0,4}(?:改正|补办)"), "赔偿": re.compile(r"赔偿"),
-    "处分": re.compile(r"处分"), "刑事责任": re.compile(r"刑事责任"), "吊销": re.compile(r"吊销"),
-    "封存": re.compile(r"封存"), "警告": re.compile(r"警告"), "撤销": re.compile(r"撤销"),
+    "没收器具": re.compile(r"没收[^，。；]{0,10}计量器具"),
+    "没收所得": re.compile(r"没收[^，。；]{0,12}违法所得"),
+    "罚款": re.compile(r"罚款"),
+    "责令停止": re.compile(r"责令[^，。；]{0,4}停止"),
+    "责令改正": re.compile(r"责令[^，。；]{0,4}(?:改正|补办)"),
+    "赔偿": re.compile(r"赔偿"),
+    "处分": re.compile(r"处分"),
+    "刑事责任": re.compile(r"刑事责任"),
+    "吊销": re.compile(r"吊销"),
+    "封存": re.compile(r"封存"),
+    "警告": re.compile(r"警告"),
+    "撤销": re.compile(r"撤销"),
 }
 MAX_CONSEQUENCE_CHARS = 30  # a consequence option longer than this is not offered
 MAX_MEANING_CHARS = 90  # a definition longer than this makes no readable stem
@@ -101,6 +121,7 @@ def sanctions(text: str) -> frozenset[str]:
 
 
 # --- pools of options ------------------------------------------------------------------------
+
 
 @dataclass
 class LawPools:
@@ -152,6 +173,7 @@ def law_pools(index: Index) -> LawPools:
 
 
 # --- ladders of values -----------------------------------------------------------------------
+
 
 def _number(text: str) -> int | None:
     try:
@@ -209,6 +231,7 @@ def fine_neighbours(value: str) -> list[str]:
 
 # --- items -----------------------------------------------------------------------------------
 
+
 def _gap_stem(ctx: Ctx, sentence: str, answer: str) -> str | None:
     """The article's sentence with `answer` (once in it) replaced by the gap, or None if it leans on context."""
     sentence = clean_sentence(sentence)
@@ -228,8 +251,9 @@ def _value_item(ctx: Ctx, facet: str, sentence: str, answer: str, candidates: li
     stem = _gap_stem(ctx, sentence, answer)
     if stem is None or len(answer) > MAX_OPTION_CHARS:
         return None
-    wrong = [w for w in candidates if not states(ctx.text, w) and not overlapping(w, answer)
-             and len(w) <= MAX_OPTION_CHARS]
+    wrong = [
+        w for w in candidates if not states(ctx.text, w) and not overlapping(w, answer) and len(w) <= MAX_OPTION_CHARS
+    ]
     if facet == "authority":
         text, own = body_form(ctx.text), body_form(answer)
         wrong = [w for w in wrong if body_form(w) not in text and not overlapping(body_form(w), own)]
@@ -248,8 +272,12 @@ def _authority_items(ctx: Ctx, pools: LawPools) -> list[QuizItem]:
 
 def _value_items(ctx: Ctx, kind: str, neighbours) -> list[QuizItem]:
     """Which time limit or fine an article states, with neighbouring values (十日/二十日, 500元/2000元) as the wrong options."""
-    return [item for fact in ctx.facts if fact.kind == kind and fact.value
-            if (item := _value_item(ctx, kind, fact.quote, fact.value, neighbours(fact.value)))]
+    return [
+        item
+        for fact in ctx.facts
+        if fact.kind == kind and fact.value
+        if (item := _value_item(ctx, kind, fact.quote, fact.value, neighbours(fact.value)))
+    ]
 
 
 def _effective_items(ctx: Ctx, pools: LawPools) -> list[QuizItem]:
@@ -263,8 +291,21 @@ def _effective_items(ctx: Ctx, pools: LawPools) -> list[QuizItem]:
             sentence = clean_sentence(fact.quote)
             if sentence.count(date) == 1:
                 wrong = [w for w in candidates if not states(ctx.text, w)]
-                items += filter(None, [single(ctx, "effective", fact.quote, date, ctx.lead() + end(
-                    sentence.replace(date, GAP)), date, wrong, f"{ctx.basis(fact.quote)}答案：{date}。")])
+                items += filter(
+                    None,
+                    [
+                        single(
+                            ctx,
+                            "effective",
+                            fact.quote,
+                            date,
+                            ctx.lead() + end(sentence.replace(date, GAP)),
+                            date,
+                            wrong,
+                            f"{ctx.basis(fact.quote)}答案：{date}。",
+                        )
+                    ],
+                )
     return items
 
 
@@ -277,11 +318,24 @@ def _consequence_items(ctx: Ctx, pools: LawPools) -> list[QuizItem]:
         act, consequence = pair
         scenario = f"某单位{act}" if ACT_OPENERS.match(act) and not ACTOR.match(act) else act
         stem = ctx.lead() + f"{scenario}的，下列处理符合规定的是{GAP}。"
-        wrong = [c for c in _closest(pools.consequences, consequence, fact.quote)
-                 if not states(ctx.text, c) and not overlapping(c, consequence)
-                 and not sanctions(c) <= imposed and sanctions(c) != sanctions(consequence)]
-        if item := single(ctx, "consequence", fact.quote, consequence, stem, consequence, wrong,
-                          f"{ctx.basis(fact.quote)}答案：{consequence}。"):
+        wrong = [
+            c
+            for c in _closest(pools.consequences, consequence, fact.quote)
+            if not states(ctx.text, c)
+            and not overlapping(c, consequence)
+            and not sanctions(c) <= imposed
+            and sanctions(c) != sanctions(consequence)
+        ]
+        if item := single(
+            ctx,
+            "consequence",
+            fact.quote,
+            consequence,
+            stem,
+            consequence,
+            wrong,
+            f"{ctx.basis(fact.quote)}答案：{consequence}。",
+        ):
             items.append(item)
     return items
 
@@ -296,10 +350,12 @@ def _definition_items(ctx: Ctx, pools: LawPools) -> list[QuizItem]:
             continue
         named_as = not re.search(r"是指|指的是|系指", fact.quote)  # …，为国家法定计量单位: the article's own form
         stem = ctx.lead() + (f"{meaning}，为{GAP}。" if named_as else f"{GAP}是指{meaning}。")
-        wrong = [t for t in _closest(pools.terms, term, fact.quote) if not states(ctx.text, t)
-                 and not overlapping(t, term)]
-        if item := single(ctx, "definition", fact.quote, term, stem, term, wrong,
-                          f"{ctx.basis(fact.quote)}答案：{term}。"):
+        wrong = [
+            t for t in _closest(pools.terms, term, fact.quote) if not states(ctx.text, t) and not overlapping(t, term)
+        ]
+        if item := single(
+            ctx, "definition", fact.quote, term, stem, term, wrong, f"{ctx.basis(fact.quote)}答案：{term}。"
+        ):
             items.append(item)
     return items
 
@@ -307,8 +363,15 @@ def _definition_items(ctx: Ctx, pools: LawPools) -> list[QuizItem]:
 def _rules(ctx: Ctx) -> list[Fact]:
     """Rules of the article that can stand alone as a quoted statement, in article order."""
     lo, hi = RULE_CHARS
-    return [f for f in ctx.facts if f.kind == "rule" and f.modal in STRICT_MODALS and lo <= len(f.quote) <= hi
-            and not CONTEXT_WORDS.search(f.quote) and not ITEM_MARKER.match(f.quote)]
+    return [
+        f
+        for f in ctx.facts
+        if f.kind == "rule"
+        and f.modal in STRICT_MODALS
+        and lo <= len(f.quote) <= hi
+        and not CONTEXT_WORDS.search(f.quote)
+        and not ITEM_MARKER.match(f.quote)
+    ]
 
 
 def _article_item(index: Index, ctx: Ctx) -> QuizItem | None:
@@ -317,35 +380,69 @@ def _article_item(index: Index, ctx: Ctx) -> QuizItem | None:
     if not rules or ctx.clause.kind != "article" or ctx.clause.number is None:
         return None
     statement = end(rules[0].quote)
-    others = [c for c in index.clauses_of(ctx.notice.doc_id) if c.kind == "article" and c.number is not None
-              and c.clause_id != ctx.clause.clause_id and not near_copy(c.text, statement)]
+    others = [
+        c
+        for c in index.clauses_of(ctx.notice.doc_id)
+        if c.kind == "article"
+        and c.number is not None
+        and c.clause_id != ctx.clause.clause_id
+        and not near_copy(c.text, statement)
+    ]
     others.sort(key=lambda c: (abs(c.number - ctx.clause.number), c.number))
     wrong = [c.label for c in others[: SINGLE_OPTIONS + 2] if c.label != ctx.clause.label]
     rng(statement).shuffle(wrong)
     stem = f"“{statement}”是{ctx.title}哪一条的规定？{GAP}"
-    return single(ctx, "article", rules[0].quote, ctx.clause.label, stem, ctx.clause.label, wrong,
-                  f"{ctx.basis(rules[0].quote)}答案：{ctx.clause.label}。")
+    return single(
+        ctx,
+        "article",
+        rules[0].quote,
+        ctx.clause.label,
+        stem,
+        ctx.clause.label,
+        wrong,
+        f"{ctx.basis(rules[0].quote)}答案：{ctx.clause.label}。",
+    )
 
 
 def _source_item(index: Index, ctx: Ctx, pools: LawPools) -> QuizItem | None:
     """“…”出自下列哪部法规？ — options: this document and current regulations that state nothing like it."""
-    rules = [r for r in _rules(ctx) if not SELF_NAME.search(r.quote)
-             and not (ctx.notice.region and ctx.notice.region in r.quote)]
+    rules = [
+        r
+        for r in _rules(ctx)
+        if not SELF_NAME.search(r.quote) and not (ctx.notice.region and ctx.notice.region in r.quote)
+    ]
     if not rules:
         return None
     rule = rules[-1]
     statement = end(rule.quote)
-    wrong = [title_of(n) for n in pools.regulations if n.series != ctx.notice.series
-             and not any(near_copy(c.text, statement, SOURCE_NEAR) for c in index.clauses_of(n.doc_id))]
+    wrong = [
+        title_of(n)
+        for n in pools.regulations
+        if n.series != ctx.notice.series
+        and not any(near_copy(c.text, statement, SOURCE_NEAR) for c in index.clauses_of(n.doc_id))
+    ]
     rng(statement, "source").shuffle(wrong)
-    return single(ctx, "source", rule.quote, ctx.notice.doc_id, f"“{statement}”出自下列哪部法规？{GAP}",
-                  ctx.title, wrong, f"{ctx.basis(rule.quote)}答案：{ctx.title}。")
+    return single(
+        ctx,
+        "source",
+        rule.quote,
+        ctx.notice.doc_id,
+        f"“{statement}”出自下列哪部法规？{GAP}",
+        ctx.title,
+        wrong,
+        f"{ctx.basis(rule.quote)}答案：{ctx.title}。",
+    )
 
 
 def law_items(index: Index, ctx: Ctx, pools: LawPools) -> list[QuizItem]:
     """Every single-choice item one article (or clause) of a current regulation yields."""
-    items = [*_authority_items(ctx, pools), *_value_items(ctx, "time_limit", time_neighbours),
-             *_value_items(ctx, "penalty", fine_neighbours), *_effective_items(ctx, pools),
-             *_consequence_items(ctx, pools), *_definition_items(ctx, pools)]
+    items = [
+        *_authority_items(ctx, pools),
+        *_value_items(ctx, "time_limit", time_neighbours),
+        *_value_items(ctx, "penalty", fine_neighbours),
+        *_effective_items(ctx, pools),
+        *_consequence_items(ctx, pools),
+        *_definition_items(ctx, pools),
+    ]
     items += filter(None, [_article_item(index, ctx), _source_item(index, ctx, pools)])
     return items

@@ -4,6 +4,7 @@ Storage is SQLAlchemy Core: a SQLite file in the data directory by default, any 
 with psycopg) for a shared deployment. The schema is versioned: opening a database runs the upgrades after
 its stored version, in order, so a newer MetroKB keeps every learner's history.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,23 @@ from zoneinfo import ZoneInfo
 
 from fsrs import Card, Rating, Scheduler
 from sqlalchemy import (
-    Boolean, Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text, and_, create_engine, func,
-    insert, select, text, update,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    create_engine,
+    func,
+    insert,
+    select,
+    text,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -37,12 +53,14 @@ SCHEMA_VERSION = 2
 metadata = MetaData()
 schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
 learners = Table(
-    "learners", metadata,
+    "learners",
+    metadata,
     Column("learner_id", String(64), primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 attempts = Table(
-    "attempts", metadata,
+    "attempts",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("learner_id", String(64), ForeignKey("learners.learner_id"), nullable=False, index=True),
     Column("item_id", String(400), nullable=False),
@@ -57,7 +75,8 @@ attempts = Table(
     Column("given", String(200)),  # version 2
 )
 cards = Table(
-    "cards", metadata,
+    "cards",
+    metadata,
     Column("learner_id", String(64), ForeignKey("learners.learner_id"), primary_key=True),
     Column("item_id", String(400), primary_key=True),
     Column("card", Text, nullable=False),  # fsrs Card.to_dict() as JSON
@@ -80,27 +99,39 @@ class StoreError(RuntimeError):
 def check_learner_id(learner_id: str) -> str:
     """The id itself when it is 1-64 letters, digits, CJK characters, - or _; else LearnerError."""
     if not isinstance(learner_id, str) or not LEARNER_ID.match(learner_id) or not learner_id.isprintable():
-        raise LearnerError(f"learner id {str(learner_id)[:80]!r} is not allowed; use 1-64 letters, digits, "
-                           "Chinese characters, - or _")
+        raise LearnerError(
+            f"learner id {str(learner_id)[:80]!r} is not allowed; use 1-64 letters, digits, Chinese characters, - or _"
+        )
     return learner_id
 
 
 # --- schema upgrades -----------------------------------------------------------------------------
 
+
 def _v1(conn: Connection) -> None:
     """Version 1: learners and their attempts. (Each step spells out its own tables: later changes to the
     tables above must not change what an old step creates.)"""
     v1 = MetaData()
-    Table("learners", v1, Column("learner_id", String(64), primary_key=True),
-          Column("created_at", DateTime(timezone=True), nullable=False))
-    Table("attempts", v1,
-          Column("id", Integer, primary_key=True, autoincrement=True),
-          Column("learner_id", String(64), ForeignKey("learners.learner_id"), nullable=False, index=True),
-          Column("item_id", String(400), nullable=False), Column("paper_id", Text),
-          Column("correct", Boolean, nullable=False), Column("points", Float, nullable=False),
-          Column("answered_at", DateTime(timezone=True), nullable=False),
-          Column("doc_id", String(200), nullable=False), Column("chapter", String(400)),
-          Column("kind", String(16), nullable=False))
+    Table(
+        "learners",
+        v1,
+        Column("learner_id", String(64), primary_key=True),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    Table(
+        "attempts",
+        v1,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("learner_id", String(64), ForeignKey("learners.learner_id"), nullable=False, index=True),
+        Column("item_id", String(400), nullable=False),
+        Column("paper_id", Text),
+        Column("correct", Boolean, nullable=False),
+        Column("points", Float, nullable=False),
+        Column("answered_at", DateTime(timezone=True), nullable=False),
+        Column("doc_id", String(200), nullable=False),
+        Column("chapter", String(400)),
+        Column("kind", String(16), nullable=False),
+    )
     v1.create_all(conn)
 
 
@@ -108,12 +139,18 @@ def _v2(conn: Connection) -> None:
     """Version 2: the 错题本's review schedule (cards), and the points possible and answer given per attempt."""
     v2 = MetaData()
     Table("learners", v2, Column("learner_id", String(64), primary_key=True))
-    Table("cards", v2,
-          Column("learner_id", String(64), ForeignKey("learners.learner_id"), primary_key=True),
-          Column("item_id", String(400), primary_key=True), Column("card", Text, nullable=False),
-          Column("due", DateTime(timezone=True), nullable=False, index=True),
-          Column("wrong", Integer, nullable=False), Column("right_streak", Integer, nullable=False),
-          Column("mastered", Boolean, nullable=False), Column("last_answered", DateTime(timezone=True)))
+    Table(
+        "cards",
+        v2,
+        Column("learner_id", String(64), ForeignKey("learners.learner_id"), primary_key=True),
+        Column("item_id", String(400), primary_key=True),
+        Column("card", Text, nullable=False),
+        Column("due", DateTime(timezone=True), nullable=False, index=True),
+        Column("wrong", Integer, nullable=False),
+        Column("right_streak", Integer, nullable=False),
+        Column("mastered", Boolean, nullable=False),
+        Column("last_answered", DateTime(timezone=True)),
+    )
     v2.tables["cards"].create(conn)
     conn.execute(text("ALTER TABLE attempts ADD COLUMN max_points FLOAT"))
     conn.execute(text("ALTER TABLE attempts ADD COLUMN given VARCHAR(200)"))
@@ -132,8 +169,10 @@ def upgrade(engine: Engine, target: int = SCHEMA_VERSION) -> int:
     with engine.begin() as conn:
         version = stored_version(conn)
     if version > SCHEMA_VERSION:
-        raise StoreError(f"the learner database has schema version {version}, newer than this MetroKB "
-                         f"({SCHEMA_VERSION}); upgrade MetroKB")
+        raise StoreError(
+            f"the learner database has schema version {version}, newer than this MetroKB "
+            f"({SCHEMA_VERSION}); upgrade MetroKB"
+        )
     for step in range(version + 1, target + 1):
         with engine.begin() as conn:
             UPGRADES[step](conn)
@@ -145,6 +184,7 @@ def upgrade(engine: Engine, target: int = SCHEMA_VERSION) -> int:
 
 
 # --- the store -----------------------------------------------------------------------------------
+
 
 def _utc(value: datetime | None) -> datetime | None:
     """SQLite hands back naive date-times; everything here is UTC."""
@@ -161,8 +201,10 @@ class LearnerStore:
             self.engine = create_engine(url, pool_pre_ping=True)
             self.version = upgrade(self.engine)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the learner database {self._safe(url)}: {exc.__class__.__name__}: "
-                             f"{str(exc).splitlines()[0][:200]}; check METROKB_DATABASE_URL") from exc
+            raise StoreError(
+                f"cannot open the learner database {self._safe(url)}: {exc.__class__.__name__}: "
+                f"{str(exc).splitlines()[0][:200]}; check METROKB_DATABASE_URL"
+            ) from exc
         self.url = url
         self.zone = ZoneInfo(timezone)
         # Fuzzing off: the same answers on the same days give the same schedule.
@@ -182,8 +224,10 @@ class LearnerStore:
 
     def exists(self, learner_id: str) -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(select(learners.c.learner_id).where(
-                learners.c.learner_id == learner_id)).first() is not None
+            return (
+                conn.execute(select(learners.c.learner_id).where(learners.c.learner_id == learner_id)).first()
+                is not None
+            )
 
     def _ensure_learner(self, conn: Connection, learner_id: str, now: datetime) -> None:
         if conn.execute(select(learners.c.learner_id).where(learners.c.learner_id == learner_id)).first() is None:
@@ -196,10 +240,25 @@ class LearnerStore:
         now = _utc(now) or datetime.now(UTC)
         with self.engine.begin() as conn:
             self._ensure_learner(conn, learner_id, now)
-            conn.execute(insert(attempts), [
-                {"learner_id": learner_id, "item_id": g.item_id, "paper_id": result.paper_id, "correct": g.correct,
-                 "points": g.points, "max_points": g.max_points, "answered_at": now, "doc_id": g.citation.doc_id,
-                 "chapter": g.chapter, "kind": g.kind, "given": g.given} for g in result.items])
+            conn.execute(
+                insert(attempts),
+                [
+                    {
+                        "learner_id": learner_id,
+                        "item_id": g.item_id,
+                        "paper_id": result.paper_id,
+                        "correct": g.correct,
+                        "points": g.points,
+                        "max_points": g.max_points,
+                        "answered_at": now,
+                        "doc_id": g.citation.doc_id,
+                        "chapter": g.chapter,
+                        "kind": g.kind,
+                        "given": g.given,
+                    }
+                    for g in result.items
+                ],
+            )
             for g in result.items:
                 self._schedule(conn, learner_id, g.item_id, g.correct, now)
 
@@ -212,56 +271,92 @@ class LearnerStore:
         card, _ = self.scheduler.review_card(card, Rating.Good if correct else Rating.Again, review_datetime=now)
         values = {"card": json.dumps(card.to_dict()), "due": _utc(card.due), "last_answered": now}
         if row is None:
-            conn.execute(insert(cards).values(learner_id=learner_id, item_id=item_id, wrong=1, right_streak=0,
-                                              mastered=False, **values))
+            conn.execute(
+                insert(cards).values(
+                    learner_id=learner_id, item_id=item_id, wrong=1, right_streak=0, mastered=False, **values
+                )
+            )
         elif correct:
             streak = row["right_streak"] + 1
-            conn.execute(update(cards).where(key).values(right_streak=streak, mastered=streak >= MASTERED_AFTER,
-                                                         **values))
+            conn.execute(
+                update(cards).where(key).values(right_streak=streak, mastered=streak >= MASTERED_AFTER, **values)
+            )
         else:
-            conn.execute(update(cards).where(key).values(wrong=row["wrong"] + 1, right_streak=0, mastered=False,
-                                                         **values))
+            conn.execute(
+                update(cards).where(key).values(wrong=row["wrong"] + 1, right_streak=0, mastered=False, **values)
+            )
 
     def due(self, learner_id: str, now: datetime | None = None) -> list[str]:
         """Item ids of the 错题本 due for review by the end of today, soonest first."""
         now = _utc(now) or datetime.now(UTC)
         with self.engine.connect() as conn:
-            rows = conn.execute(select(cards.c.item_id).where(
-                cards.c.learner_id == learner_id, cards.c.mastered.is_(False),
-                cards.c.due < self.end_of_today(now)).order_by(cards.c.due, cards.c.item_id))
+            rows = conn.execute(
+                select(cards.c.item_id)
+                .where(
+                    cards.c.learner_id == learner_id, cards.c.mastered.is_(False), cards.c.due < self.end_of_today(now)
+                )
+                .order_by(cards.c.due, cards.c.item_id)
+            )
             return [r.item_id for r in rows]
 
     def book(self, learner_id: str) -> list[BookEntry]:
         """The 错题本: items answered wrong and not yet mastered, soonest due first."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(cards).where(cards.c.learner_id == learner_id, cards.c.mastered.is_(False))
-                                .order_by(cards.c.due, cards.c.item_id)).mappings()
-            return [BookEntry(item_id=r["item_id"], wrong=r["wrong"], right_streak=r["right_streak"],
-                              due=_utc(r["due"]).isoformat(),
-                              last_answered=_utc(r["last_answered"]).isoformat() if r["last_answered"] else None)
-                    for r in rows]
+            rows = conn.execute(
+                select(cards)
+                .where(cards.c.learner_id == learner_id, cards.c.mastered.is_(False))
+                .order_by(cards.c.due, cards.c.item_id)
+            ).mappings()
+            return [
+                BookEntry(
+                    item_id=r["item_id"],
+                    wrong=r["wrong"],
+                    right_streak=r["right_streak"],
+                    due=_utc(r["due"]).isoformat(),
+                    last_answered=_utc(r["last_answered"]).isoformat() if r["last_answered"] else None,
+                )
+                for r in rows
+            ]
 
-    def progress(self, learner_id: str, titles: Mapping[str, str] | None = None,
-                 now: datetime | None = None) -> Progress:
+    def progress(
+        self, learner_id: str, titles: Mapping[str, str] | None = None, now: datetime | None = None
+    ) -> Progress:
         """Accuracy by document, chapter (weakest first) and kind, the book's size and what is due today."""
         titles = titles or {}
         now = _utc(now) or datetime.now(UTC)
         with self.engine.connect() as conn:
-            rows = conn.execute(select(attempts.c.doc_id, attempts.c.chapter, attempts.c.kind, attempts.c.correct)
-                                .where(attempts.c.learner_id == learner_id)).all()
-            in_book = conn.execute(select(func.count()).select_from(cards).where(
-                cards.c.learner_id == learner_id, cards.c.mastered.is_(False))).scalar() or 0
+            rows = conn.execute(
+                select(attempts.c.doc_id, attempts.c.chapter, attempts.c.kind, attempts.c.correct).where(
+                    attempts.c.learner_id == learner_id
+                )
+            ).all()
+            in_book = (
+                conn.execute(
+                    select(func.count())
+                    .select_from(cards)
+                    .where(cards.c.learner_id == learner_id, cards.c.mastered.is_(False))
+                ).scalar()
+                or 0
+            )
         by_doc = _accuracy(((r.doc_id, titles.get(r.doc_id, r.doc_id)), r.correct) for r in rows)
-        by_chapter = _accuracy(((f"{r.doc_id}|{r.chapter}", f"{_short(titles.get(r.doc_id, r.doc_id))} {r.chapter}"),
-                                r.correct) for r in rows if r.chapter)
+        by_chapter = _accuracy(
+            ((f"{r.doc_id}|{r.chapter}", f"{_short(titles.get(r.doc_id, r.doc_id))} {r.chapter}"), r.correct)
+            for r in rows
+            if r.chapter
+        )
         by_kind = _accuracy(((r.kind, QUIZ_KIND_NAMES.get(r.kind, r.kind)), r.correct) for r in rows)
         right = sum(r.correct for r in rows)
-        return Progress(learner_id=learner_id, attempts=len(rows), correct=right,
-                        accuracy=round(right / len(rows), 3) if rows else 0.0,
-                        by_document=tuple(sorted(by_doc, key=lambda a: (-a.attempts, a.key))),
-                        by_chapter=tuple(sorted(by_chapter, key=lambda a: (a.accuracy, -a.attempts, a.key))),
-                        by_kind=tuple(sorted(by_kind, key=lambda a: (-a.attempts, a.key))),
-                        in_book=in_book, due_today=len(self.due(learner_id, now)))
+        return Progress(
+            learner_id=learner_id,
+            attempts=len(rows),
+            correct=right,
+            accuracy=round(right / len(rows), 3) if rows else 0.0,
+            by_document=tuple(sorted(by_doc, key=lambda a: (-a.attempts, a.key))),
+            by_chapter=tuple(sorted(by_chapter, key=lambda a: (a.accuracy, -a.attempts, a.key))),
+            by_kind=tuple(sorted(by_kind, key=lambda a: (-a.attempts, a.key))),
+            in_book=in_book,
+            due_today=len(self.due(learner_id, now)),
+        )
 
 
 def _short(title: str) -> str:
@@ -275,8 +370,10 @@ def _accuracy(rows: Iterable[tuple[tuple[str, str], bool]]) -> list[Accuracy]:
         t = tally.setdefault(key, [0, 0])
         t[0] += 1
         t[1] += bool(correct)
-    return [Accuracy(key=k, label=label, attempts=n, correct=c, accuracy=round(c / n, 3))
-            for (k, label), (n, c) in tally.items()]
+    return [
+        Accuracy(key=k, label=label, attempts=n, correct=c, accuracy=round(c / n, 3))
+        for (k, label), (n, c) in tally.items()
+    ]
 
 
 _STORES: dict[tuple[str, str], LearnerStore] = {}

@@ -5,6 +5,7 @@
 Two or three options are items of the list; the others are items of other articles' and documents' lists,
 each checked not to be stated — nor nearly paraphrased — by the cited article.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,15 @@ from statistics import median
 from retriever.index import Index
 from retriever.models import Fact, QuizItem
 from retriever.exam.items import (
-    GAP, MAX_OPTION_CHARS, MULTIPLE_OPTIONS, Ctx, end, multiple, near_copy, overlapping, rng,
+    GAP,
+    MAX_OPTION_CHARS,
+    MULTIPLE_OPTIONS,
+    Ctx,
+    end,
+    multiple,
+    near_copy,
+    overlapping,
+    rng,
 )
 from retriever.exam.law_items import CONTEXT_WORDS, clean_sentence, current
 
@@ -26,8 +35,10 @@ LIST_NOUN = re.compile(r"(?:下列|以下)(?P<noun>[\u4e00-\u9fff]{2})")
 INLINE_END = re.compile(r"^(?:等|方面|领域|的)")
 INLINE_ITEM_CHARS = 8  # a term of an inline run is at most this long; longer ones are phrases, not terms
 # Verbs that open a phrase: an inline run whose first item starts with one has swallowed the words before it.
-LEADING_VERBS = re.compile(r"^(?:推动|推进|加强|提升|探索|开展|围绕|通过|大力|积极|建立|组织|实施|强化|完善|深化|利用|"
-                           r"发展|促进|支持|鼓励|引导|做好|加快|培育|构建|形成)")
+LEADING_VERBS = re.compile(
+    r"^(?:推动|推进|加强|提升|探索|开展|围绕|通过|大力|积极|建立|组织|实施|强化|完善|深化|利用|"
+    r"发展|促进|支持|鼓励|引导|做好|加快|培育|构建|形成)"
+)
 LONG_EXPLANATION = 20  # a list longer than this is explained by its intro and the options, not in full
 # An abbreviation note inside an intro (（简称计量基准，下同）) is dropped from the stem.
 ABBREVIATION = re.compile(r"[（(]简称[^）)]*[）)]")
@@ -51,8 +62,12 @@ def _inline_terms(fact: Fact) -> bool:
     """Whether an inline run lists terms (贸易结算、安全防护…方面), not phrases cut at 、 (探索开展跨部门、跨行业…)."""
     items = fact.items
     after = fact.quote.split("、".join(items), 1)[1]
-    return (INLINE_END.match(after) is not None and all(len(i) <= INLINE_ITEM_CHARS for i in items)
-            and len(items[0]) <= max(len(i) for i in items[1:]) and not LEADING_VERBS.match(items[0]))
+    return (
+        INLINE_END.match(after) is not None
+        and all(len(i) <= INLINE_ITEM_CHARS for i in items)
+        and len(items[0]) <= max(len(i) for i in items[1:])
+        and not LEADING_VERBS.match(items[0])
+    )
 
 
 def usable_items(fact: Fact) -> list[str]:
@@ -106,8 +121,8 @@ def list_stem(ctx: Ctx, fact: Fact) -> str | None:
         return None
     intro = ABBREVIATION.sub("", clean_sentence(fact.subject).split("；", 1)[0]).rstrip("：:，, ")
     if m := re.search(r"下列|以下", intro):
-        intro = intro[: m.end()] + "哪些" + intro[m.end():].replace("之一", "")
-        if CONTEXT_WORDS.search(intro[m.end():]):
+        intro = intro[: m.end()] + "哪些" + intro[m.end() :].replace("之一", "")
+        if CONTEXT_WORDS.search(intro[m.end() :]):
             return None
         return ctx.lead() + intro + GAP + "。"
     if CONTEXT_WORDS.search(intro):
@@ -136,8 +151,13 @@ def list_items(ctx: Ctx, pool: list[ListEntry]) -> list[QuizItem]:
             continue
         noun = _noun(fact, ctx.clause.kind)
         size = median(len(i) for i in usable)
-        candidates = [i for entry in pool if entry.clause_id != ctx.clause.clause_id for i in entry.items
-                      if not near_copy(ctx.text, i)]
+        candidates = [
+            i
+            for entry in pool
+            if entry.clause_id != ctx.clause.clause_id
+            for i in entry.items
+            if not near_copy(ctx.text, i)
+        ]
         same_noun = {i for entry in pool if noun and entry.noun == noun for i in entry.items}
         listed = "、".join(fact.items)
         variants = min(3, 1 + len(usable) // LONG_LIST)
@@ -150,7 +170,16 @@ def list_items(ctx: Ctx, pool: list[ListEntry]) -> list[QuizItem]:
             shuffle(wrong)
             wrong.sort(key=lambda w: (w not in same_noun, abs(len(w) - size) // 4))
             explanation = _explain(ctx, fact, right)
-            if item := multiple(ctx, "list", fact.quote, listed, stem, right, wrong[: MULTIPLE_OPTIONS], explanation,
-                                variant=str(variant)):
+            if item := multiple(
+                ctx,
+                "list",
+                fact.quote,
+                listed,
+                stem,
+                right,
+                wrong[:MULTIPLE_OPTIONS],
+                explanation,
+                variant=str(variant),
+            ):
                 items.append(item)
     return items

@@ -3,6 +3,7 @@
 填空/单选/判断 on a fact of one clause, and 多选 on the units responsible for one task. Every right option is in
 the cited clause and every wrong one is checked against it (and, for "which notice" items, the other notices).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,15 @@ from retriever.index import Index
 from retriever.models import Fact, QuizItem
 from retriever.exam.scoring import FALSE, TRUE
 from retriever.exam.items import (
-    GAP, MULTIPLE_OPTIONS, Ctx, bare, end, make_item, multiple, rng, single,
+    GAP,
+    MULTIPLE_OPTIONS,
+    Ctx,
+    bare,
+    end,
+    make_item,
+    multiple,
+    rng,
+    single,
 )
 
 BLANK = "____"  # the blank of a 填空题
@@ -51,6 +60,7 @@ SHARED_WORDS = 6
 
 
 # --- what a clause states ---------------------------------------------------------------------
+
 
 def _value_at(text: str, value: str) -> re.Match | None:
     """Where `value` (92%, 10项, B级) stands in text as a whole number, not inside 100项 or 3.5%."""
@@ -95,6 +105,7 @@ def unit_conflicts(unit: str, clause_text: str, responsible: Iterable[str]) -> b
 
 # --- wrong values ---------------------------------------------------------------------------
 
+
 def _step(n: Decimal) -> Decimal:
     if n < 10:
         return Decimal(1) if n == n.to_integral_value() else Decimal("0.5")
@@ -112,8 +123,11 @@ def neighbours(value: str) -> list[str]:
     """Plausible wrong values near `value`, nearest first: 92% → 90%, 95%, 85%, 80%…; B级 → A级, C级…."""
     if g := GRADE.match(value):
         letters = "ABCD" if g.group("letter").isupper() else "abcd"
-        return [f"{c}级" for c in sorted(letters, key=lambda c: abs(ord(c) - ord(g.group("letter")))) if
-                c != g.group("letter")]
+        return [
+            f"{c}级"
+            for c in sorted(letters, key=lambda c: abs(ord(c) - ord(g.group("letter"))))
+            if c != g.group("letter")
+        ]
     m = VALUE_PARTS.match(value)
     if not m:
         return []
@@ -122,14 +136,14 @@ def neighbours(value: str) -> list[str]:
         hi = Decimal(m.group("hi"))
         width = hi - lo + 1
         shifts = [k * width for k in (1, -1, 2, -2, 3, 4)]
-        return [f"{_fmt(lo + d, m.group('lo'))}-{_fmt(hi + d, m.group('hi'))}{unit}"
-                for d in shifts if lo + d > 0]
+        return [f"{_fmt(lo + d, m.group('lo'))}-{_fmt(hi + d, m.group('hi'))}{unit}" for d in shifts if lo + d > 0]
     step = _step(lo)
     base = (lo / step).to_integral_value(rounding="ROUND_FLOOR") * step
     candidates = {base + k * step for k in range(-6, 8)}
     upper = Decimal(100) if unit == "%" else None
-    ok = sorted((c for c in candidates if c > 0 and c != lo and (upper is None or c < upper)),
-                key=lambda c: (abs(c - lo), c))
+    ok = sorted(
+        (c for c in candidates if c > 0 and c != lo and (upper is None or c < upper)), key=lambda c: (abs(c - lo), c)
+    )
     return [f"{_fmt(c, m.group('lo'))}{unit}" for c in ok]
 
 
@@ -145,32 +159,65 @@ def wrong_deadlines(fact: Fact, clause_text: str) -> list[tuple[str, str]]:
     """(changed deadline, changed part) pairs whose year the clause never mentions, nearest first."""
     if plan := _plan_of(fact.deadline or ""):
         year = P.FIVE_YEAR_PLAN_END[plan]
-        others = sorted((p for p in P.FIVE_YEAR_PLAN_END if p != plan and p not in clause_text
-                         and not states_year(clause_text, P.FIVE_YEAR_PLAN_END[p])),
-                        key=lambda p: abs(P.FIVE_YEAR_PLAN_END[p] - year))
+        others = sorted(
+            (
+                p
+                for p in P.FIVE_YEAR_PLAN_END
+                if p != plan and p not in clause_text and not states_year(clause_text, P.FIVE_YEAR_PLAN_END[p])
+            ),
+            key=lambda p: abs(P.FIVE_YEAR_PLAN_END[p] - year),
+        )
         return [(fact.deadline.replace(plan, p), p) for p in others]
     found = YEAR.search(fact.deadline or "")
     if not found:
         return []
     year = int(found.group(0))
     shifts = (-1, 1, -2, 2, 3, -3, 5, -5, 10, -10)
-    return [(fact.deadline.replace(found.group(0), str(year + d)), str(year + d)) for d in shifts
-            if not states_year(clause_text, year + d)]
-
+    return [
+        (fact.deadline.replace(found.group(0), str(year + d)), str(year + d))
+        for d in shifts
+        if not states_year(clause_text, year + d)
+    ]
 
 
 # --- items ------------------------------------------------------------------------------------
 
-def _judges(ctx: Ctx, facet: str, quote: str, truth: str, say, wrong: str | None, basis: str,
-            why_false: str | None = None) -> list[QuizItem]:
+
+def _judges(
+    ctx: Ctx, facet: str, quote: str, truth: str, say, wrong: str | None, basis: str, why_false: str | None = None
+) -> list[QuizItem]:
     """A 判断题 keeping the fact and one changing it; `say(x)` is the statement with x in the fact's place."""
     lead = ctx.lead()
-    items = [make_item(ctx, "judge", facet, quote, truth, lead + end(say(truth)), TRUE,
-                   f"{basis}题干与原文一致。", shown=truth, variant="kept")]
+    items = [
+        make_item(
+            ctx,
+            "judge",
+            facet,
+            quote,
+            truth,
+            lead + end(say(truth)),
+            TRUE,
+            f"{basis}题干与原文一致。",
+            shown=truth,
+            variant="kept",
+        )
+    ]
     if wrong:
         why = why_false or f"原文为“{truth}”，题干改为“{wrong}”。"
-        items.append(make_item(ctx, "judge", facet, quote, truth, lead + end(say(wrong)), FALSE,
-                           f"{basis}{why.replace('{wrong}', wrong)}", shown=wrong, variant="altered"))
+        items.append(
+            make_item(
+                ctx,
+                "judge",
+                facet,
+                quote,
+                truth,
+                lead + end(say(wrong)),
+                FALSE,
+                f"{basis}{why.replace('{wrong}', wrong)}",
+                shown=wrong,
+                variant="altered",
+            )
+        )
     return items
 
 
@@ -181,15 +228,26 @@ def _target_items(ctx: Ctx, fact: Fact) -> list[QuizItem]:
     prefix = f"{fact.deadline}，" if fact.deadline and fact.deadline not in fact.quote else ""
 
     def say(value: str) -> str:
-        return prefix + fact.quote[: at.start()] + value + fact.quote[at.end():]
+        return prefix + fact.quote[: at.start()] + value + fact.quote[at.end() :]
 
     basis = ctx.basis(fact.quote)
     where = ctx.lead()
     wrong = wrong_values(fact.value, ctx.text)
-    items = [make_item(ctx, "fill", "value", fact.quote, fact.value, where + "填空：" + end(say(BLANK)), fact.value,
-                   f"{basis}答案：{fact.value}。")]
-    if choice := single(ctx, "value", fact.quote, fact.value, where + end(say(GAP)), fact.value,
-                         wrong, f"{basis}答案：{fact.value}。"):
+    items = [
+        make_item(
+            ctx,
+            "fill",
+            "value",
+            fact.quote,
+            fact.value,
+            where + "填空：" + end(say(BLANK)),
+            fact.value,
+            f"{basis}答案：{fact.value}。",
+        )
+    ]
+    if choice := single(
+        ctx, "value", fact.quote, fact.value, where + end(say(GAP)), fact.value, wrong, f"{basis}答案：{fact.value}。"
+    ):
         items.append(choice)
     items += _judges(ctx, "value", fact.quote, fact.value, say, wrong[0] if wrong else None, basis)
     return items
@@ -203,16 +261,33 @@ def _deadline_items(ctx: Ctx, fact: Fact) -> list[QuizItem]:
     part = plan or YEAR.search(fact.deadline).group(0)
 
     def say(deadline: str) -> str:
-        return fact.quote[:at] + deadline + fact.quote[at + len(fact.deadline):]
+        return fact.quote[:at] + deadline + fact.quote[at + len(fact.deadline) :]
 
     basis = ctx.basis(fact.quote)
     where = ctx.lead()
     wrong = wrong_deadlines(fact, ctx.text)
-    items = [make_item(ctx, "fill", "deadline", fact.quote, fact.deadline,
-                   where + "填空：" + end(say(fact.deadline.replace(part, BLANK))), part,
-                   f"{basis}答案：{part}。")]
-    if choice := single(ctx, "deadline", fact.quote, fact.deadline, where + end(say(GAP)), fact.deadline,
-                         [w for w, _ in wrong], f"{basis}答案：{fact.deadline}。"):
+    items = [
+        make_item(
+            ctx,
+            "fill",
+            "deadline",
+            fact.quote,
+            fact.deadline,
+            where + "填空：" + end(say(fact.deadline.replace(part, BLANK))),
+            part,
+            f"{basis}答案：{part}。",
+        )
+    ]
+    if choice := single(
+        ctx,
+        "deadline",
+        fact.quote,
+        fact.deadline,
+        where + end(say(GAP)),
+        fact.deadline,
+        [w for w, _ in wrong],
+        f"{basis}答案：{fact.deadline}。",
+    ):
         items.append(choice)
     items += _judges(ctx, "deadline", fact.quote, fact.deadline, say, wrong[0][0] if wrong else None, basis)
     return items
@@ -226,8 +301,13 @@ def _wrong_units(ctx: Ctx, pool: Mapping[str, list[str]], salt: str) -> list[str
     """Units of other clauses and notices that cannot be argued responsible here, this notice's first."""
     responsible = _responsible(ctx)
     own = [u for u in pool.get(ctx.notice.doc_id, []) if not unit_conflicts(u, ctx.text, responsible)]
-    other = [u for d, units in sorted(pool.items()) if d != ctx.notice.doc_id for u in units
-             if not unit_conflicts(u, ctx.text, responsible)]
+    other = [
+        u
+        for d, units in sorted(pool.items())
+        if d != ctx.notice.doc_id
+        for u in units
+        if not unit_conflicts(u, ctx.text, responsible)
+    ]
     shuffle = rng(salt).shuffle
     shuffle(own)
     shuffle(other)
@@ -248,8 +328,9 @@ def _responsibility_items(ctx: Ctx, fact: Fact, pool: Mapping[str, list[str]]) -
             stem = where + end(fact.quote.replace(unit, GAP, 1))
         else:
             continue
-        if choice := single(ctx, "unit", fact.quote, unit, stem, unit, wrong,
-                             f"{basis}{extra}答案：{unit}。", variant=unit):
+        if choice := single(
+            ctx, "unit", fact.quote, unit, stem, unit, wrong, f"{basis}{extra}答案：{unit}。", variant=unit
+        ):
             items.append(choice)
     if not fact.units:
         return items
@@ -275,9 +356,16 @@ def _units_multiple(ctx: Ctx, fact: Fact, pool: Mapping[str, list[str]], basis: 
     shuffle(units)
     right = units[: min(len(units), MULTIPLE_OPTIONS - 1, 2 + len(units) % 2)]
     stem = ctx.lead() + f"下列单位中属于该项工作责任单位的有{GAP}。"
-    item = multiple(ctx, "unit", fact.quote, "、".join(fact.units), stem, right,
-                    _wrong_units(ctx, pool, fact.quote + "multiple"),
-                    f"{basis}该项工作的责任单位为{'、'.join((*fact.units, *fact.implicit_units))}。")
+    item = multiple(
+        ctx,
+        "unit",
+        fact.quote,
+        "、".join(fact.units),
+        stem,
+        right,
+        _wrong_units(ctx, pool, fact.quote + "multiple"),
+        f"{basis}该项工作的责任单位为{'、'.join((*fact.units, *fact.implicit_units))}。",
+    )
     return [item] if item else []
 
 
@@ -305,14 +393,30 @@ def _source_item(index: Index, ctx: Ctx, fact: Fact) -> QuizItem | None:
     statement = end(prefix + fact.quote)
     if ctx.notice.region and ctx.notice.region in statement:
         return None  # the statement names its own city: no question
-    wrong = [n.title for d, n in sorted(index.notices.items())
-             if d != ctx.notice.doc_id and n.kind == ctx.notice.kind and n.status == "current"
-             and not _also_states(index, d, statement, fact)]
+    wrong = [
+        n.title
+        for d, n in sorted(index.notices.items())
+        if d != ctx.notice.doc_id
+        and n.kind == ctx.notice.kind
+        and n.status == "current"
+        and not _also_states(index, d, statement, fact)
+    ]
     rng(statement).shuffle(wrong)
-    note = f"发文：{ctx.notice.issuer}" + (f"，{ctx.notice.doc_number}" if ctx.notice.doc_number else "") \
-        if ctx.notice.issuer else ""
-    return single(ctx, "source", fact.quote, ctx.notice.doc_id, f"“{statement}”出自下列哪份文件？{GAP}",
-                   ctx.notice.title, wrong, f"{ctx.basis(fact.quote)}{'（' + note + '）' if note else ''}")
+    note = (
+        f"发文：{ctx.notice.issuer}" + (f"，{ctx.notice.doc_number}" if ctx.notice.doc_number else "")
+        if ctx.notice.issuer
+        else ""
+    )
+    return single(
+        ctx,
+        "source",
+        fact.quote,
+        ctx.notice.doc_id,
+        f"“{statement}”出自下列哪份文件？{GAP}",
+        ctx.notice.title,
+        wrong,
+        f"{ctx.basis(fact.quote)}{'（' + note + '）' if note else ''}",
+    )
 
 
 def unit_pool(index: Index) -> dict[str, list[str]]:

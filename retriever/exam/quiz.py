@@ -4,6 +4,7 @@ Items come from regulation articles (单选/多选 in the exam's form; quiz_law.
 notices (quiz_notices.py, including the study aids 填空/判断). Item ids are stable; a paper is reproducible from
 its id, which encodes its seed, layout, time limit, scoring rule and filters, so any instance can grade it.
 """
+
 from __future__ import annotations
 
 import base64
@@ -17,8 +18,17 @@ from weakref import WeakKeyDictionary
 
 from retriever.index import Index
 from retriever.models import (
-    QUIZ_KIND_NAMES, QUIZ_KINDS, Clause, GradedItem, GradeResult, MultipleScoring, Paper, PaperSection, QuizItem,
-    QuizKind, QuizMode,
+    QUIZ_KIND_NAMES,
+    QUIZ_KINDS,
+    Clause,
+    GradedItem,
+    GradeResult,
+    MultipleScoring,
+    Paper,
+    PaperSection,
+    QuizItem,
+    QuizKind,
+    QuizMode,
 )
 from retriever.exam.items import Ctx, digest, is_regulation, sentence_of
 from retriever.exam.law_items import current, law_items, law_pools
@@ -45,6 +55,7 @@ class QuizError(ValueError):
 
 # --- every item ------------------------------------------------------------------------------
 
+
 def chapter_of(index: Index, clause: Clause) -> str | None:
     """The chapter an article lies in (第二章 计量基准器具…), or a notice clause's top section (二、…)."""
     node, top = clause, None
@@ -54,8 +65,11 @@ def chapter_of(index: Index, clause: Clause) -> str | None:
         node = index.clauses.get(node.parent_id) if node.parent_id else None
     if top is None:
         return None
-    return f"{top.path} {top.heading}".strip() if top.kind == "chapter" and top.path.startswith("第") \
+    return (
+        f"{top.path} {top.heading}".strip()
+        if top.kind == "chapter" and top.path.startswith("第")
         else f"{top.path}{top.heading}"
+    )
 
 
 _CACHE: WeakKeyDictionary[Index, tuple[QuizItem, ...]] = WeakKeyDictionary()
@@ -95,8 +109,9 @@ def counts(items: Iterable[QuizItem]) -> dict[str, dict[str, int]]:
 def chapters_of(index: Index, doc_ids: Iterable[str] | None = None) -> list[str]:
     """The chapters items come from, in document order (for choosing chapters in a paper)."""
     docs = set(doc_ids or ())
-    return list(dict.fromkeys(i.chapter for i in all_items(index)
-                              if i.chapter and (not docs or i.citation.doc_id in docs)))
+    return list(
+        dict.fromkeys(i.chapter for i in all_items(index) if i.chapter and (not docs or i.citation.doc_id in docs))
+    )
 
 
 def short_id(item_id: str) -> str:
@@ -105,6 +120,7 @@ def short_id(item_id: str) -> str:
 
 
 # --- papers ------------------------------------------------------------------------------------
+
 
 def _listed(values: Iterable[str] | str | None) -> list[str]:
     values = values.split(",") if isinstance(values, str) else values or ()
@@ -115,8 +131,10 @@ def _kinds(kinds: Iterable[str] | str | None, default: tuple[QuizKind, ...]) -> 
     asked = _listed(kinds)
     if unknown := [k for k in asked if k not in QUIZ_KINDS]:
         hint = "; the old kind choice is now single" if "choice" in unknown else ""
-        raise QuizError(f"unknown question kinds: {', '.join(unknown)}; use "
-                        f"{', '.join(f'{k} ({QUIZ_KIND_NAMES[k]})' for k in QUIZ_KINDS)}{hint}")
+        raise QuizError(
+            f"unknown question kinds: {', '.join(unknown)}; use "
+            f"{', '.join(f'{k} ({QUIZ_KIND_NAMES[k]})' for k in QUIZ_KINDS)}{hint}"
+        )
     return tuple(k for k in QUIZ_KINDS if k in asked) if asked else default
 
 
@@ -140,9 +158,10 @@ def _chapters(index: Index, chapters: Iterable[str] | str | None, docs: tuple[st
     pool = [i for i in all_items(index) if not docs or i.citation.doc_id in docs]
     if unknown := [c for c in asked if not any(_in_chapter(i, c) for i in pool)]:
         known = chapters_of(index, docs)
-        raise QuizError(f"unknown chapters: {', '.join(unknown)}; chapters of "
-                        f"{', '.join(docs) or 'the documents'}: {', '.join(known[:30])}"
-                        + (" …" if len(known) > 30 else ""))
+        raise QuizError(
+            f"unknown chapters: {', '.join(unknown)}; chapters of "
+            f"{', '.join(docs) or 'the documents'}: {', '.join(known[:30])}" + (" …" if len(known) > 30 else "")
+        )
     return asked
 
 
@@ -196,11 +215,20 @@ def _encode(data: dict) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def make_paper(index: Index, n: int = 20, kinds: Iterable[str] | str | None = None,
-               doc_ids: Iterable[str] | str | None = None, seed: int | None = None, *,
-               mode: QuizMode = "practice", chapters: Iterable[str] | str | None = None,
-               sections: Iterable[PaperSection | dict] | None = None, minutes: float | None = None,
-               scoring: MultipleScoring = "partial", include: Iterable[str] = ()) -> Paper:
+def make_paper(
+    index: Index,
+    n: int = 20,
+    kinds: Iterable[str] | str | None = None,
+    doc_ids: Iterable[str] | str | None = None,
+    seed: int | None = None,
+    *,
+    mode: QuizMode = "practice",
+    chapters: Iterable[str] | str | None = None,
+    sections: Iterable[PaperSection | dict] | None = None,
+    minutes: float | None = None,
+    scoring: MultipleScoring = "partial",
+    include: Iterable[str] = (),
+) -> Paper:
     """A paper, the same for the same arguments and seed.
 
     practice: up to n distinct items of `kinds` (default single and multiple), kinds taking turns, with the
@@ -230,8 +258,13 @@ def make_paper(index: Index, n: int = 20, kinds: Iterable[str] | str | None = No
     included = list(dict.fromkeys(include))
     if missing := [i for i in included if i not in known]:
         raise QuizError(f"items no longer in the knowledge base: {', '.join(missing[:5])}")
-    pool = [i for i in all_items(index) if (not docs or i.citation.doc_id in docs)
-            and (not chaps or any(_in_chapter(i, c) for c in chaps)) and i.item_id not in included]
+    pool = [
+        i
+        for i in all_items(index)
+        if (not docs or i.citation.doc_id in docs)
+        and (not chaps or any(_in_chapter(i, c) for c in chaps))
+        and i.item_id not in included
+    ]
     if mode == "mock" and not docs:
         # The law subject asks about laws and regulations: a mock paper draws from them when there are any.
         law = [i for i in pool if is_regulation(index.notices[i.citation.doc_id])]
@@ -248,18 +281,43 @@ def make_paper(index: Index, n: int = 20, kinds: Iterable[str] | str | None = No
         order = [s.kind for s in layout]
         items.sort(key=lambda i: order.index(i.kind) if i.kind in order else len(order))
         present = [k for k in QUIZ_KINDS if any(i.kind == k for i in items)]
-        layout = tuple(PaperSection(kind=k, count=sum(i.kind == k for i in items), points=POINTS[k])
-                       for k in present) or layout
+        layout = (
+            tuple(PaperSection(kind=k, count=sum(i.kind == k for i in items), points=POINTS[k]) for k in present)
+            or layout
+        )
     if not items:
-        raise QuizError(f"no {'/'.join(s.kind for s in layout)} items can be made from "
-                        f"{', '.join(docs) or 'the documents'}{' (' + ', '.join(chaps) + ')' if chaps else ''}; "
-                        "widen the kinds, documents or chapters")
-    key = {"v": ID_VERSION, "s": seed, "m": mode, "n": n, "k": list(kinds_t), "d": list(docs), "c": list(chaps),
-           "r": scoring, "t": minutes, "i": [short_id(i) for i in included],
-           "S": [[s.kind, s.count, s.points] for s in layout] if mode == "mock" else None}
+        raise QuizError(
+            f"no {'/'.join(s.kind for s in layout)} items can be made from "
+            f"{', '.join(docs) or 'the documents'}{' (' + ', '.join(chaps) + ')' if chaps else ''}; "
+            "widen the kinds, documents or chapters"
+        )
+    key = {
+        "v": ID_VERSION,
+        "s": seed,
+        "m": mode,
+        "n": n,
+        "k": list(kinds_t),
+        "d": list(docs),
+        "c": list(chaps),
+        "r": scoring,
+        "t": minutes,
+        "i": [short_id(i) for i in included],
+        "S": [[s.kind, s.count, s.points] for s in layout] if mode == "mock" else None,
+    }
     paper_id = f"{_encode(key)}.{digest(*(i.item_id for i in items))}"
-    return Paper(paper_id=paper_id, seed=seed, mode=mode, n=n, sections=layout, minutes=minutes, scoring=scoring,
-                 pass_mark=PASS_MARK, doc_ids=docs, chapters=chaps, items=tuple(items))
+    return Paper(
+        paper_id=paper_id,
+        seed=seed,
+        mode=mode,
+        n=n,
+        sections=layout,
+        minutes=minutes,
+        scoring=scoring,
+        pass_mark=PASS_MARK,
+        doc_ids=docs,
+        chapters=chaps,
+        items=tuple(items),
+    )
 
 
 def paper_from_id(index: Index, paper_id: str) -> Paper:
@@ -277,14 +335,28 @@ def paper_from_id(index: Index, paper_id: str) -> Paper:
     try:
         include = [by_short.get(s, s) for s in short]
         sections = [PaperSection(kind=k, count=c, points=p) for k, c, p in layout] if layout else None
-        paper = make_paper(index, n, kinds or None, docs, seed, mode=mode, chapters=chaps, sections=sections,
-                           minutes=minutes, scoring=scoring, include=include)
+        paper = make_paper(
+            index,
+            n,
+            kinds or None,
+            docs,
+            seed,
+            mode=mode,
+            chapters=chaps,
+            sections=sections,
+            minutes=minutes,
+            scoring=scoring,
+            include=include,
+        )
     except (QuizError, ValueError, TypeError) as exc:
-        raise QuizError(f"paper {paper_id!r} cannot be rebuilt from this knowledge base ({exc}); "
-                        "generate a new paper") from exc
+        raise QuizError(
+            f"paper {paper_id!r} cannot be rebuilt from this knowledge base ({exc}); generate a new paper"
+        ) from exc
     if paper.paper_id != paper_id:
-        raise QuizError(f"paper {paper_id!r} was made from an earlier version of the documents and its items "
-                        "have changed; grade by item ids (omit paper_id) or generate a new paper")
+        raise QuizError(
+            f"paper {paper_id!r} was made from an earlier version of the documents and its items "
+            "have changed; grade by item ids (omit paper_id) or generate a new paper"
+        )
     return paper
 
 
@@ -315,8 +387,9 @@ def review_paper(index: Index, item_ids: Iterable[str], scoring: MultipleScoring
 Answer = str | list[str] | None
 
 
-def grade(index: Index, answers: Mapping[str, Answer], paper_id: str | None = None,
-          scoring: MultipleScoring | None = None) -> GradeResult:
+def grade(
+    index: Index, answers: Mapping[str, Answer], paper_id: str | None = None, scoring: MultipleScoring | None = None
+) -> GradeResult:
     """Score answers {item_id: answer}. With a paper_id every item of the paper counts (blank = wrong) and
     the paper's scoring rule applies; without one, only the items answered, under `scoring`."""
     known = {i.item_id: i for i in all_items(index)}
@@ -343,12 +416,34 @@ def grade(index: Index, answers: Mapping[str, Answer], paper_id: str | None = No
         except AnswerError as exc:
             raise QuizError(str(exc)) from exc
         points = points_for(item, picked, item.points, scoring)
-        graded.append(GradedItem(item_id=item.item_id, kind=item.kind, stem=item.stem, options=item.options,
-                                 given=picked, correct=points == item.points, points=points,
-                                 max_points=item.points, answer=item.answer_key, explanation=item.explanation,
-                                 citation=item.citation, chapter=item.chapter))
+        graded.append(
+            GradedItem(
+                item_id=item.item_id,
+                kind=item.kind,
+                stem=item.stem,
+                options=item.options,
+                given=picked,
+                correct=points == item.points,
+                points=points,
+                max_points=item.points,
+                answer=item.answer_key,
+                explanation=item.explanation,
+                citation=item.citation,
+                chapter=item.chapter,
+            )
+        )
     got, full = sum(g.points for g in graded), sum(g.max_points for g in graded)
     score = round(100 * got / full, 1) if full else 0.0
-    return GradeResult(paper_id=paper_id, mode=mode, scoring=scoring, correct=sum(g.correct for g in graded),
-                       total=len(graded), points=round(got, 2), max_points=full, score=score, pass_mark=PASS_MARK,
-                       passed=passed(score), items=tuple(graded))
+    return GradeResult(
+        paper_id=paper_id,
+        mode=mode,
+        scoring=scoring,
+        correct=sum(g.correct for g in graded),
+        total=len(graded),
+        points=round(got, 2),
+        max_points=full,
+        score=score,
+        pass_mark=PASS_MARK,
+        passed=passed(score),
+        items=tuple(graded),
+    )

@@ -4,6 +4,7 @@ Multiple choice scores by a named rule: `partial` (default) is the rule of Chine
 exams such as 注册计量师 — 错选，本题不得分；少选，所选的每个正确选项得0.5分 (of a 2-point item) — and
 `all_or_nothing` gives the points only for exactly the key.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,8 +58,10 @@ def chosen(item: QuizItem, given: str | Iterable[str] | None) -> str | None:
         parts = [p for p in parts if p and p.strip()]
         letters = {_letter(item, p) for p in parts}
         if None in letters:
-            raise AnswerError(f"{item.item_id}: cannot read {given!r} as options of this item; "
-                              f"send letters such as \"AC\" or [\"A\", \"C\"]")
+            raise AnswerError(
+                f"{item.item_id}: cannot read {given!r} as options of this item; "
+                f'send letters such as "AC" or ["A", "C"]'
+            )
         return "".join(sorted(letters)) or None
     if not isinstance(given, str):
         given = "".join(given)
@@ -84,8 +87,13 @@ def is_correct(item: QuizItem, given: str | Iterable[str] | None) -> bool:
         word = picked.lower()
         return (item.answer == TRUE and word in TRUE_WORDS) or (item.answer == FALSE and word in FALSE_WORDS)
     expected, got = _plain(item.answer), _plain(picked)
-    return got in {expected, FILL_UNITS.sub("", expected), re.sub(r"级$", "", expected), expected + "年",
-                   f'"{expected}"'}
+    return got in {
+        expected,
+        FILL_UNITS.sub("", expected),
+        re.sub(r"级$", "", expected),
+        expected + "年",
+        f'"{expected}"',
+    }
 
 
 def points_for(item: QuizItem, picked: str | None, points: float, scoring: MultipleScoring) -> float:
