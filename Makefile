@@ -28,6 +28,7 @@ system:
 
 test: setup system
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	$(PY) -m pytest -q
 
 bench: setup
