@@ -287,3 +287,23 @@ def test_kind_from_what_the_text_says(title, first_line, kind):
         f"{title}\n\n{first_line}\n\n第一条　为了加强计量工作，制定本规定。\n第二条　本规定自发布之日起施行。\n"
     ).notice
     assert n.kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [ONE_LINE, MANY_LINES, BLOCKQUOTE, DATED_LINES, ORDER_IN_PARENTHESES, DECREE, SHORT_ORDER, WRAPPING_NOTICE],
+)
+def test_every_step_is_quoted_from_the_header_clause(text):
+    """An answer about a document's history quotes the step from `<doc_id>/header`: its text must be there."""
+    p = parse(text)
+    assert p.notice.events and all(e.text and e.text in header(p) for e in p.notice.events)
+
+
+def test_headings_in_a_row_that_open_the_body_are_no_table_of_contents():
+    text = (
+        "东山省计量条例\n\n第一编 总则\n\n第一章 一般规定\n\n第一节 通则\n\n第一条 为了加强计量工作，制定本条例。\n\n"
+        "第二编 器具\n\n第二章 一般规定\n\n第一节 通则\n\n第二条 计量器具应当检定。\n"
+    )
+    p = parse(text)
+    assert [c.label for c in p.clauses if c.kind == "article"] == ["第一条", "第二条"]
+    assert [c.kind for c in p.clauses].count("part") == 2 and p.warnings == []

@@ -269,7 +269,7 @@ def describe(
         date = max(e.date for e in adopted) if date is None else date
     issuer = roles.get("issuer") or order_body or _issuer(steps)
     if P.ISSUES_ANOTHER.search(fold(title)) and signed and not any(e.action == "印发" for e in steps):
-        steps.append(Event(date=signed, action="印发", by=issuer, text=" ".join(filter(None, [issuer, roles["date"]]))))
+        steps.append(Event(date=signed, action="印发", by=issuer, text=roles["date"]))
     text = "\n".join(lines)
     region, level = region_and_level(title, issuer, steps, text)
     return Notice(

@@ -363,7 +363,7 @@ def _contents_run(folded: list[str], start: int) -> int:
         return start
     below = {_heading_text(f) for f in folded[j:]} - {None}
     run = [_heading_text(f) for f in folded[start:j]]
-    return j if sum(h in below for h in run) >= len(run) - 1 else start
+    return j if all(h in below for h in run) else start
 
 
 # The fewest headings in a row taken for a table of contents that has no 目录 line.
