@@ -145,8 +145,13 @@ EVENT_NOISE = re.compile(
 # A front-matter line that records adoption, amendment or publication (dated, ending in an action word),
 # possibly several in one parenthesised line: (1985年9月6日…通过 根据2009年8月27日…第一次修正).
 EVENT_LINE = re.compile(
-    r"^\(?(?:根据)?(?:\d{4}|[〇零一二三四五六七八九]{4}) ?年.{0,1000}(?:通过|修正|修订|批准|发布|公布|施行|印发|颁布)\)?$"
+    r"^\(?(?:根据)?(?:\d{4}|[〇零一二三四五六七八九]{4}) ?年.{0,1000}(?:通过|修正|修订|批准|发布|公布|施行|印发|颁布)"
+    r"(?:的《[^《》]+》)?\)?$"
 )
+# The act a step adopted, after its action word: …会议通过的《中华人民共和国刑法修正案(二)》.
+EVENT_INSTRUMENT = re.compile(r"的《(?P<title>[^《》]+)》")
+# An act that amends another: a 修正案, or a decision 关于修改….
+AMENDING_ACT = re.compile(r"修正案|修改")
 # The part of a code a part file holds, named under the code's title: 总则, 人格权编, 附则, 上册. (第三编 合同 is a
 # heading of the body, and never front matter.)
 PART_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}编$|^(?:总则|分则|附则)$|^[上中下]册$")

@@ -307,3 +307,23 @@ def test_headings_in_a_row_that_open_the_body_are_no_table_of_contents():
     p = parse(text)
     assert [c.label for c in p.clauses if c.kind == "article"] == ["第一条", "第二条"]
     assert [c.kind for c in p.clauses].count("part") == 2 and p.warnings == []
+
+
+def test_amendments_by_amending_acts_adopted_at_a_meeting():
+    text = (
+        "# 中华人民共和国某某法\n\n1979年7月1日 第五届全国人民代表大会第二次会议通过\n\n"
+        "1997年3月14日 第八届全国人民代表大会第五次会议修订\n\n"
+        "1999年12月25日 第九届全国人民代表大会常务委员会第十三次会议通过的《中华人民共和国某某法修正案》\n\n"
+        "2001年8月31日 第九届全国人民代表大会常务委员会第二十三次会议通过的《中华人民共和国某某法修正案（二）》\n\n"
+        "<!-- INFO END -->\n\n第一条 为了某某，制定本法。\n\n第二条 本法自1997年10月1日起施行。\n"
+    )
+    p = parse(text)
+    assert [s[:2] for s in steps(p)] == [
+        ("1979-07-01", "通过"),
+        ("1997-03-14", "修订"),
+        ("1999-12-25", "修正"),
+        ("2001-08-31", "修正"),
+    ]
+    assert p.notice.events[-1].text.endswith("通过的《中华人民共和国某某法修正案（二）》")
+    assert p.notice.date == "2001-08-31" and p.notice.issuer == "全国人民代表大会"
+    assert all(e.text in header(p) for e in p.notice.events)

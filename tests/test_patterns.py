@@ -831,6 +831,14 @@ def test_front_matter_forms():
     )
 
 
+def test_amending_acts():
+    line = fold("2001年8月31日 某届全国人民代表大会常务委员会第二十三次会议通过的《中华人民共和国某法修正案（二）》")
+    assert P.EVENT_LINE.match(line)
+    assert P.EVENT_INSTRUMENT.search(line).group("title") == "中华人民共和国某法修正案(二)"
+    assert P.AMENDING_ACT.search("某法修正案(二)") and P.AMENDING_ACT.search("关于修改部分法律的决定")
+    assert not P.AMENDING_ACT.search("关于惩治某类犯罪的决定")
+
+
 def test_judicial_and_code_titles():
     assert P.JUDICIAL_TITLE.match("最高人民法院关于审理某类纠纷案件适用法律若干问题的解释(一)")
     assert P.JUDICIAL_TITLE.match("最高人民法院、最高人民检察院关于办理某类案件若干问题的规定")
@@ -869,7 +877,7 @@ COVERED = (
     "PLACE_IN_TEXT LEVEL_OF_SUFFIX NOT_A_PLACE AMOUNT_NUM PENALTY_WORD PENALTY_AMOUNT PENALTY_ACT TIME_LIMIT AUTHORITY "
     "AUTHORITY_BODY AUTHORITY_GAP BODY_END DEFINITION MODAL ENUMERATION ENUM_LEAD ENUM_TAIL "
     "MARKDOWN_QUOTE DECREE ORDER_HEADING ORDER_NO_LINE ISSUES_ANOTHER PART_LABEL SIGNATURE JUDICIAL_TITLE PEOPLES "
-    "PLACE_SUFFIXES SUB_PLACE"
+    "PLACE_SUFFIXES SUB_PLACE EVENT_INSTRUMENT AMENDING_ACT"
 ).split()
 
 

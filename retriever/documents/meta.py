@@ -57,20 +57,24 @@ def line_role(folded: str) -> str | None:
 
 
 def events(line: str) -> list[Event]:
-    """The dated steps one front-matter line records (several when a parenthesised history lists them)."""
+    """The dated steps one front-matter line records (several when a parenthesised history lists them). A step that
+    adopted an amending act (…通过的《…修正案（二）》, 《…关于修改…的决定》) is an amendment (修正)."""
     folded = fold(line)
     dates = [m for m in P.DATE_IN_TEXT.finditer(folded) if _iso(m)]
     found = []
     for m, nxt in zip(dates, dates[1:] + [None]):
         segment = folded[m.end() : nxt.start() if nxt else len(folded)]
-        actions = list(P.EVENT_ACTION.finditer(segment))
+        outside = re.sub(r"《[^《》]*》", lambda t: " " * len(t.group(0)), segment)  # action words of titles aside
+        actions = list(P.EVENT_ACTION.finditer(outside))
         if not actions:
             continue
-        action = actions[-1]
-        shown = line[m.start() : m.end() + action.end()].strip(" （(")
-        found.append(
-            Event(date=_iso(m), action=_action(action.group(0)), by=_body(segment[: action.start()]), text=shown)
-        )
+        action, end = actions[-1], actions[-1].end()
+        word = _action(action.group(0))
+        if act := P.EVENT_INSTRUMENT.match(segment, end):
+            end = act.end()
+            word = "修正" if word == "通过" and P.AMENDING_ACT.search(act.group("title")) else word
+        shown = line[m.start() : m.end() + end].strip(" （(")
+        found.append(Event(date=_iso(m), action=word, by=_body(segment[: action.start()]), text=shown))
     return found
 
 
