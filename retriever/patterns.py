@@ -156,11 +156,12 @@ AMENDING_ACT = re.compile(r"修正案|修改")
 # heading of the body, and never front matter.)
 PART_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}编$|^(?:总则|分则|附则)$|^[上中下]册$")
 # The decree that publishes a rule: 《…办法》已经2024年1月10日市场监管总局第2次局务会议审议通过,现予公布,自2024年5月1日起
-# 施行 (the date may be missing; the body is the one whose meeting adopted it).
+# 施行; also a notice's 已经2023年第13次市政府常务会审议通过,现印发给你们 (the date may be a year or missing; the body
+# is the one whose meeting adopted it).
 DECREE = re.compile(
-    r"(?:《(?P<title>[^《》]{2,60})》)?(?:已经|经)(?P<when>(?:\d{4}|[〇零一二三四五六七八九]{4}) ?年[^,。]{1,8}?日)?"
-    r"(?P<by>[^,。;《》]{2,40}?)(?:第[0-9一二三四五六七八九十百]+次)?(?:局务|部务|委务|署务|行务|常务|主任|全体)?会议"
-    r"(?:审议|讨论)?通过,?现予(?P<act>公布|发布|印发)"
+    r"(?:《(?P<title>[^《》]{2,60})》)?(?:已经|经)(?P<when>(?:\d{4}|[〇零一二三四五六七八九]{4}) ?年(?:[^,。]{1,8}?日)?)?"
+    r"(?P<by>[^,。;《》]{2,40}?)(?:第[0-9一二三四五六七八九十百]+次)?(?:局务|部务|委务|署务|行务|常务|主任|全体)?会议?"
+    r"(?:审议|讨论)?通过,?现(?:予|将其?)?(?P<act>公布|发布|印发)"
 )
 # A notice that issues another document: 关于印发《…办法》的通知, 关于发布…的公告.
 ISSUES_ANOTHER = re.compile(r"关于(?:印发|发布|颁布|公布)")

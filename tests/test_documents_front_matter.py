@@ -327,3 +327,36 @@ def test_amendments_by_amending_acts_adopted_at_a_meeting():
     assert p.notice.events[-1].text.endswith("通过的《中华人民共和国某某法修正案（二）》")
     assert p.notice.date == "2001-08-31" and p.notice.issuer == "全国人民代表大会"
     assert all(e.text in header(p) for e in p.notice.events)
+
+
+def test_a_title_set_in_pieces_over_lines_is_one_title_and_front_matter():
+    p = parse(
+        "最高人民法院\n关于适用《中华人民共和国某某法》的\n解释\n"
+        "2020年1月2日 最高人民法院审判委员会第1790次会议通过\n"
+        "第一条 为了正确适用某某法，制定本解释。\n第二条 本解释自2020年2月1日起施行。\n"
+    )
+    assert p.notice.title == "最高人民法院关于适用《中华人民共和国某某法》的解释" and p.notice.kind == "司法解释"
+    assert header(p).startswith("最高人民法院\n关于适用") and [c.kind for c in p.clauses] == [
+        "header",
+        "article",
+        "article",
+    ]
+
+
+def test_a_quoted_title_over_a_title_line_is_not_joined_to_it():
+    p = parse(
+        "《关于加强计量工作的指导意见》\n某某局办公厅印发《关于加强计量工作的指导意见》的通知\n各有关单位：\n"
+        "现将《关于加强计量工作的指导意见》印发给你们。\n某某局办公厅\n2022年6月28日\n一、总体要求\n加强计量工作。\n"
+    )
+    assert p.notice.title == "某某局办公厅印发《关于加强计量工作的指导意见》的通知"
+
+
+def test_a_notice_adopted_at_a_government_meeting_and_issued():
+    p = parse(
+        "西川市人民政府关于推进计量工作的实施意见\n各县（区）人民政府，市直各有关单位：\n"
+        "《关于推进计量工作的实施意见》已经2023年第13次市政府常务会审议通过，现印发给你们，请认真遵照执行。\n"
+        "西川市人民政府\n2023年4月26日\n一、总体要求\n加强计量工作。\n"
+    )
+    assert steps(p) == [("2023-04-26", "印发", "市政府")]  # adopted in 2023 at a meeting the text does not date
+    assert "市政府常务会审议通过" in p.notice.events[0].text and p.notice.events[0].text in header(p)
+    assert (p.notice.issuer, p.notice.region, p.notice.level) == ("西川市人民政府", "西川", "市")

@@ -812,6 +812,8 @@ def test_front_matter_forms():
     )
     assert search(P.DECREE, "已经某部部务会议审议通过，现予发布").group("by") == "某部"
     assert not search(P.DECREE, "经县级以上人民政府计量行政部门考核合格")
+    m = search(P.DECREE, "《某某意见》已经2023年第13次市政府常务会审议通过，现印发给你们")
+    assert (m.group("when"), m.group("act")) == ("2023年", "印发") and "市政府" in m.group("by")
     assert match(P.ORDER_HEADING, "国家市场监督管理总局令").group("body") == "国家市场监督管理总局"
     assert match(P.ORDER_NO_LINE, "第99号") and match(P.ORDER_NO_LINE, "（第 7 号）")
     assert not match(P.ORDER_NO_LINE, "第九条") and not match(P.ORDER_HEADING, "某某命令通知")

@@ -122,28 +122,41 @@ def _title(lines: list[str], folded: list[str], header: list[int], headings: dic
     title a publisher broke over lines (国务院关于印发…规划 / （2021—2035年）的通知) is joined."""
     h1 = [i for i in header if headings.get(i) == 1]
     titled = [i for i in header if _is_title(folded[i])] or [i for i in header[:1] if i == 0 and bare_title(folded[0])]
-    starts = [i for i in header[:1] if bare_title(folded[i]) and _title_run(lines, folded, i)[1] > i + 1]
+    starts = [i for i in header[:1] if bare_title(folded[i]) and title_run(lines, folded, i)[1] > i + 1]
     pick = (h1 or starts or titled or [None])[0]
     if pick is None:
         return ""
-    title = _title_run(lines, folded, pick)[0] if pick not in h1 else lines[pick]
+    title = title_run(lines, folded, pick)[0] if pick not in h1 else lines[pick]
     if m := P.DOC_NUMBER.match(fold(title)):
         title = title[m.end() :].strip()
     return title
 
 
-def _title_run(lines: list[str], folded: list[str], i: int) -> tuple[str, int]:
-    """The title that starts at line i, with the lines that complete it ((…年）的通知, 的 / 解释), and the index after.
+def title_run(lines: list[str], folded: list[str], i: int) -> tuple[str, int]:
+    """The title that starts at line i, with the lines that complete it, and the index after it.
 
-    A next line joins when it is short, bare (no sentence punctuation, date or 文号) and the joined text is a title
-    while the text so far is not one, or the next line begins with a bracket."""
+    A publisher breaks a long title over lines in two ways: a bracket goes on the next line (国务院关于印发…规划 /
+    （2021—2035年）的通知), or the title is set in short pieces none of which is a title (最高人民法院 / 关于适用《…》的 /
+    解释); a next line that is a title by itself starts nothing here."""
+
+    def joinable(j: int) -> bool:
+        return j < len(lines) and bare_title(folded[j]) and line_role(folded[j]) not in ("doc_number", "date")
+
+    if _is_title(folded[i]):
+        if joinable(i + 1) and folded[i + 1].startswith("(") and _is_title(fold(lines[i] + lines[i + 1])):
+            return lines[i] + lines[i + 1], i + 2
+        return lines[i], i + 1
     title, j = lines[i], i + 1
-    while j < len(lines) and j < i + 4 and bare_title(folded[j]) and not line_role(folded[j]) in ("doc_number", "date"):
-        joined = title + lines[j]
-        if not _is_title(fold(joined)) or (_is_title(fold(title)) and not folded[j].startswith("(")):
-            break
-        title, j = joined, j + 1
-    return title, j
+    while joinable(j) and j < i + TITLE_MAX_LINES and not _is_title(folded[j]) and len(folded[j]) <= HEADING_LINE:
+        title, j = title + lines[j], j + 1
+        if _is_title(fold(title)):
+            return title, j
+    return lines[i], i + 1
+
+
+# A title set over lines: at most this many, each at most this long.
+TITLE_MAX_LINES = 4
+HEADING_LINE = 30
 
 
 def bare_title(folded: str) -> bool:

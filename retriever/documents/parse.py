@@ -408,6 +408,10 @@ def parse_lines(
         roles = [meta.line_role(f) for f in folded[:first]]
     if roles and "title" not in roles and _untitled_title(folded[0]):
         roles[0] = "title"  # a bare first line names the document even in no title pattern's words
+    if "title" in roles:  # a title set over lines (最高人民法院 / 关于适用《…》的 / 解释) is one title
+        start = roles.index("title")
+        stop = meta.title_run(lines, folded, start)[1]
+        roles[start:stop] = ["title"] * (stop - start)
     titles = [i for i, r in enumerate(roles) if r == "title"]
     last_title = titles[-1] if titles else -1
     header_end = front_end if front_end is not None else last_title + 1
