@@ -163,8 +163,8 @@ DECREE = re.compile(
     r"(?P<by>[^,。;《》]{2,40}?)(?:第[0-9一二三四五六七八九十百]+次)?(?:局务|部务|委务|署务|行务|常务|主任|全体)?会议?"
     r"(?:审议|讨论)?通过,?现(?:予|将其?)?(?P<act>公布|发布|印发)"
 )
-# A notice that issues another document: 关于印发《…办法》的通知, 关于发布…的公告.
-ISSUES_ANOTHER = re.compile(r"关于(?:印发|发布|颁布|公布)")
+# A notice that issues another document: 关于印发《…办法》的通知, 关于发布…的公告, 某局办公厅印发《…》的通知.
+ISSUES_ANOTHER = re.compile(r"关于(?:印发|发布|颁布|公布)|(?:印发|发布|颁布|公布)《[^《》]+》的(?:通知|公告|决定)$")
 # A decree's heading and number on two lines: 国家市场监督管理总局令 / 第99号 (the issuer's name before 令).
 ORDER_HEADING = re.compile(r"^(?P<body>[\u4e00-\u9fff]{2,30}?)令$")
 ORDER_NO_LINE = re.compile(r"^\(?第 ?[0-9一二三四五六七八九十百]+ ?号\)?$")
