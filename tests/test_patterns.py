@@ -820,6 +820,7 @@ def test_front_matter_forms():
     assert search(P.ISSUES_ANOTHER, "某局关于印发《某办法》的通知") and not search(
         P.ISSUES_ANOTHER, "关于加强计量工作的意见"
     )
+    assert search(P.ISSUES_ANOTHER, "某局办公厅印发《某某意见》的通知")
     for line in ("人格权编", "总则", "附则", "下册"):
         assert match(P.PART_LABEL, line), line
     for line in ("第一章 总则", "编辑", "本法所称计量器具"):
