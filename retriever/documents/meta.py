@@ -84,18 +84,17 @@ def _action(word: str) -> str:
 
 
 def decree_events(line: str, signed: str | None) -> list[Event]:
-    """The steps a decree states: adopted at a meeting (经…局务会议审议通过), published (现予公布, on the decree's
-    own date `signed` when it gives one) and in force (自…起施行)."""
+    """The steps a decree states: adopted at a meeting (经…局务会议审议通过, when it dates the meeting), published
+    (现予公布 / 现印发, on the decree's own date: `signed`, its date line as written) and in force (自…起施行)."""
     folded = fold(line)
     m = P.DECREE.search(folded)
     if not m:
         return []
     by = _body(m.group("by"))
     adopted = date_iso(m.group("when")) if m.group("when") else None
-    shown = line[m.start() : m.end()]
-    found = [Event(date=adopted, action="通过", by=by, text=shown)] if adopted else []
-    if signed:
-        found.append(Event(date=signed, action=m.group("act"), by=by, text=shown))
+    found = [Event(date=adopted, action="通过", by=by, text=line[m.start() : m.end()])] if adopted else []
+    if signed and (published := date_iso(fold(signed))):
+        found.append(Event(date=published, action=m.group("act"), by=by, text=signed))
     if (eff := P.EFFECTIVE.search(folded, m.end())) and (when := date_iso(eff.group("when"))):
         found.append(Event(date=when, action="施行", text=line[eff.start() : eff.end()]))
     return found
@@ -269,7 +268,9 @@ def describe(
     title = _title(lines, folded, header, headings)
     signed = date_iso(fold(roles["date"])) if "date" in roles else None
     steps = [e for i in header for e in events(lines[i]) if P.EVENT_LINE.match(folded[i])]
-    steps += [e for i in header for e in decree_events(lines[i], signed) if not P.EVENT_LINE.match(folded[i])]
+    steps += [
+        e for i in header for e in decree_events(lines[i], roles.get("date")) if not P.EVENT_LINE.match(folded[i])
+    ]
     order_body, order_number = _order_heading(lines, folded, header)
     last_title = max((i for i in header if _is_title(folded[i])), default=-1)
     window = [i for i in header if i <= max(last_title, 0) + 1]
