@@ -146,7 +146,12 @@ def title_run(lines: list[str], folded: list[str], i: int) -> tuple[str, int]:
             return lines[i] + lines[i + 1], i + 2
         return lines[i], i + 1
     title, j = lines[i], i + 1
-    while joinable(j) and j < i + TITLE_MAX_LINES and not _is_title(folded[j]) and len(folded[j]) <= HEADING_LINE:
+    while (
+        joinable(j)
+        and j < i + TITLE_MAX_PIECES
+        and not _is_title(folded[j])
+        and len(folded[j]) <= TITLE_PIECE_MAX_CHARS
+    ):
         title, j = title + lines[j], j + 1
         if _is_title(fold(title)):
             return title, j
@@ -154,8 +159,8 @@ def title_run(lines: list[str], folded: list[str], i: int) -> tuple[str, int]:
 
 
 # A title set over lines: at most this many, each at most this long.
-TITLE_MAX_LINES = 4
-HEADING_LINE = 30
+TITLE_MAX_PIECES = 4
+TITLE_PIECE_MAX_CHARS = 30
 
 
 def bare_title(folded: str) -> bool:
