@@ -19,6 +19,7 @@ def cmd_ingest(args) -> int:
     from rich.markup import escape
 
     from retriever.documents.clean import NoticeError
+    from retriever.documents.formats import limits_of
     from retriever.embed import get_embedder
     from retriever.index import build_index, parse_summary, read_kb
 
@@ -26,7 +27,7 @@ def cmd_ingest(args) -> int:
     console = Console(stderr=False, soft_wrap=True)
     try:
         if args.check:
-            report = read_kb(settings.kb_dir, settings.extra_kb_dirs)
+            report = read_kb(settings.kb_dir, settings.extra_kb_dirs, limits_of(settings))
         else:
             report = build_index(
                 settings.kb_dir,
@@ -36,6 +37,7 @@ def cmd_ingest(args) -> int:
                 progress=embedding_progress(),
                 force=args.force,
                 extra_dirs=settings.extra_kb_dirs,
+                limits=limits_of(settings),
             )
     except NoticeError as exc:
         console.print(f"[red]error[/red] {escape(str(exc))}")

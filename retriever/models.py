@@ -503,6 +503,21 @@ class Job(_Frozen):
     current: str | None = Field(None, description="replace: the doc_id that is now the current version")
 
 
+class RefusedFile(_Frozen):
+    """A file of an uploaded zip that was not queued, and why (what to do is in the reason)."""
+
+    file: str
+    reason: str
+
+
+class UploadBatch(_Frozen):
+    """What an uploaded zip became: one job per file it holds, and the files refused outright."""
+
+    archive: str
+    jobs: list[Job] = []
+    refused: list[RefusedFile] = []
+
+
 class AuditEntry(_Frozen):
     """One line of the audit log: who changed what, when, and the file's hash."""
 
