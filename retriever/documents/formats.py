@@ -493,8 +493,7 @@ def unzip(data: bytes, name: str, limits: Limits = Limits()) -> list[Member]:
             )
             continue
         ratio = info.file_size / max(info.compress_size, 1)
-        total += info.file_size
-        if info.file_size > limits.max_bytes or total > limits.max_bytes * 4 or ratio > MAX_ZIP_RATIO:
+        if info.file_size > limits.max_bytes or total + info.file_size > limits.max_bytes * 4 or ratio > MAX_ZIP_RATIO:
             members.append(
                 Member(
                     entry,
@@ -511,6 +510,7 @@ def unzip(data: bytes, name: str, limits: Limits = Limits()) -> list[Member]:
             members.append(Member(entry, refused=f"{name}: {entry} is a zip inside the zip; unpack it first"))
         else:
             members.append(Member(entry, content))
+            total += len(content)
     return members
 
 
