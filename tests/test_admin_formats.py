@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 from fastapi.testclient import TestClient
-from office_files import LAW, NOTICE, write_docx, write_pdf, write_scanned_pdf
+from bench.office_files import LAW, NOTICE, write_docx, write_pdf, write_scanned_pdf
 
 from server.app import create_app
 

