@@ -117,6 +117,8 @@ def test_format_is_told_by_content_not_by_the_file_name(made, tmp_path):
     assert formats.sniff(page, "notice.doc") == "html"
     assert read_notice(tmp_path / "notice.doc", None).notice.title.startswith("某某市市场监督管理局关于")
     assert sum(c.kind == "article" for c in read_notice(tmp_path / "law.txt", None).clauses) == 6
+    gbk = write_html(NOTICE, tmp_path / "gbk.htm", encoding="gb18030")  # older portals serve GBK pages
+    assert read_notice(gbk, None).notice.title == read_notice(made / "notice.txt", None).notice.title
     with pytest.raises(FormatError, match="content of no supported kind"):
         formats.sniff(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4, "notice.wps")
 
@@ -191,8 +193,9 @@ def test_ocr_fetches_nothing_from_the_network_on_first_use(tmp_path):
     image = next(page_images("第一条 为了加强计量监督管理，制定本办法。"))
     image.save(tmp_path / "page.png")
     code = (
-        "import sys; from retriever.documents import ocr; "
-        f"r = ocr.read_image({str(tmp_path / 'page.png')!r}, 'page.png'); print(r.text)"
+        "from pathlib import Path; from retriever.documents import formats; "
+        f"r = formats.extract(Path({str(tmp_path / 'page.png')!r}).read_bytes(), 'page.png'); "
+        "print(r.kind, r.notes(), r.text)"
     )
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run(
@@ -205,6 +208,7 @@ def test_ocr_fetches_nothing_from_the_network_on_first_use(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "加强计量监督管理" in done.stdout
+    assert done.stdout.startswith("image ['read as image, 1 page(s); OCR on page(s) 1 (mean confidence")
 
 
 def test_metrokb_add_takes_a_zip_into_kb_and_leaves_out_what_it_refuses(made, tmp_path, monkeypatch, capsys):
