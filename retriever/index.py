@@ -180,6 +180,9 @@ def read_notice(
         for k, v in (entry or {}).items()
         if k in CATALOG_FIELDS and v is not None
     }
+    if extracted.kind == "pdf":
+        find = formats.page_of(extracted.pages, extracted.text)
+        parsed.clauses[:] = [c.model_copy(update={"page": find(c.text)}) for c in parsed.clauses]
     facts, fact_warnings = extract(parsed.clauses)
     warnings += fact_warnings
     catalog_text = json.dumps(entry or {}, sort_keys=True, ensure_ascii=False, default=str).encode()

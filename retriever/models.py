@@ -133,6 +133,7 @@ class Clause(_Frozen):
     number: int | None = None  # article number (第九条 → 9)
     parts: tuple[Part, ...] = ()
     refs: tuple[Ref, ...] = ()
+    page: int | None = None  # the page of the original PDF the clause starts on (documents read from PDF)
 
     @property
     def label(self) -> str:

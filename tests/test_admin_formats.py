@@ -53,6 +53,11 @@ def test_admin_uploads_a_pdf_and_a_zip_and_asks_about_each(admin_settings, tmp_p
         assert "一千元以上五千元以下" in answer["answer"]
         assert (admin_settings.kb_dir / "jiliang-banfa.pdf").read_bytes() == pdf  # the original is kept
         assert (admin_settings.kb_dir / ".extracted" / "jiliang-banfa.pdf.json").exists()  # beside its text
+        clauses = {c["clause_id"]: c for c in client.get("/documents/jiliang-banfa").json()["clauses"]}
+        assert clauses["jiliang-banfa/第一条"]["page"] == 1 and clauses["jiliang-banfa/第五条"]["page"] == 2
+        original = client.get("/documents/jiliang-banfa/original")
+        assert original.status_code == 200 and original.content == pdf
+        assert original.headers["content-type"] == "application/pdf"
 
         r = client.post("/documents", files={"file": ("batch.zip", archive.getvalue())}, data={"level": "市"})
         assert r.status_code == 202, r.text

@@ -255,6 +255,12 @@ def test_admin_uploads_a_scanned_pdf_notice_and_asks_about_it(browser, admin_ser
     answer = ask(page, "加油站专项检查中加油机抽检比例不低于多少？")
     assert "百分之三十" in answer.inner_text()
     page.wait_for_function("document.querySelector('#sources').innerText.includes('加油站计量专项检查')")
+    link = page.locator("#sources a.source-page").first  # the PDF page the quote came from
+    assert link.inner_text() == "原文 PDF 第1页"
+    href = link.get_attribute("href")
+    assert href == "/documents/jiayou-2024/original#page=1"
+    fetched = page.evaluate(f"fetch('{href}').then(r => [r.status, r.headers.get('content-type')])")
+    assert fetched == [200, "application/pdf"]
     page.context.close()
 
 

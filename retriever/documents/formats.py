@@ -34,7 +34,7 @@ Kind = Literal["text", "pdf", "docx", "office", "html", "image", "zip"]
 PageProgress = Callable[[int, int], None]
 
 CACHE_DIR = ".extracted"  # beside the original: <folder>/.extracted/<file name>.json (the extracted text)
-CACHE_VERSION = 1  # bump when extraction changes, so cached texts are read again
+CACHE_VERSION = 2  # bump when extraction changes, so cached texts are read again
 MIN_PAGE_CHARS = 20  # a PDF page with fewer characters of text layer is a scan: it is OCR'd
 FULL_LINE = 0.85  # a line at least this share of the page's longest is full: the text runs on to the next line
 EDGE_LINES = 2  # lines at the top and bottom of a page looked at for running headers and footers
@@ -68,6 +68,7 @@ class Page:
     source: Literal["text", "ocr"] = "text"
     confidence: float | None = None
     chars: int = 0
+    start: int = 0  # Chinese characters of the document's text before this page (to find a clause's page)
 
 
 @dataclass
@@ -291,20 +292,51 @@ def _pdf(data: bytes, name: str, limits: Limits, progress: PageProgress | None) 
                 warnings.append(
                     f"{name} page {number}: OCR confidence {result.confidence:.2f}; check the text of this page"
                 )
-    return Extracted("pdf", join_pages([t.split("\n") for t in texts]), pages, warnings)
+    starts: list[int] = []
+    text = join_pages([t.split("\n") for t in texts], starts)
+    for page, start in zip(pages, starts, strict=True):
+        page.start = start
+    return Extracted("pdf", text, pages, warnings)
 
 
-def join_pages(pages: list[list[str]]) -> str:
-    """Pages of lines to one text: page numbers and running headers/footers dropped, broken lines joined."""
+def join_pages(pages: list[list[str]], starts: list[int] | None = None) -> str:
+    """Pages of lines to one text: page numbers and running headers/footers dropped, broken lines joined.
+    `starts` receives, for each page, how many Chinese characters of the text come before it."""
     pages = [[ln.strip() for ln in lines if ln.strip()] for lines in pages]
     running = _running_lines(pages)
     lines: list[str] = []
+    where: list[int] = []
     for page in pages:
+        where.append(sum(len(_HANZI.findall(ln)) for ln in lines))
         edge = set(range(min(EDGE_LINES, len(page)))) | set(range(max(0, len(page) - EDGE_LINES), len(page)))
         lines += [
             ln for i, ln in enumerate(page) if not (i in edge and (P.PAGE_NUMBER.match(ln) or _shape(ln) in running))
         ]
+    if starts is not None:
+        starts[:] = where
     return "\n".join(join_broken(lines))
+
+
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+PAGE_KEY_CHARS = 12  # Chinese characters from a clause's start that find it in the pages
+
+
+def page_of(pages: list[Page], text: str) -> Callable[[str], int | None]:
+    """A function from a clause's text to the page it starts on (None if not found), for clauses in order."""
+    hanzi = "".join(_HANZI.findall(text))
+    starts = [p.start for p in pages]
+    last = 0
+
+    def find(clause_text: str) -> int | None:
+        nonlocal last
+        key = "".join(_HANZI.findall(clause_text))[:PAGE_KEY_CHARS]
+        at = hanzi.find(key, last) if key else -1
+        if at < 0:
+            return None
+        last = at
+        return pages[max(i for i, s in enumerate(starts) if s <= at)].number if starts else None
+
+    return find
 
 
 def _shape(line: str) -> str:
