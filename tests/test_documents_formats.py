@@ -148,12 +148,14 @@ def test_bad_files_are_skipped_with_their_reason_and_the_rest_still_build(made, 
     (kb / "law.docx").write_bytes((made / "law.docx").read_bytes())  # the same regulation as Word
     many = write_pdf(NOTICE * 4, tmp_path / "many.pdf", lines_per_page=5)
     shutil.copy(many, kb / "many.pdf")
+    (kb / "batch.zip").write_bytes(_zip({"notice.txt": NOTICE.encode()}))
     report = read_kb(kb, limits=Limits(max_pages=10))
     assert [nb.notice.file for nb in report.built] == ["law.docx"]
     assert "damaged PDF" in report.skipped["damaged.pdf"] and "again" in report.skipped["damaged.pdf"]
     assert "damaged zip or Office file" in report.skipped["empty.docx"]
     assert "the same text as law.docx (the same document in another format)" in report.skipped["law.pdf"]
     assert "the limit is 10 (METROKB_MAX_PAGES)" in report.skipped["many.pdf"]
+    assert "add them with `metrokb add batch.zip`" in report.skipped["batch.zip"]
     assert (kb / ".extracted" / "law.docx.json").exists()  # the original is kept beside its extracted text
 
 

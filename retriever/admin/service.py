@@ -41,7 +41,7 @@ from retriever.models import AuditEntry, CatalogEdit, Job, JobAction, Principal,
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (*formats.SUFFIXES, ".zip")  # what an upload may be named (its content decides how it is read)
+SUFFIXES = formats.SUFFIXES  # what an upload may be named (its content decides how it is read)
 PER_FILE = ("region", "level", "issuer")  # the catalog fields sent with a zip that apply to each of its files
 MAX_NAME_CHARS = 120
 INHERITED = ("region", "level", "issuer")  # what a new version takes from the one it replaces, unless given

@@ -114,6 +114,7 @@ _HTML_START = re.compile(
 SUFFIXES = (
     *(".txt", ".md", ".pdf", ".docx", ".doc", ".wps", ".rtf", ".odt", ".html", ".htm"),
     *(".png", ".jpg", ".jpeg", ".tif", ".tiff"),
+    ".zip",  # reported, not read: `metrokb add` or an upload unpacks it
 )
 SUPPORTED = ".pdf, .docx, .doc, .wps, .rtf, .odt, .html/.htm, .txt, .md, a scanned page image (.png, .jpg, .tif) or a .zip of these"
 
@@ -184,7 +185,10 @@ def extract(data: bytes, name: str, limits: Limits = Limits(), progress: PagePro
     if kind == "text":
         return Extracted("text", decode(data, name))
     if kind == "zip":
-        raise FormatError(f"{name}: a zip archive holds several files; unpack it, or upload it in 知识库管理")
+        raise FormatError(
+            f"{name}: a zip archive holds several documents; add them with `metrokb add {name}` or upload the zip "
+            "in 知识库管理 (each file is then read on its own)"
+        )
     if kind == "pdf":
         return _pdf(data, name, limits, progress)
     if kind == "docx":
