@@ -140,6 +140,7 @@ class Clause(_Frozen):
     number: int | None = None  # article number (第九条 → 9)
     parts: tuple[Part, ...] = ()
     refs: tuple[Ref, ...] = ()
+    page: int | None = None  # the page of the original PDF the clause starts on (documents read from PDF)
 
     @property
     def label(self) -> str:
@@ -511,6 +512,21 @@ class Job(_Frozen):
     message: str | None = Field(None, description="why it failed, or what it changed")
     report: ParseReport | None = None
     current: str | None = Field(None, description="replace: the doc_id that is now the current version")
+
+
+class RefusedFile(_Frozen):
+    """A file of an uploaded zip that was not queued, and why (what to do is in the reason)."""
+
+    file: str
+    reason: str
+
+
+class UploadBatch(_Frozen):
+    """What an uploaded zip became: one job per file it holds, and the files refused outright."""
+
+    archive: str
+    jobs: list[Job] = []
+    refused: list[RefusedFile] = []
 
 
 class AuditEntry(_Frozen):

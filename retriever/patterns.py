@@ -796,3 +796,14 @@ PLANTED_INSTRUCTION = re.compile(
     r"system prompt|系统提示|你现在是|you are now)[^。\n]*[。]?",
     re.IGNORECASE,
 )
+
+# --- page furniture of documents read from PDF and scans (documents/formats.py) -----------------------------
+
+# A page number line of an official document: — 3 —, - 3 -, 第3页, 第 3 页 共 10 页, 3/10, a bare 3.
+PAGE_NUMBER = re.compile(
+    r"^[\s\-—–·]*(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,4})[\s\-—–·]*$"
+)
+# A space between two Chinese characters; a PDF line with several is letter-spaced (通 知, 计 量 法).
+CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。、；：“”（）《》]) (?=[\u4e00-\u9fff，。、；：“”（）《》])")
+# A 文号's year bracket that OCR closed or opened with a Latin bracket: 〔2024]12号, [2024〕12号 (not （2024）12号).
+OCR_YEAR_BRACKET = re.compile(r"〔(\d{4})[\]】）)](?=\d{1,4}号)|[\[【（(](\d{4})〕(?=\d{1,4}号)")

@@ -873,6 +873,7 @@ COVERED = (
     "OLD_VERSION FILE_DATE DOC_KIND_WORD ISSUER_OFFICE ASKS EFFECTIVE_ASK STATED_QUANTITY MUST_ASK MAY_MODALS "
     "MUST_MODALS RECIPIENT_ACTS ORDINAL_VERSION FINE_STATED FINE_ASK NAMED_AS LIST_HEAD LISTED_NOUN ASKED_MEASURE "
     "PROHIBITION "
+    "PAGE_NUMBER CJK_GAP OCR_YEAR_BRACKET "
     "QUESTION_STOPWORDS SMALL_TALK PLANTED_INSTRUCTION CHINESE_QUANTITY PLURAL_ASK ATTRIBUTE_TERMS SYNONYMS_ZH "
     "LEGAL_NUM ARTICLE LEGAL_HEADING APPENDIX INLINE_ITEM CROSS_REF REF_LEAD TABLE_LINE HTML_COMMENT SENTENCE_FINAL "
     "HEADING_MAX_CHARS LEGAL_TITLE TITLE_VERSION EVENT_ACTION EVENT_NOISE EVENT_LINE EFFECTIVE NOTICE_TITLE LAW_TITLE "
@@ -912,3 +913,34 @@ def test_a_how_much_question_is_answered_by_a_number_beside_what_it_measures():
 def test_a_question_about_what_is_forbidden_wants_a_list_of_prohibitions():
     assert search(P.PROHIBITION, "某省条例禁止哪些行为") and search(P.PROHIBITION, "任何单位和个人不得有下列行为")
     assert not search(P.PROHIBITION, "查处计量违法行为，可以行使下列职权")
+
+
+# --- page furniture of PDFs and scans (documents/formats.py) ------------------------------------------------
+
+
+@pytest.mark.parametrize("line", ["— 3 —", "- 12 -", "第3页", "第 3 页 共 10 页", "3/10", "7"])
+def test_page_number_lines(line):
+    assert P.PAGE_NUMBER.match(line)
+
+
+@pytest.mark.parametrize("line", ["第三条 本办法自2019年10月1日起施行。", "2019年", "一、工作目标", "1. 检查范围"])
+def test_page_number_leaves_text_lines(line):
+    assert not P.PAGE_NUMBER.match(line)
+
+
+def test_cjk_gap_finds_the_spaces_of_a_letter_spaced_title_only_between_chinese_characters():
+    assert len(P.CJK_GAP.findall("通 知")) == 1 and len(P.CJK_GAP.findall("计 量 法 实 施")) == 4
+    assert not P.CJK_GAP.findall("GB 17167 标准") and not P.CJK_GAP.findall("2024 年")
+
+
+@pytest.mark.parametrize(
+    "text, year", [("某市监〔2024]12号", "2024"), ("某市监[2023〕5号", "2023"), ("某市监〔2022）7号", "2022")]
+)
+def test_ocr_year_bracket_finds_a_half_misread_doc_number_bracket(text, year):
+    m = P.OCR_YEAR_BRACKET.search(text)
+    assert m and (m.group(1) or m.group(2)) == year
+
+
+@pytest.mark.parametrize("text", ["某市监〔2024〕12号", "某府发（2024）3号", "第[2024]号文件"])
+def test_ocr_year_bracket_leaves_brackets_that_match(text):
+    assert not P.OCR_YEAR_BRACKET.search(text)
