@@ -271,3 +271,29 @@ def test_queue_survives_a_job_that_raises(admin, monkeypatch):
     assert calls.is_set() and failed.status == "failed" and "disk full" in failed.message
     monkeypatch.undo()
     assert wait(admin, admin.reindex(ADMIN)).status == "done"
+
+
+def test_an_upload_being_parsed_keeps_no_other_upload_waiting(admin, admin_settings, monkeypatch):
+    """Parsing happens outside the lock that checks names and queues: a second upload is accepted while the
+    first is still being parsed, and both end up indexed."""
+    import retriever.admin.service as service
+
+    parsing, release = threading.Event(), threading.Event()
+    real = service.read_notice
+
+    def slow_first(path, *args, **kwargs):
+        if path.name == "first.txt":
+            parsing.set()
+            assert release.wait(60), "the second upload was never accepted"
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(service, "read_notice", slow_first)
+    first: list[Job] = []
+    thread = threading.Thread(target=lambda: first.append(admin.add(ADMIN, "first.txt", NOTICE)))
+    thread.start()
+    assert parsing.wait(60)
+    second = admin.add(ADMIN, "second.txt", NOTICE.decode().replace("赣州", "吉安").encode())  # accepted while the first parses
+    release.set()
+    thread.join(60)
+    assert second.doc_id == "second" and first and first[0].doc_id == "first"
+    assert wait(admin, second).status == "done" and wait(admin, first[0]).status == "done"

@@ -23,7 +23,7 @@ from typing import Literal
 from retriever.admin import audit
 from retriever.documents import formats
 from retriever.documents.catalog import update_catalog
-from retriever.documents.clean import NoticeError, decode
+from retriever.documents.clean import NoticeError, UndecodableError
 from retriever.config import Settings
 from retriever.engine import Engine
 from retriever.documents.catalog import read_catalog
@@ -61,6 +61,22 @@ class AdminError(ValueError):
 # --- checking an upload -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Staged:
+    """An upload stored where it waits for its job: its path, the doc_id it will have, and (text read already)
+    the signature that tells a duplicate; `extract` when the job still has to read another format."""
+
+    path: Path
+    doc_id: str
+    signature: str | None
+    extract: bool
+
+    def named(self, name: str, doc_id: str) -> Staged:
+        """The same upload under the file name and doc_id chosen when it is accepted."""
+        path = self.path.rename(self.path.with_name(name)) if name != self.path.name else self.path
+        return Staged(path, doc_id, self.signature, self.extract)
+
+
 def check_name(name: str) -> str:
     """The file name to store in kb/; refused if it names a path, a hidden file or a type ingest does not read."""
     if not name or not name.strip():
@@ -86,7 +102,7 @@ def check_name(name: str) -> str:
 
 def check_content(name: str, data: bytes, limits: formats.Limits) -> formats.Kind:
     """The upload's format (told by content), after refusing what is over the limits, empty, of no supported
-    kind, a PDF that needs a password or is damaged, or text that does not decode."""
+    kind, a PDF that needs a password or is damaged (text is decoded once, when the upload is parsed)."""
     if len(data) > limits.max_bytes:
         raise AdminError(
             "too_large",
@@ -99,14 +115,6 @@ def check_content(name: str, data: bytes, limits: formats.Limits) -> formats.Kin
     except NoticeError as exc:
         reason = "too_large" if "the limit is" in str(exc) else "unsupported"
         raise AdminError(reason, f"{exc}; nothing was stored") from exc
-    if kind != "text":
-        return kind
-    try:
-        text = decode(data, name)
-    except NoticeError as exc:
-        raise AdminError("unsupported", f"{exc}".replace("; skipped", "") + "; nothing was stored") from exc
-    if not text.strip():
-        raise AdminError("invalid", f"{name}: the file has no text; upload the notice's text")
     return kind
 
 
@@ -202,14 +210,16 @@ class Admin:
         if kind == "zip":
             raise AdminError("unsupported", f"{name}: a zip inside a zip is not unpacked; unpack it first")
         fields = (edit.fields() if edit else {}) | ({"doc_id": check_doc_id(doc_id)} if doc_id else {})
+        staged = self._stage(name, data, fields, kind)
         with self._accepting:
             if name in self._files_taken():
+                shutil.rmtree(staged.path.parent, ignore_errors=True)
                 raise AdminError(
                     "conflict",
                     f"kb/{name} already exists; to upload a new version use "
                     f"PUT /documents/{{doc_id}}, or give the file another name",
                 )
-            return self._stage_and_queue(who, "add", name, data, fields, series=None, kind=kind)
+            return self._queue(who, "add", staged, data, fields, series=None)
 
     def replace(
         self,
@@ -230,19 +240,13 @@ class Admin:
         series = str(entry.get("series") or doc_id)
         inherited = {k: getattr(old, k) for k in INHERITED if getattr(old, k) not in (None, "未知")}
         fields = inherited | (edit.fields() if edit else {}) | {"series": series}
+        staged = self._stage(name, data, fields | ({"doc_id": check_doc_id(new_doc_id)} if new_doc_id else {}), kind)
         with self._accepting:
-            name = self._free_name(name)
-            fields["doc_id"] = check_doc_id(new_doc_id) if new_doc_id else self._free_doc_id(slug(name))
-            return self._stage_and_queue(
-                who,
-                "replace",
-                name,
-                data,
-                fields,
-                series=series,
-                extra={old.file: {"series": series}} if not entry.get("series") else None,
-                kind=kind,
-            )
+            free = self._free_name(name)
+            fields["doc_id"] = check_doc_id(new_doc_id) if new_doc_id else self._free_doc_id(slug(free))
+            staged = staged.named(free, fields["doc_id"])
+            extra = {old.file: {"series": series}} if not entry.get("series") else None
+            return self._queue(who, "replace", staged, data, fields, series=series, extra=extra)
 
     def edit(self, who: Principal, doc_id: str, edit: CatalogEdit) -> Job:
         """Queue a change of a document's catalog fields, then a re-index."""
@@ -325,46 +329,49 @@ class Admin:
             doc_id, n = f"{base}-v{n}", n + 1
         return doc_id
 
-    def _stage_and_queue(
+    def _stage(self, name: str, data: bytes, fields: dict, kind: formats.Kind) -> Staged:
+        """Store an upload where it waits and parse a text upload (its one decoding), refusing what ingest would
+        skip; outside `_accepting`, so a long parse keeps no other upload waiting. Other formats are read by the
+        job (OCR and conversions take a while; the job shows pages done)."""
+        path = self.uploads / uuid.uuid4().hex / name
+        path.parent.mkdir(parents=True)
+        path.write_bytes(data)
+        try:
+            if kind != "text":
+                return Staged(path, fields.get("doc_id") or slug(name), None, extract=True)
+            nb = read_notice(path, fields or None, self.limits)
+        except NoticeError as exc:
+            shutil.rmtree(path.parent, ignore_errors=True)
+            reason = "unsupported" if isinstance(exc, UndecodableError) else "invalid"
+            message = str(exc).replace("; skipped", "")
+            raise AdminError(reason, f"{message}; the upload was refused and nothing was stored") from exc
+        return Staged(path, nb.notice.doc_id, text_signature(nb.clauses), extract=False)
+
+    def _queue(
         self,
         who: Principal,
         action: JobAction,
-        name: str,
+        staged: Staged,
         data: bytes,
         fields: dict,
         series: str | None,
         extra: dict | None = None,
-        kind: formats.Kind = "text",
     ) -> Job:
-        """Parse a text upload where it waits (refusing what ingest would skip), then queue it; under `_accepting`.
-        Other formats are read by the job (OCR and conversions take a while; the job shows pages done)."""
-        staged = self.uploads / uuid.uuid4().hex / name
-        staged.parent.mkdir(parents=True)
-        staged.write_bytes(data)
-        signature = None
-        try:
-            if kind == "text":
-                nb = read_notice(staged, fields or None, self.limits)
-                doc_id, signature = nb.notice.doc_id, text_signature(nb.clauses)
-            else:
-                doc_id = fields.get("doc_id") or slug(name)
-            if doc_id in self._doc_ids_taken():
-                raise AdminError(
-                    "conflict",
-                    f"doc_id {doc_id!r} is already used; give the upload another file name or its own doc_id",
-                )
-        except NoticeError as exc:
-            shutil.rmtree(staged.parent, ignore_errors=True)
-            reason = str(exc).replace("; skipped", "")
-            raise AdminError("invalid", f"{reason}; the upload was refused and nothing was stored") from exc
-        except AdminError:
-            shutil.rmtree(staged.parent, ignore_errors=True)
-            raise
+        """Refuse a doc_id already used, then queue the staged upload; under `_accepting`."""
+        if staged.doc_id in self._doc_ids_taken():
+            shutil.rmtree(staged.path.parent, ignore_errors=True)
+            raise AdminError(
+                "conflict",
+                f"doc_id {staged.doc_id!r} is already used; give the upload another file name or its own doc_id",
+            )
+        name = staged.path.name
         catalog = ({name: fields} if fields else {}) | (extra or {})
         return self.jobs.submit(
-            Plan(staged=staged, catalog=catalog, series=series, extract=kind != "text", signature=signature),
+            Plan(
+                staged=staged.path, catalog=catalog, series=series, extract=staged.extract, signature=staged.signature
+            ),
             action=action,
-            doc_id=doc_id,
+            doc_id=staged.doc_id,
             file=name,
             sha256=sha256(data),
             key_name=who.name,

@@ -23,6 +23,10 @@ class NoticeError(ValueError):
     """A notice file that cannot be used; the message says why and what to do."""
 
 
+class UndecodableError(NoticeError):
+    """Bytes that are not text in any encoding a document may use (binary, damaged UTF-16, neither UTF-8 nor GB18030)."""
+
+
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -32,13 +36,13 @@ def decode(data: bytes, name: str) -> str:
         try:
             data = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError as exc:
-            raise NoticeError(
+            raise UndecodableError(
                 f"{name}: damaged UTF-16 text ({exc.reason}); save it as UTF-8 and re-run ingest"
             ) from exc
     if not data.strip():
         raise NoticeError(f"{name}: the file is empty; add the notice text or remove the file")
     if b"\x00" in data[:4096]:
-        raise NoticeError(f"{name}: binary file (NUL bytes), not a text notice; skipped")
+        raise UndecodableError(f"{name}: binary file (NUL bytes), not a text notice; skipped")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -48,7 +52,7 @@ def decode(data: bytes, name: str) -> str:
         if controls > len(text) // 100:
             break
         return text
-    raise NoticeError(f"{name}: not readable as UTF-8 or GB18030 text; save it as UTF-8 and re-run ingest")
+    raise UndecodableError(f"{name}: not readable as UTF-8 or GB18030 text; save it as UTF-8 and re-run ingest")
 
 
 @lru_cache(maxsize=1)
