@@ -136,13 +136,16 @@ def _print_summary(console, report) -> None:
     console.print(f"[bold]{escape(s['file'])}[/bold] → {s['doc_id']}  《{escape(s['title'])}》")
     where = f"{s['region'] or '—'}/{s['level']}"
     version = "" if s["status"] == "current" else f"  superseded by {s['superseded_by']}"
+    if s["part_of"]:
+        version += f"  part: {escape(s['part'] or '—')} of {s['part_of']}"
     console.print(
         f"  {s['kind']}  {where}  issuer: {s['issuer'] or '—'}  date: {s['date'] or '—'}  "
         f"effective: {s['effective'] or '—'}  style: {s['style']}{version}"
     )
     structure = "  ".join(f"{k}: {v}" for k, v in s["clauses"].items())
     if s["articles"]:
-        structure += f"  (articles {s['articles']} of 第{s['last_article']}条)"
+        first = f"{s['first_article']}–" if (s["first_article"] or 1) > 1 else ""
+        structure += f"  (articles {s['articles']} of 第{first}{s['last_article']}条)"
     console.print(f"  clauses: {sum(s['clauses'].values())}  {structure}  references: {s['references']}")
     console.print("  facts: " + ("  ".join(f"{k}: {v}" for k, v in sorted(s["facts"].items())) or "none"))
     for note in s["notes"]:

@@ -212,6 +212,9 @@ def parse_summary(nb: NoticeBuild) -> ParseReport:
         clauses=dict(Counter(c.kind for c in nb.clauses)),
         articles=len(articles),
         last_article=max((c.number or 0 for c in articles), default=None),
+        first_article=min((c.number or 0 for c in articles), default=None),
+        part=n.part,
+        part_of=n.part_of,
         facts=dict(Counter(f.kind for f in nb.facts)),
         references=sum(len(c.refs) for c in nb.clauses),
         warnings=tuple(nb.warnings),
@@ -272,7 +275,12 @@ def duplicate_message(file: str, original: str) -> str:
 
 def _link(built: list[NoticeBuild]) -> None:
     """What only the whole knowledge base tells: which version of a document is current, what references resolve to."""
-    notices = meta.assign_versions([nb.notice for nb in built])
+    articles = {
+        nb.notice.doc_id: (min(numbers), max(numbers))
+        for nb in built
+        if (numbers := [c.number for c in nb.clauses if c.kind == "article" and c.number])
+    }
+    notices = meta.assign_versions([nb.notice for nb in built], articles)
     clauses = refs.resolve(notices, {nb.notice.doc_id: nb.clauses for nb in built})
     for nb in built:
         nb.notice, nb.clauses = notices[nb.notice.doc_id], clauses[nb.notice.doc_id]
