@@ -285,7 +285,7 @@ def test_bad_files_are_reported_and_the_rest_indexed(kb_copy, seeded, recorder):
     assert report.skipped == {
         "empty.txt": "empty.txt: the file is empty; add the notice text or remove the file",
         "page.txt": "page.txt: no text left after cleaning (only page furniture); add the document text",
-        "scan.txt": "scan.txt: binary file (NUL bytes), not a text notice; skipped",
+        "scan.txt": "scan.txt: the image cannot be read (damaged?); save the scan again as PNG or PDF",
     }
     [memo] = [nb for nb in report.built if nb.notice.file == "memo.txt"]
     assert memo.notice.title == "会议纪要" and any("no clause markers found" in w for w in memo.warnings)
@@ -299,7 +299,7 @@ def test_ingest_exit_status_and_report(kb_copy, seeded):
     add_bad_files(kb)
     ok = run_ingest(kb, seeded)
     assert ok.returncode == 0, ok.stderr
-    for reason in ("scan.txt: binary file", "empty.txt: the file is empty", "page.txt: no text left"):
+    for reason in ("scan.txt: the image cannot be read", "empty.txt: the file is empty", "page.txt: no text left"):
         assert f"skipped {reason}" in ok.stdout
     assert "hunan-2022" in ok.stdout and "(embedded 0, re-used 12)" in ok.stdout
     strict = run_ingest(kb, seeded, "--strict")

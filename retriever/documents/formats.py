@@ -8,6 +8,7 @@ dropped, lines a page broke re-joined, full-width digits and letters and PDF rad
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
@@ -106,7 +107,7 @@ def _ranges(numbers: list[int]) -> str:
 # --- telling the format -------------------------------------------------------------------------------------
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 and Kingsoft WPS binaries
-_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
+_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body)\b", re.I | re.S
 )
@@ -143,6 +144,8 @@ def sniff(data: bytes, name: str) -> Kind:
     try:
         decode(data, name)
     except NoticeError as exc:
+        if not data.strip():
+            raise  # an empty file: decode's own message says so
         raise FormatError(
             f"{name}: content of no supported kind ({str(exc).split(': ', 1)[-1].replace('; skipped', '')}); "
             f"MetroKB reads {SUPPORTED}"
@@ -210,8 +213,6 @@ def read_file(path: Path, limits: Limits = Limits(), progress: PageProgress | No
     data = path.read_bytes()
     if sniff(data, path.name) == "text":
         return Extracted("text", decode(data, path.name))
-    import hashlib
-
     digest = hashlib.sha256(data).hexdigest()
     cache = path.parent / CACHE_DIR / f"{path.name}.json"
     try:

@@ -44,7 +44,7 @@ def read_image(image: bytes | Path, name: str) -> OcrResult:
     try:
         boxes, _ = engine()(image if isinstance(image, bytes) else str(image))
     except Exception as exc:  # noqa: BLE001 -- the engine raises bare exceptions on undecodable images
-        raise NoticeError(f"{name}: the image cannot be read ({exc}); save the scan as PNG or PDF") from exc
+        raise NoticeError(f"{name}: the image cannot be read (damaged?); save the scan again as PNG or PDF") from exc
     return _lines(boxes or [])
 
 
