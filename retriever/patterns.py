@@ -457,7 +457,7 @@ CHINESE_QUANTITY = re.compile(
 # A question that asks for several things at once (哪两个时间节点, 哪些, 分别).
 PLURAL_ASK = re.compile(r"哪些|哪两|哪几|几个|分别|各自|which (?:two|years|dates)")
 
-# Places: the gazetteer (retriever/gazetteer.py) says what is a place; the index says which are covered.
+# Places: China's divisions (retriever/places.py) say what and where a place is; the index, which are covered.
 # The suffix a place may carry in a question: 温州市, 浙江省.
 PLACE_SUFFIX = r"(?:市|省)?"
 # The region of national documents, and the words that name the national level in a question.
