@@ -26,6 +26,10 @@ from retriever.answering.search import Hit, retrieve
 MIN_COVERAGE = 0.5
 MIN_DENSE = 0.87
 
+# The refusal when retrieval finds no clause that answers (weak evidence): only then do a place's higher regions
+# and the nation answer instead; an article found that does not state what was asked is no such refusal.
+NO_CLAUSE = "知识库中的文件没有回答这个问题的条款。"
+
 # The question types a notice's clauses are composed by (comparison and metadata are decided before).
 NOTICE_TYPES = ("responsibility", "deadline", "target")
 
@@ -53,7 +57,7 @@ def _single(index: Index, q: Query, hits: list[Hit]):
     if statement is None:
         return notice_answer.general_answer(index, q, hits)
     if statement.words < notice_answer.MIN_GENERAL_WORDS:
-        return Decline("知识库中的文件没有回答这个问题的条款。", statement.clause, statement.quote)
+        return Decline(NO_CLAUSE, statement.clause, statement.quote)
     if what := article_answer.missing(q, statement):
         return Decline(
             f"{article_answer.title_of(index, statement.clause)}{article_answer.where(statement.clause)}"
@@ -355,9 +359,12 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
     if q.separate:
         reason = f"{q.place}实行自己的法律制度，知识库中的计量法律法规不适用于{q.place}，也没有{q.place}本地的计量规定，无法回答。"
         return with_place(index, q, _abstain(index, q, reason, []))
+    if q.unheld:
+        reason = f"知识库中没有《{q.unheld}》，也没有{q.place}的其他地方计量文件，无法回答。"
+        return with_place(index, q, _abstain(index, q, reason, []))
     answer = _answer(index, replace(q), k, retrieval)
-    for _region, doc_ids in q.tiers:  # the place's own documents did not answer: its province's, then the nation's
-        if not answer.abstained:
+    for _region, doc_ids in q.tiers:  # the place's own documents have no clause for it: its province's, the nation's
+        if not (answer.abstained and answer.answer.startswith(NO_CLAUSE)):
             break
         wider = _answer(index, replace(q, doc_ids=doc_ids), k, retrieval)
         if not wider.abstained:
@@ -384,8 +391,9 @@ def with_place(index: Index, q: Query, answer: Answer) -> Answer:
             else f"知识库中没有{where}的地方计量文件，以上依据全国适用的法律法规。"
         )
     elif answered:
-        notes.append(f"{q.place}属{by}，以上依据{by}的文件。" if by != q.place else f"以上依据{by}的文件。")
-    elif not q.local and not q.separate:
+        if by != q.place:
+            notes.append(f"{q.place}属{by}，以上依据{by}的文件。")
+    elif not q.local and not q.separate and not q.unheld:
         notes.append(f"知识库中也没有{where}的地方计量文件。")
     if q.elsewhere:
         others = "、".join(q.elsewhere)
@@ -403,7 +411,7 @@ def _answer(index: Index, q: Query, k: int, retrieval: str) -> Answer:
         if meta:
             return meta
     if not hits or not _relevant(hits[0]):
-        return _abstain(index, q, "知识库中的文件没有回答这个问题的条款。", hits)
+        return _abstain(index, q, NO_CLAUSE, hits)
     if q.qtype == "comparison":
         compared = _comparison_answer(index, q, hits, max(k, 8), retrieval)
         if compared:

@@ -22,6 +22,11 @@ from retriever.index import Index, tokenize
 from retriever.documents.meta import series_key
 
 
+# What a plan (a policy notice) sets for its own region: a national notice's targets, deadlines and tasks are
+# not a city's or a province's, though the national laws' rules are everyone's.
+PLAN_TYPES = ("target", "deadline", "responsibility")
+
+
 class FilterError(ValueError):
     """An explicit filter names something the index does not have."""
 
@@ -43,6 +48,7 @@ class Query:
     # national ones, each as (region, doc ids)
     tiers: list[tuple[str, list[str]]] = field(default_factory=list)
     separate: bool = False  # a place under its own legal system (香港, 澳门, 台湾)
+    unheld: str | None = None  # a local document the question names that the index does not hold (广东省…条例)
     years: list[int] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # subject words (no question words)
     segments: dict[str, str] = field(default_factory=dict)  # region or doc -> the part of the question about it
@@ -66,7 +72,7 @@ def gloss(norm: str) -> str:
                 taken.append((m.start(), m.end()))
                 extra.append(P.GLOSSARY_EN[en])
                 break
-    extra += [word for synonym, word in P.SYNONYMS_ZH.items() if synonym in norm]
+    extra += [word for synonym, word in (P.SYNONYMS_ZH | P.EVERYDAY_ZH).items() if synonym in norm]
     return norm + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
 
 
@@ -297,6 +303,14 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
 
     found = [p for p in places.find(norm) if not in_title(p)]
     scope = jurisdiction(index, found)
+    unheld = next(
+        (
+            p.surface + m.group(0)
+            for p in found
+            if p.name == scope.place and not scope.local and (m := P.PLACE_DOCUMENT.match(norm[p.end :]))
+        ),
+        None,
+    )
     mentions = [m for m in region_mentions(norm, index) if not in_title(m) and m.name not in scope.names]
     mentions = sorted(mentions + scope.mentions, key=lambda m: m.start)
     named = list(dict.fromkeys(m.name for m in mentions))
@@ -314,12 +328,18 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
     if len(named) > 1:
         qtype = "comparison"
     national = P.NATIONAL_REGION if P.NATIONAL_REGION in index.regions else None
-    pool = named or ([national] if scope.place and national else [])
-    doc_ids = apply_filters(index, _documents(index, pool, docs, years, old), filters)
+
+    def governing(regions: list[str], named_docs: list[str]) -> list[str] | None:
+        found = apply_filters(index, _documents(index, regions, named_docs, years, old), filters)
+        if scope.place and regions == [national] and qtype in PLAN_TYPES and found is not None:
+            found = [d for d in found if d in named_docs or index.notices[d].kind != "通知·意见"]
+        return found
+
+    doc_ids = governing(named or ([national] if scope.place and national else []), docs)
     tiers = []
     if scope.place and scope.local and not docs and len(named) == 1:
         for region in [*scope.local[1:], *([national] if national else [])]:
-            tiers.append((region, apply_filters(index, _documents(index, [region], [], years, old), filters) or []))
+            tiers.append((region, governing([region], []) or []))
     first: dict[str, int] = {}
     for m in mentions:
         first.setdefault(m.name, m.start)
@@ -341,6 +361,7 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
         elsewhere=scope.elsewhere,
         tiers=tiers,
         separate=scope.separate,
+        unheld=unheld,
         years=years,
         terms=subject_terms(_without_versions(norm), names),
         segments=segments,
