@@ -98,8 +98,8 @@ def divisions() -> dict[str, Division]:
     with open(_data_file() / "adcodes.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             code, name = row["adcode"].strip(), row["name"].strip()
-            if len(code) != 12 or not name or name in ("市辖区", "县", "省直辖县级行政区划"):
-                continue
+            if len(code) != 12 or not name or name in ("市辖区", "县", "省直辖县级行政区划") or code.startswith("99"):
+                continue  # 99…: sea areas between provinces (苏鲁交界), no division
             out[code] = Division(code, name, short_name(name), _level(code))
     return out
 
