@@ -420,7 +420,7 @@ ASKS = {
         r"within how|how many (?:working )?(?:days|months|years)|how long"
     ),
     "quantity": re.compile(
-        r"(?:是|为|有)多少(?!天|日|年)|多少(?:项|个|台|件|次|倍|%|钱)|几(?:项|个|台|件|次|倍)|收费标准|"
+        r"(?:是|为|有)多少(?!天|日|年)|多少(?:项|个|台|件|次|倍|%|钱)|(?<![了这那好])几(?:项|个|台|件|次|倍)|收费标准|"
         r"最大允许误差|how many|what (?:is|was) the (?:number|value)"
     ),
     "body": re.compile(

@@ -95,3 +95,17 @@ def test_the_place_is_part_of_the_answer_over_http(regulations_index_dir, regula
         "level": "省",
     }
     assert "place" in schema["Answer"]["properties"] and "answered_by" in schema["PlaceScope"]["properties"]
+
+
+def test_a_rule_asked_with_no_place_is_answered_by_the_national_documents_first(regulations_index):
+    a = ask(regulations_index, "店里的秤不准给顾客造成了损失，要赔偿吗？")
+    assert not a.abstained and regions_cited(regulations_index, a) == {"全国"}
+    local = ask(regulations_index, "集贸市场的举办者要设置什么秤？")  # only a province's regulation says so
+    assert not local.abstained and local.citations[0].doc_id.startswith(LOCAL["浙江"])
+    assert "只适用于浙江" in local.answer
+
+
+def test_a_repaired_scale_is_found_in_the_articles_on_verification(regulations_index):
+    """Everyday words (维修, 电子秤) reach the law's (修理, 计量器具) and its verification rules."""
+    a = ask(regulations_index, "维修过的电子秤不经检定能直接用吗？")
+    assert not a.abstained and "检定" in a.answer and regions_cited(regulations_index, a) == {"全国"}

@@ -374,9 +374,15 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
 
 def with_place(index: Index, q: Query, answer: Answer) -> Answer:
     """The place the question is about and the level that answered, as data and as a last line of the answer."""
-    if not q.place:
-        return answer
     answered = index.notices[answer.citations[0].doc_id] if answer.citations and not answer.abstained else None
+    if not q.place:
+        local = answered.region if answered and answered.region != P.NATIONAL_REGION else None
+        if local and q.tiers and not q.regions:  # no place named, and no national document had a clause for it
+            answer.answer = (
+                answer.answer.rstrip()
+                + f"\n适用范围：全国性的文件没有对此作出规定，以上依据{local}的文件，只适用于{local}。"
+            )
+        return answer
     by = answered.region if answered else None
     answer.place = PlaceScope(
         name=q.place, chain=q.chain, local=q.local, answered_by=by, level=answered.level if answered else None

@@ -46,7 +46,7 @@ class Query:
     elsewhere: list[str] = field(default_factory=list)  # other regions the question names (their documents excluded)
     # the documents to answer from, in turn, when those of doc_ids do not: the place's higher regions', then the
     # national ones, each as (region, doc ids)
-    tiers: list[tuple[str, list[str]]] = field(default_factory=list)
+    tiers: list[tuple[str, list[str] | None]] = field(default_factory=list)
     separate: bool = False  # a place under its own legal system (香港, 澳门, 台湾)
     unheld: str | None = None  # a local document the question names that the index does not hold (广东省…条例)
     years: list[int] = field(default_factory=list)
@@ -340,6 +340,11 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
     if scope.place and scope.local and not docs and len(named) == 1:
         for region in [*scope.local[1:], *([national] if national else [])]:
             tiers.append((region, governing([region], []) or []))
+    elif not (scope.place or named or docs or filters or old) and national and doc_ids is None and qtype != "metadata":
+        # a rule asked about with no place named is asked of what holds everywhere: the national documents first,
+        # a local one only when they have no clause for it (and the answer says where it applies); a question
+        # about a document itself (metadata) is about whichever document it describes
+        doc_ids, tiers = governing([national], []), [("", None)]
     first: dict[str, int] = {}
     for m in mentions:
         first.setdefault(m.name, m.start)
