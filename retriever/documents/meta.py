@@ -253,14 +253,21 @@ def complete(notice: Notice, overrides: dict) -> Notice:
 
 def assign_versions(notices: list[Notice]) -> dict[str, Notice]:
     """Documents of one series and region are versions: the newest (latest adoption or amendment date) is
-    current, each older one superseded by the next newer."""
+    current, each older one superseded by the next newer; files that share the newest stated date are parts of one
+    document, all current."""
     groups: dict[tuple, list[Notice]] = {}
     for n in notices:
         groups.setdefault((n.region, n.series), []).append(n)
     out = {}
     for group in groups.values():
         group.sort(key=lambda n: (n.date or n.effective or "", n.file))
-        for older, newer in zip(group, group[1:]):
-            out[older.doc_id] = older.model_copy(update={"status": "superseded", "superseded_by": newer.doc_id})
-        out[group[-1].doc_id] = group[-1].model_copy(update={"status": "current", "superseded_by": None})
+        newest = group[-1].date or group[-1].effective
+        # files of one series with the newest date, that date stated, are parts of one code (民法典's books in
+        # files of their own), all current; an older date is an older version, superseded by the next newer
+        parts = [n for n in group if newest and (n.date or n.effective) == newest] or group[-1:]
+        older = [n for n in group if n not in parts]
+        for old, newer in zip(older, older[1:] + parts[:1]):
+            out[old.doc_id] = old.model_copy(update={"status": "superseded", "superseded_by": newer.doc_id})
+        for part in parts:
+            out[part.doc_id] = part.model_copy(update={"status": "current", "superseded_by": None})
     return {n.doc_id: out[n.doc_id] for n in notices}
