@@ -366,7 +366,7 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
     for _region, doc_ids in q.tiers:  # the place's own documents have no clause for it: its province's, the nation's
         if not (answer.abstained and answer.answer.startswith(NO_CLAUSE)):
             break
-        wider = _answer(index, replace(q, doc_ids=doc_ids), k, retrieval)
+        wider = _answer(index, replace(q, doc_ids=doc_ids), k, retrieval, strict=bool(_region))
         if not wider.abstained:
             answer = wider
     return with_place(index, q, answer)
@@ -409,9 +409,13 @@ def with_place(index: Index, q: Query, answer: Answer) -> Answer:
     return answer
 
 
-def _answer(index: Index, q: Query, k: int, retrieval: str) -> Answer:
-    """The answer from the documents q is about (retrieval, then the composer of the question's type)."""
+def _answer(index: Index, q: Query, k: int, retrieval: str, strict: bool = False) -> Answer:
+    """The answer from the documents q is about (retrieval, then the composer of the question's type). `strict`:
+    the documents above a place's own, asked after those had no clause, answer only on dense evidence (MIN_DENSE):
+    the subject words alone found no clause where the place's own rules are."""
     hits = retrieve(index, q, max(k, 8), retrieval)
+    if strict and hits and hits[0].dense < MIN_DENSE:
+        return _abstain(index, q, NO_CLAUSE, hits)
     if q.qtype == "metadata":
         meta = _metadata_answer(index, q, hits)
         if meta:

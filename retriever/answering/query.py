@@ -23,7 +23,7 @@ from retriever.documents.meta import series_key
 
 
 # What a plan (a policy notice) sets for its own region: a national notice's targets, deadlines and tasks are
-# not a city's or a province's, though the national laws' rules are everyone's.
+# not a city's or a province's, though the national laws' rules are everyone's (a law sets no target at all).
 PLAN_TYPES = ("target", "deadline", "responsibility")
 
 
@@ -332,7 +332,9 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
     def governing(regions: list[str], named_docs: list[str]) -> list[str] | None:
         found = apply_filters(index, _documents(index, regions, named_docs, years, old), filters)
         if scope.place and regions == [national] and qtype in PLAN_TYPES and found is not None:
-            found = [d for d in found if d in named_docs or index.notices[d].kind != "通知·意见"]
+            found = [
+                d for d in found if d in named_docs or (index.notices[d].kind != "通知·意见" and qtype != "target")
+            ]
         return found
 
     doc_ids = governing(named or ([national] if scope.place and national else []), docs)
@@ -392,7 +394,7 @@ def jurisdiction(index: Index, found: list[places.Place]) -> Scope:
     """The place a question is about and the regions whose documents govern it.
 
     Places of one province are one place, the most precise of them (上海宝山 → 宝山; 长沙属于湖南 → 长沙). Two
-    provinces' places that both have documents are a comparison (嘉兴和上海…分别): each answers for itself.
+    places that both have documents are a comparison (嘉兴和上海…分别, 湖南省局和郴州…): each answers for itself.
     Otherwise the question is about the place it names most often (the first, on a tie); another region it names
     (我在苏州，听说上海…) is elsewhere and its documents do not answer."""
     if not found:
@@ -406,7 +408,8 @@ def jurisdiction(index: Index, found: list[places.Place]) -> Scope:
 
     names = {name for p in found for name, _ in p.chain}
     covered = [g for g in groups.values() if any(held(p) for p in g)]
-    if len(covered) >= 2:
+    own = {p.name for p in found if p.name in index.regions}  # places that have documents of their own
+    if len(covered) >= 2 or len(own) >= 2:
         mentions = [Mention(p.start, p.end, held(p)[0], p.surface) for g in covered for p in g if held(p)]
         return Scope(mentions=mentions, names=names)
     subject = max(groups.values(), key=len)  # max keeps the first of equals
