@@ -375,16 +375,3 @@ def test_parse_summary_counts_articles_against_the_last_number(tmp_path):
     assert (summary.articles, summary.last_article) == (8, 8)
     assert summary.kind == "地方性法规" and summary.facts["penalty"] == 1 and summary.references == 2
 
-
-def test_files_of_one_code_with_one_date_are_parts_and_an_older_date_is_a_version():
-    from retriever.documents.meta import assign_versions
-    from retriever.models import Notice
-
-    def doc(doc_id: str, date: str | None) -> Notice:
-        return Notice(doc_id=doc_id, file=f"{doc_id}.md", title="某法典", date=date, region="全国", series="某法典")
-
-    out = assign_versions([doc("old", "2010-01-01"), doc("book-1", "2020-05-28"), doc("book-2", "2020-05-28")])
-    assert out["book-1"].status == out["book-2"].status == "current"
-    assert out["old"].status == "superseded" and out["old"].superseded_by == "book-1"
-    undated = assign_versions([doc("a", None), doc("b", None)])  # no stated date: the file order decides
-    assert [undated[d].status for d in ("a", "b")] == ["superseded", "current"]
