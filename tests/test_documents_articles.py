@@ -374,4 +374,3 @@ def test_parse_summary_counts_articles_against_the_last_number(tmp_path):
     summary = parse_summary(nb)
     assert (summary.articles, summary.last_article) == (8, 8)
     assert summary.kind == "地方性法规" and summary.facts["penalty"] == 1 and summary.references == 2
-
