@@ -363,10 +363,13 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
         reason = f"知识库中没有《{q.unheld}》，也没有{q.place}的其他地方计量文件，无法回答。"
         return with_place(index, q, _abstain(index, q, reason, []))
     answer = _answer(index, replace(q), k, retrieval)
-    for _region, doc_ids in q.tiers:  # the place's own documents have no clause for it: its province's, the nation's
+    for region, doc_ids in q.tiers:  # the place's own documents have no clause for it: its province's, the nation's
+        if not region and answer.abstained:  # no place named and the national documents do not answer: all do
+            answer = _answer(index, replace(q, doc_ids=doc_ids), k, retrieval)
+            break
         if not (answer.abstained and answer.answer.startswith(NO_CLAUSE)):
             break
-        wider = _answer(index, replace(q, doc_ids=doc_ids), k, retrieval, strict=bool(_region))
+        wider = _answer(index, replace(q, doc_ids=doc_ids), k, retrieval, strict=True)
         if not wider.abstained:
             answer = wider
     return with_place(index, q, answer)
