@@ -15,9 +15,15 @@ if TYPE_CHECKING:
     from retriever.index import Index
 
 REGULATIONS = ROOT.parent / "shared" / "regulations"
-KBS: dict[str, tuple[Path, ...]] = {"kb": (), "kb+regulations": (REGULATIONS,)}
+STARD_LAWS = ROOT.parent / "shared" / "stard" / "laws"  # 40 general laws: the knowledge base grown (issue 17)
+KBS: dict[str, tuple[Path, ...]] = {
+    "kb": (),
+    "kb+regulations": (REGULATIONS,),
+    "kb+regulations+stard": (REGULATIONS, STARD_LAWS),
+}
+SUFFIX = {"kb+regulations": "-with-regulations", "kb+regulations+stard": "-with-stard"}
 # The knowledge base a set is written for (file name → KB); others run on kb/ alone.
-SET_KB = {"regulations.jsonl": "kb+regulations"}
+SET_KB = {"regulations.jsonl": "kb+regulations", "people.jsonl": "kb+regulations"}
 
 
 class KBMissing(RuntimeError):
@@ -33,16 +39,12 @@ def extra_dirs(kb: str) -> tuple[Path, ...]:
         raise ValueError(f"unknown knowledge base {kb!r}; choose from {', '.join(KBS)}")
     missing = [d for d in KBS[kb] if not d.is_dir()]
     if missing:
-        raise KBMissing(f"{missing[0]} is absent: the {kb} evaluation needs the shared regulations beside the project")
+        raise KBMissing(f"{missing[0]} is absent: the {kb} evaluation needs it beside the project (../shared)")
     return KBS[kb]
 
 
 def index_dir_for(kb: str, settings: Settings) -> Path:
-    return (
-        settings.index_dir
-        if kb == "kb"
-        else settings.index_dir.with_name(f"{settings.index_dir.name}-with-regulations")
-    )
+    return settings.index_dir if kb == "kb" else settings.index_dir.with_name(settings.index_dir.name + SUFFIX[kb])
 
 
 def files_for(kb: str, settings: Settings) -> list[Path]:

@@ -246,12 +246,18 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument(
         "--kb",
-        choices=("kb", "kb+regulations"),
+        choices=("kb", "kb+regulations", "kb+regulations+stard"),
         default=None,
         help="knowledge base to run on (default: the set's own — regulations.jsonl runs on "
         "kb/ plus ../shared/regulations, any other set on kb/)",
     )
     parser.add_argument("--top-k", type=int, default=None, help="citations per answer (default: the settings' top_k)")
+    parser.add_argument(
+        "--stard",
+        action="store_true",
+        help="ask the STARD questions (../shared/stard) over kb/ + regulations + the STARD laws, beside a bigram BM25 "
+        "over the same articles; writes eval/results/stard.md",
+    )
     parser.add_argument("--gate", action="store_true", help="exit 1 when the product misses a CI threshold")
     parser.add_argument(
         "--report",
@@ -300,7 +306,11 @@ def run(args) -> int:
     if args.report:
         return write_report(systems, args.top_k)
     settings = get_settings()
+    if args.stard:
+        return run_stard(settings)
     kb = args.kb or kbs.kb_for(args.set_path)
+    if Path(args.set_path).name == "people.jsonl":
+        return run_people(settings, args.set_path, args.split, kb, args.top_k, args.gate)
     try:
         items = select(load_set(args.set_path), args.split)
         embedder = get_embedder(settings.embedder)
@@ -322,6 +332,61 @@ def run(args) -> int:
     if args.gate and not results.get("gate", {}).get("passed", False):
         print(gate_failures(results), file=sys.stderr)
         return 1
+    return 0
+
+
+def run_people(settings, set_path: Path, split: str, kb: str, top_k: int | None, gate: bool) -> int:
+    """eval/people.jsonl (its own fields and scoring: eval.people), per kind; the gate judges the dev split."""
+    import json
+    import sys
+
+    from eval import kbs, people
+    from retriever.embed import get_embedder
+
+    try:
+        index = kbs.index_for(kb, settings, get_embedder(settings.embedder), embedding_progress())
+    except kbs.KBMissing as exc:
+        print(f"metrokb eval: skipped: {exc}", file=sys.stderr)
+        return 0
+    items = [it for it in people.load_people(set_path) if split == "all" or it.split == split]
+    results = people.evaluate(index, items, top_k)
+    report = people.render(results, f"{Path(set_path).name}, split {split}, on {kb}")
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"people-{split}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+    (RESULTS_DIR / f"people-{split}.md").write_text(report + "\n", encoding="utf-8")
+    print(report)
+    if gate and not results["gate"]["passed"]:
+        print(people.failures(results), file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_stard(settings) -> int:
+    """STARD's questions over the grown knowledge base, MetroKB beside a bigram BM25 (eval.stard)."""
+    import json
+    import sys
+
+    from tqdm import tqdm
+
+    from eval import kbs, stard
+    from retriever.embed import get_embedder
+
+    if not stard.QUESTIONS.is_file():
+        print(f"metrokb eval: skipped: {stard.QUESTIONS} is absent", file=sys.stderr)
+        return 0
+    try:
+        index = kbs.index_for("kb+regulations+stard", settings, get_embedder(settings.embedder), embedding_progress())
+    except kbs.KBMissing as exc:
+        print(f"metrokb eval: skipped: {exc}", file=sys.stderr)
+        return 0
+    questions = stard.load_questions()
+    bar = tqdm(total=len(questions), desc="STARD", unit="q", file=sys.stderr)
+    results = stard.evaluate(index, questions, lambda n: bar.update(n - bar.n))
+    bar.close()
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / "stard.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+    (RESULTS_DIR / "stard.md").write_text(stard.render(results) + "\n", encoding="utf-8")
+    print(stard.render(results))
     return 0
 
 

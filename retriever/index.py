@@ -300,7 +300,7 @@ def _sha256(path: Path) -> str:
 
 
 # Top-level modules whose code shapes clauses and chunks, beside retriever/documents/.
-PIPELINE_MODULES = ("numerals.py", "patterns.py", "gazetteer.py", "index.py")
+PIPELINE_MODULES = ("numerals.py", "patterns.py", "index.py")
 
 
 def pipeline_version() -> str:

@@ -203,6 +203,21 @@ class Citation(BaseModel):
     version: str | None = Field(None, description="which version of a regulation is quoted, e.g. 2022年3月29日修订版")
 
 
+class PlaceScope(BaseModel):
+    """The place a question is about, the divisions above it, and which level's documents answered."""
+
+    name: str = Field(description="the place as a short name: 嘉兴, 苏州, 浦东")
+    chain: list[tuple[str, str]] = Field(
+        description="the place and the divisions above it up to the province, each (name, level 县/市/省): "
+        '[["嘉兴", "市"], ["浙江", "省"]]'
+    )
+    local: list[str] = Field(description="the regions of the chain with documents in the knowledge base ([] = none)")
+    answered_by: str | None = Field(
+        None, description="the region whose documents answered: 浙江, or 全国 for the national documents"
+    )
+    level: Level | None = Field(None, description="that region's level: 国家, 省, 市, 县")
+
+
 class Answer(BaseModel):
     answer: str
     abstained: bool
@@ -210,6 +225,9 @@ class Answer(BaseModel):
     citations: list[Citation] = []
     related: list[Citation] = []
     latency_ms: float = 0.0
+    place: PlaceScope | None = Field(
+        None, description="the place the question is about and the level that answered (None: no place named)"
+    )
 
 
 # --- exam practice (注册计量师): items, papers, grading, learners ----------------------------------

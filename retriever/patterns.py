@@ -474,7 +474,7 @@ ASKS = {
         r"within how|how many (?:working )?(?:days|months|years)|how long"
     ),
     "quantity": re.compile(
-        r"(?:是|为|有)多少(?!天|日|年)|多少(?:项|个|台|件|次|倍|%|钱)|几(?:项|个|台|件|次|倍)|收费标准|"
+        r"(?:是|为|有)多少(?!天|日|年)|多少(?:项|个|台|件|次|倍|%|钱)|(?<![了这那好])几(?:项|个|台|件|次|倍)|收费标准|"
         r"最大允许误差|how many|what (?:is|was) the (?:number|value)"
     ),
     "body": re.compile(
@@ -511,7 +511,9 @@ CHINESE_QUANTITY = re.compile(
 # A question that asks for several things at once (哪两个时间节点, 哪些, 分别).
 PLURAL_ASK = re.compile(r"哪些|哪两|哪几|几个|分别|各自|which (?:two|years|dates)")
 
-# Places: the gazetteer (retriever/gazetteer.py) says what is a place; the index says which are covered.
+# Places: China's divisions (retriever/places.py) say what and where a place is; the index, which are covered.
+# A local document named after its place (广东省计量监督管理条例, 北京市…办法): the words after the place name.
+PLACE_DOCUMENT = re.compile(r"^(?:省|市|自治区|区|县)?[^\s的，,。？?！!、和与及]{0,10}?(?:条例|办法|规定|细则|规章)")
 # The suffix a place may carry in a question: 温州市, 浙江省.
 PLACE_SUFFIX = r"(?:市|省)?"
 # The region of national documents, and the words that name the national level in a question.
@@ -751,7 +753,7 @@ SYNONYMS_ZH = {
     "拆开": "拆卸",
     "不送检": "未按照规定申请检定",
     "出租车": "出租汽车",
-    "计价器": "计价表",
+    "计价器": "计价表 计量器具",
     "罚多少": "罚款",
     "没按": "未按照",
     "不按": "未按照",
@@ -767,6 +769,47 @@ SYNONYMS_ZH = {
     "演示": "示范",
     "上课": "教学",
     "没检定": "未经检定",
+}
+# Everyday words for what metrology law names in its own terms: general vocabulary of the field (instruments,
+# trade, repair, medicine), never the words of one question. Each adds the law's words to the question.
+EVERYDAY_ZH = {
+    # instruments people name by kind → the law's 计量器具 (and the catalogues' entries: 秤, 衡器, 电能表)
+    "电子秤": "秤 衡器 计量器具",
+    "台秤": "秤 衡器 计量器具",
+    "杆秤": "秤 衡器 计量器具",
+    "磅秤": "秤 衡器 计量器具",
+    "地磅": "秤 衡器 计量器具",
+    "电子磅": "秤 衡器 计量器具",
+    "天平": "衡器 计量器具",
+    "电表": "电能表 计量器具",
+    "煤气表": "燃气表 计量器具",
+    "水表": "计量器具",
+    "酒精检测仪": "呼出气体酒精含量探测器 计量器具",
+    # acts and places of trade → 贸易结算 (what the law calls using a measure to settle a sale)
+    "卖菜": "贸易结算 集市贸易",
+    "摊主": "贸易结算 集市贸易",
+    "摊贩": "贸易结算 集市贸易",
+    "菜市场": "贸易结算 集市贸易",
+    "菜场": "贸易结算 集市贸易",
+    "农贸市场": "贸易结算 集贸市场",
+    "商家": "经营者",
+    "缺斤少两": "贸易结算 短缺",
+    # repairing, making, checking
+    "维修": "修理",
+    "修了": "修理",
+    "修一下": "修理",
+    "修过": "修理",
+    "自己修": "修理",
+    "批量生产": "制造",
+    "生产": "制造",
+    "新款": "新产品",
+    "过期": "超过检定周期",
+    "没检过": "未经检定",
+    "没有检定": "未经检定",
+    # where people use instruments for health
+    "诊所": "医疗卫生",
+    "医院": "医疗卫生",
+    "看病": "医疗卫生",
 }
 # The thing a list question asks about: 哪些计量违法行为 → 行为, 职责有哪些 → 职责, 具备哪些条件 → 条件.
 LIST_HEAD = re.compile(

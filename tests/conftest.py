@@ -207,3 +207,35 @@ def regulations_index(regulations_index_dir, embedder):
     from retriever.index import load_index
 
     return load_index(regulations_index_dir, embedder)
+
+
+SHARED_STARD_LAWS = ROOT.parent / "shared" / "stard" / "laws"
+
+
+@pytest.fixture(scope="session")
+def stard_index_dir(tmp_path_factory, embedder) -> Path:
+    """The grown knowledge base — kb/, the shared regulations and the 40 STARD laws (about 6,000 chunks, ~8 minutes
+    of embedding) — built once per session. METROKB_STARD_INDEX_SEED may name a built index whose vectors an
+    unchanged chunk reuses (a developer's shortcut; CI builds from nothing)."""
+    import os
+    import shutil
+
+    from retriever.index import build_index
+
+    for folder in (SHARED_REGULATIONS, SHARED_STARD_LAWS):
+        if not folder.is_dir():
+            pytest.skip(f"{folder} is absent: the grown knowledge base needs ../shared/regulations and ../shared/stard")
+    path = tmp_path_factory.mktemp("index-stard") / "index"
+    seed = os.environ.get("METROKB_STARD_INDEX_SEED")
+    if seed and Path(seed).is_dir():
+        shutil.copytree(seed, path, symlinks=True)
+    report = build_index(KB, path, embedder, extra_dirs=[SHARED_REGULATIONS, SHARED_STARD_LAWS])
+    assert not report.skipped, report.skipped
+    return path
+
+
+@pytest.fixture(scope="session")
+def stard_index(stard_index_dir, embedder):
+    from retriever.index import load_index
+
+    return load_index(stard_index_dir, embedder)

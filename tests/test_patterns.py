@@ -536,6 +536,25 @@ def test_synonyms_map_to_the_notices_words():
     assert all(k not in v.split() for k, v in P.SYNONYMS_ZH.items())
 
 
+def test_everyday_words_add_the_laws_words_for_the_same_thing():
+    from retriever.answering.query import gloss
+
+    assert "衡器" in P.EVERYDAY_ZH["电子秤"] and "计量器具" in P.EVERYDAY_ZH["电子秤"]
+    assert P.EVERYDAY_ZH["维修"] == "修理" and "贸易结算" in P.EVERYDAY_ZH["菜市场"]
+    assert all(k not in v.split() for k, v in P.EVERYDAY_ZH.items())
+    assert not set(P.EVERYDAY_ZH) & set(P.SYNONYMS_ZH)  # one list per word
+    glossed = gloss(fold("农贸市场的地磅坏了拿去维修"))
+    assert {"衡器", "计量器具", "修理", "贸易结算"} <= set(glossed.split())
+    assert gloss(fold("计量法第十条")) == fold("计量法第十条")  # the law's own words gain nothing
+
+
+def test_a_local_document_is_named_after_its_place():
+    assert match(P.PLACE_DOCUMENT, "省计量监督管理条例是什么时候施行的").group(0) == "省计量监督管理条例"
+    assert match(P.PLACE_DOCUMENT, "市计量监督管理办法")
+    assert not match(P.PLACE_DOCUMENT, "的加油机要强制检定吗")
+    assert not match(P.PLACE_DOCUMENT, "一家企业想建本单位的最高计量标准")
+
+
 def question_type(question: str) -> str | None:
     q = fold(question)
     return next((kind for kind, pattern in P.QUESTION_TYPES if pattern.search(q)), None)
@@ -605,6 +624,7 @@ def test_asks_and_effective_ask():
     assert asks("什么是计量校准？") == {"definition"} and "definition" in asks("本办法所称计量校准是什么")
     assert asks("维修后的计价器能直接使用吗？") == {"permission"}
     assert "quantity" in asks("电子秤的最大允许误差是多少？") and not asks("检定机构拖延了检定期限怎么办")
+    assert "quantity" in asks("要新建几项计量标准？") and "quantity" not in asks("新买了几台电子秤，用之前要做什么")
     assert search(P.EFFECTIVE_ASK, "本条例何时施行") and not search(P.EFFECTIVE_ASK, "检定周期")
 
 
@@ -872,7 +892,7 @@ COVERED = (
     "FIVE_YEAR_PLAN_END SENTENCE_END QUESTION_TYPES GLOSSARY_EN PLACE_SUFFIX NATIONAL_REGION NATIONAL_ALIASES "
     "OLD_VERSION FILE_DATE DOC_KIND_WORD ISSUER_OFFICE ASKS EFFECTIVE_ASK STATED_QUANTITY MUST_ASK MAY_MODALS "
     "MUST_MODALS RECIPIENT_ACTS ORDINAL_VERSION FINE_STATED FINE_ASK NAMED_AS LIST_HEAD LISTED_NOUN ASKED_MEASURE "
-    "PROHIBITION "
+    "PROHIBITION EVERYDAY_ZH PLACE_DOCUMENT "
     "PAGE_NUMBER CJK_GAP OCR_YEAR_BRACKET "
     "QUESTION_STOPWORDS SMALL_TALK PLANTED_INSTRUCTION CHINESE_QUANTITY PLURAL_ASK ATTRIBUTE_TERMS SYNONYMS_ZH "
     "LEGAL_NUM ARTICLE LEGAL_HEADING APPENDIX INLINE_ITEM CROSS_REF REF_LEAD TABLE_LINE HTML_COMMENT SENTENCE_FINAL "

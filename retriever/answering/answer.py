@@ -17,7 +17,7 @@ from retriever import patterns as P
 from retriever.answering.cite import NO_MATCH, Decline, best_sentence, cite, label, sentences
 from retriever.documents.clean import fold
 from retriever.index import Index
-from retriever.models import Answer, Citation, Clause, Fact, Notice
+from retriever.models import Answer, Citation, Clause, Fact, Notice, PlaceScope
 from retriever.answering.query import Query, gloss, question_type, subject_terms, understand, years_named
 from retriever.answering.search import Hit, retrieve
 
@@ -25,6 +25,10 @@ from retriever.answering.search import Hit, retrieve
 # less than MIN_COVERAGE of the question's subject words and its cosine is below MIN_DENSE.
 MIN_COVERAGE = 0.5
 MIN_DENSE = 0.87
+
+# The refusal when retrieval finds no clause that answers (weak evidence): only then do a place's higher regions
+# and the nation answer instead; an article found that does not state what was asked is no such refusal.
+NO_CLAUSE = "知识库中的文件没有回答这个问题的条款。"
 
 # The question types a notice's clauses are composed by (comparison and metadata are decided before).
 NOTICE_TYPES = ("responsibility", "deadline", "target")
@@ -53,7 +57,7 @@ def _single(index: Index, q: Query, hits: list[Hit]):
     if statement is None:
         return notice_answer.general_answer(index, q, hits)
     if statement.words < notice_answer.MIN_GENERAL_WORDS:
-        return Decline("知识库中的文件没有回答这个问题的条款。", statement.clause, statement.quote)
+        return Decline(NO_CLAUSE, statement.clause, statement.quote)
     if what := article_answer.missing(q, statement):
         return Decline(
             f"{article_answer.title_of(index, statement.clause)}{article_answer.where(statement.clause)}"
@@ -248,7 +252,7 @@ def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieva
             parts.append((d, years, own if len(own) >= 2 else q.terms))
     lines, citations = [], []
     for doc_id, years, terms in parts:
-        sub = replace(q, qtype=base, doc_ids=[doc_id], unknown_places=[], years=years, terms=terms)
+        sub = replace(q, qtype=base, doc_ids=[doc_id], years=years, terms=terms)
         sub_hits = retrieve(index, sub, k, retrieval)
         if base == "metadata":
             meta = _metadata_answer(index, sub, sub_hits)
@@ -352,16 +356,75 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
         )
     if missing := [t for t in P.ATTRIBUTE_TERMS if t in q.norm and not index.mentions(t)]:
         return _abstain(index, q, f"知识库中的文件没有涉及“{missing[0]}”的内容，无法回答。", [])
-    if q.unknown_places and not q.regions:
-        places = "、".join(q.unknown_places)
-        return _abstain(index, q, f"知识库中没有{places}的计量文件，无法回答。", [])
+    if q.separate:
+        reason = f"{q.place}实行自己的法律制度，知识库中的计量法律法规不适用于{q.place}，也没有{q.place}本地的计量规定，无法回答。"
+        return with_place(index, q, _abstain(index, q, reason, []))
+    if q.unheld:
+        reason = f"知识库中没有《{q.unheld}》，也没有{q.place}的其他地方计量文件，无法回答。"
+        return with_place(index, q, _abstain(index, q, reason, []))
+    answer = _answer(index, replace(q), k, retrieval)
+    for region, doc_ids in q.tiers:  # the place's own documents have no clause for it: its province's, the nation's
+        if not region and answer.abstained:  # no place named and the national documents do not answer: all do
+            answer = _answer(index, replace(q, doc_ids=doc_ids), k, retrieval)
+            break
+        if not (answer.abstained and answer.answer.startswith(NO_CLAUSE)):
+            break
+        wider = _answer(index, replace(q, doc_ids=doc_ids), k, retrieval, strict=True)
+        if not wider.abstained:
+            answer = wider
+    return with_place(index, q, answer)
+
+
+def with_place(index: Index, q: Query, answer: Answer) -> Answer:
+    """The place the question is about and the level that answered, as data and as a last line of the answer."""
+    answered = index.notices[answer.citations[0].doc_id] if answer.citations and not answer.abstained else None
+    if not q.place:
+        local = answered.region if answered and answered.region != P.NATIONAL_REGION else None
+        if local and q.tiers and not q.regions:  # no place named, and no national document had a clause for it
+            answer.answer = (
+                answer.answer.rstrip()
+                + f"\n适用范围：全国性的文件没有对此作出规定，以上依据{local}的文件，只适用于{local}。"
+            )
+        return answer
+    by = answered.region if answered else None
+    answer.place = PlaceScope(
+        name=q.place, chain=q.chain, local=q.local, answered_by=by, level=answered.level if answered else None
+    )
+    where = q.place if len(q.chain) < 2 else f"{q.place}（{q.chain[-1][0]}）"
+    notes = []
+    if answered and by == P.NATIONAL_REGION:
+        held = "、".join(q.local)
+        notes.append(
+            f"知识库中{held}的地方文件没有对此作出规定，以上依据全国适用的法律法规。"
+            if q.local
+            else f"知识库中没有{where}的地方计量文件，以上依据全国适用的法律法规。"
+        )
+    elif answered:
+        if by != q.place:
+            notes.append(f"{q.place}属{by}，以上依据{by}的文件。")
+    elif not q.local and not q.separate and not q.unheld:
+        notes.append(f"知识库中也没有{where}的地方计量文件。")
+    if q.elsewhere:
+        others = "、".join(q.elsewhere)
+        notes.append(f"{others}的文件只适用于{others}，没有用来回答{q.place}的问题。")
+    if notes:
+        answer.answer = answer.answer.rstrip() + "\n适用范围：" + "".join(notes)
+    return answer
+
+
+def _answer(index: Index, q: Query, k: int, retrieval: str, strict: bool = False) -> Answer:
+    """The answer from the documents q is about (retrieval, then the composer of the question's type). `strict`:
+    the documents above a place's own, asked after those had no clause, answer only on dense evidence (MIN_DENSE):
+    the subject words alone found no clause where the place's own rules are."""
     hits = retrieve(index, q, max(k, 8), retrieval)
+    if strict and hits and hits[0].dense < MIN_DENSE:
+        return _abstain(index, q, NO_CLAUSE, hits)
     if q.qtype == "metadata":
         meta = _metadata_answer(index, q, hits)
         if meta:
             return meta
     if not hits or not _relevant(hits[0]):
-        return _abstain(index, q, "知识库中的文件没有回答这个问题的条款。", hits)
+        return _abstain(index, q, NO_CLAUSE, hits)
     if q.qtype == "comparison":
         compared = _comparison_answer(index, q, hits, max(k, 8), retrieval)
         if compared:

@@ -1,8 +1,10 @@
 """Reading a question: its normal form, its type, what it asks for, the places, years, documents and versions it
 names, and the explicit filters — one module for answering and for the chat's follow-ups alike.
 
-Which places and documents a question can name comes from the index (its documents' regions, titles and
-issuers, with English names derived by pypinyin); the gazetteer only tells that a name is a place at all.
+Which documents a question can name comes from the index (its documents' regions, titles and issuers, with
+English names derived by pypinyin). A place is resolved upward through China's administrative divisions
+(retriever.places): the documents that govern it are its own region's, its city's and its province's, and the
+national ones; no other region's document answers for it (the jurisdiction, Query.place / local_ids / national_ids).
 """
 
 from __future__ import annotations
@@ -13,11 +15,16 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from weakref import WeakKeyDictionary
 
-from retriever import gazetteer
+from retriever import places
 from retriever import patterns as P
 from retriever.documents.clean import fold, normalize_query
 from retriever.index import Index, tokenize
 from retriever.documents.meta import series_key
+
+
+# What a plan (a policy notice) sets for its own region: a national notice's targets, deadlines and tasks are
+# not a city's or a province's, though the national laws' rules are everyone's (a law sets no target at all).
+PLAN_TYPES = ("target", "deadline", "responsibility")
 
 
 class FilterError(ValueError):
@@ -30,8 +37,18 @@ class Query:
     norm: str  # simplified, folded, with English terms glossed into Chinese
     qtype: str
     doc_ids: list[str] | None  # the documents the question is about; None = all current ones
-    regions: list[str] = field(default_factory=list)  # KB regions the question names
-    unknown_places: list[str] = field(default_factory=list)  # places no document covers
+    regions: list[str] = field(default_factory=list)  # KB regions the question names (or whose places it names)
+    place: str | None = None  # the place the question is about (嘉兴, 苏州, 浦东), short name
+    chain: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # its divisions up to the province: [(嘉兴, 市), (浙江, 省)]
+    local: list[str] = field(default_factory=list)  # the regions of the chain that have documents in the index
+    elsewhere: list[str] = field(default_factory=list)  # other regions the question names (their documents excluded)
+    # the documents to answer from, in turn, when those of doc_ids do not: the place's higher regions', then the
+    # national ones, each as (region, doc ids)
+    tiers: list[tuple[str, list[str] | None]] = field(default_factory=list)
+    separate: bool = False  # a place under its own legal system (香港, 澳门, 台湾)
+    unheld: str | None = None  # a local document the question names that the index does not hold (广东省…条例)
     years: list[int] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # subject words (no question words)
     segments: dict[str, str] = field(default_factory=dict)  # region or doc -> the part of the question about it
@@ -55,7 +72,7 @@ def gloss(norm: str) -> str:
                 taken.append((m.start(), m.end()))
                 extra.append(P.GLOSSARY_EN[en])
                 break
-    extra += [word for synonym, word in P.SYNONYMS_ZH.items() if synonym in norm]
+    extra += [word for synonym, word in (P.SYNONYMS_ZH | P.EVERYDAY_ZH).items() if synonym in norm]
     return norm + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
 
 
@@ -155,13 +172,6 @@ class Vocabulary:
         return names
 
     @cached_property
-    def place_names(self) -> dict[str, str]:
-        """Every place of the gazetteer (Chinese and English names) → its Chinese name."""
-        names = {p: p for p in gazetteer.PLACES}
-        names |= {english_name(p): p for p in gazetteer.PROVINCES + gazetteer.CITIES if len(english_name(p)) >= 5}
-        return names
-
-    @cached_property
     def doc_names(self) -> dict[str, set[str]]:
         """Names a question may call a document by (its title, short forms of it, its issuer) → doc ids.
 
@@ -236,16 +246,13 @@ def region_mentions(norm: str, index: Index) -> list[Mention]:
 
 
 def place_mentions(norm: str, index: Index) -> list[Mention]:
-    """Places (covered or not) a question names: the gazetteer's, and the regions of the index."""
-    voc = vocabulary(index)
-    names = voc.place_names | voc.region_names
-    found = []
-    for m in _find(norm, names, P.PLACE_SUFFIX):
-        if m.surface in gazetteer.COMMON_WORDS and not m.surface.endswith(("市", "省")):
-            continue
-        if _is_place_use(norm, m):
+    """Places a question names, covered by a document or not (retriever.places, named by their short names), and
+    the regions of the index that are no division of the country (全国 and its aliases)."""
+    found = [Mention(p.start, p.end, p.name, p.surface) for p in places.find(norm)]
+    for m in region_mentions(norm, index):
+        if not any(f.start < m.end and m.start < f.end for f in found):
             found.append(m)
-    return found
+    return sorted(found, key=lambda m: m.start)
 
 
 def _is_place_use(norm: str, m: Mention) -> bool:
@@ -289,22 +296,24 @@ def named_documents(norm: str, index: Index, found: list[Mention] | None = None)
 def understand(index: Index, question: str, filters: dict | None = None) -> Query:
     """Type, slots, named places, documents, versions and years of a question, and which documents it is about."""
     norm = gloss(arabic_numerals(normalize_query(question)))
-    regions = index.regions
     titled = doc_mentions(norm, index)
-    mentions = [
-        m
-        for m in region_mentions(norm, index)  # 浙江 inside 浙江省计量监督管理条例 names the document
-        if not any(t.start <= m.start and m.end <= t.end and len(t.surface) > len(m.surface) for t in titled)
-    ]
-    named = list(dict.fromkeys(m.name for m in mentions))
-    covered = set(named)
-    unknown = list(
-        dict.fromkeys(
-            m.name
-            for m in place_mentions(norm, index)
-            if m.name not in regions and not any(m.name in r or r in m.name for r in covered)
-        )
+
+    def in_title(m) -> bool:  # 浙江 inside 浙江省计量监督管理条例 names the document
+        return any(t.start <= m.start and m.end <= t.end and len(t.surface) > len(m.surface) for t in titled)
+
+    found = [p for p in places.find(norm) if not in_title(p)]
+    scope = jurisdiction(index, found)
+    unheld = next(
+        (
+            p.surface + m.group(0)
+            for p in found
+            if p.name == scope.place and not scope.local and (m := P.PLACE_DOCUMENT.match(norm[p.end :]))
+        ),
+        None,
     )
+    mentions = [m for m in region_mentions(norm, index) if not in_title(m) and m.name not in scope.names]
+    mentions = sorted(mentions + scope.mentions, key=lambda m: m.start)
+    named = list(dict.fromkeys(m.name for m in mentions))
     docs = named_documents(norm, index, titled)
     years = years_named(norm)
     ordinal = _ordinal_version(index, norm, docs)
@@ -318,14 +327,34 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
     qtype = question_type(norm)
     if len(named) > 1:
         qtype = "comparison"
-    doc_ids = apply_filters(index, _documents(index, named, docs, years, old), filters)
+    national = P.NATIONAL_REGION if P.NATIONAL_REGION in index.regions else None
+
+    def governing(regions: list[str], named_docs: list[str]) -> list[str] | None:
+        found = apply_filters(index, _documents(index, regions, named_docs, years, old), filters)
+        if scope.place and regions == [national] and qtype in PLAN_TYPES and found is not None:
+            found = [
+                d for d in found if d in named_docs or (index.notices[d].kind != "通知·意见" and qtype != "target")
+            ]
+        return found
+
+    doc_ids = governing(named or ([national] if scope.place and national else []), docs)
+    tiers = []
+    if scope.place and scope.local and not docs and len(named) == 1:
+        for region in [*scope.local[1:], *([national] if national else [])]:
+            tiers.append((region, governing([region], []) or []))
+    elif not (scope.place or named or docs or filters or old) and national and doc_ids is None and qtype != "metadata":
+        # a rule asked about with no place named is asked of what holds everywhere: the national documents first,
+        # a local one only when they have no clause for it (and the answer says where it applies); a question
+        # about a document itself (metadata) is about whichever document it describes
+        doc_ids, tiers = governing([national], []), [("", None)]
     first: dict[str, int] = {}
     for m in mentions:
         first.setdefault(m.name, m.start)
     order = sorted(first, key=first.get)
     cuts = [first[r] for r in order]
     segments = {r: norm[a:b] for r, a, b in zip(order, cuts, cuts[1:] + [len(norm)])}
-    names = list(named) + [m.surface for m in titled] + unknown  # the words the question names them with
+    # the words the question names places and documents with
+    names = list(named) + [m.surface for m in titled] + [w for p in found for w in (p.surface, p.name)]
     mentioned = [(tuple(m.name.split(",")), m.surface) for m in titled]
     return Query(
         text=question,
@@ -333,12 +362,69 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
         qtype=qtype,
         doc_ids=doc_ids,
         regions=order,
-        unknown_places=unknown,
+        place=scope.place,
+        chain=scope.chain,
+        local=scope.local,
+        elsewhere=scope.elsewhere,
+        tiers=tiers,
+        separate=scope.separate,
+        unheld=unheld,
         years=years,
         terms=subject_terms(_without_versions(norm), names),
         segments=segments,
         doc_mentions=mentioned,
         slots=slots(norm),
+    )
+
+
+@dataclass
+class Scope:
+    """Which place a question is about and the regions with documents that govern it."""
+
+    place: str | None = None
+    chain: list[tuple[str, str]] = field(default_factory=list)
+    local: list[str] = field(default_factory=list)
+    elsewhere: list[str] = field(default_factory=list)
+    separate: bool = False
+    mentions: list[Mention] = field(default_factory=list)  # the places named, as the regions that govern them
+    names: set[str] = field(default_factory=set)  # every region of every chain named
+
+
+def jurisdiction(index: Index, found: list[places.Place]) -> Scope:
+    """The place a question is about and the regions whose documents govern it.
+
+    Places of one province are one place, the most precise of them (上海宝山 → 宝山; 长沙属于湖南 → 长沙). Two
+    places that both have documents are a comparison (嘉兴和上海…分别, 湖南省局和郴州…): each answers for itself.
+    Otherwise the question is about the place it names most often (the first, on a tie); another region it names
+    (我在苏州，听说上海…) is elsewhere and its documents do not answer."""
+    if not found:
+        return Scope()
+    groups: dict[str, list[places.Place]] = {}
+    for p in found:
+        groups.setdefault(p.chain[-1][0], []).append(p)
+
+    def held(p: places.Place) -> list[str]:
+        return [name for name, _ in p.chain if name in index.regions]
+
+    names = {name for p in found for name, _ in p.chain}
+    covered = [g for g in groups.values() if any(held(p) for p in g)]
+    own = {p.name for p in found if p.name in index.regions}  # places that have documents of their own
+    if len(covered) >= 2 or len(own) >= 2:
+        mentions = [Mention(p.start, p.end, held(p)[0], p.surface) for g in covered for p in g if held(p)]
+        return Scope(mentions=mentions, names=names)
+    subject = max(groups.values(), key=len)  # max keeps the first of equals
+    place = max(subject, key=lambda p: len(p.chain))
+    local = held(place)
+    elsewhere = [r for g in groups.values() if g is not subject for p in g for r in held(p)]
+    mentions = [Mention(p.start, p.end, local[0], p.surface) for p in subject if local]
+    return Scope(
+        place=place.name,
+        chain=place.chain,
+        local=local,
+        elsewhere=list(dict.fromkeys(elsewhere)),
+        separate=place.chain[-1][0] in places.SEPARATE_SYSTEMS,
+        mentions=mentions[:1],
+        names=names,
     )
 
 

@@ -1,0 +1,111 @@
+"""One policy for places: a question about a place is answered from the documents that govern it — its own
+region's, its province's, then the national ones — never from another region's local document; the answer says
+which level answered, and when no local document is held, that none is. Real index of kb/ plus the shared
+regulations (skipped when they are absent), and over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from retriever.answering.answer import ask
+from retriever.config import Settings
+from retriever.engine import Engine
+from server.app import create_app
+
+LOCAL = {"浙江": "浙江省计量监督管理条例", "上海": "上海市计量监督管理条例"}
+
+
+def regions_cited(index, answer) -> set[str]:
+    return {index.notices[c.doc_id].region for c in answer.citations}
+
+
+def test_a_city_inside_a_covered_province_is_answered_by_the_provinces_regulation(regulations_index):
+    a = ask(regulations_index, "嘉兴的计量校准机构开展校准要备案吗？")
+    assert not a.abstained
+    assert a.citations[0].doc_id.startswith(LOCAL["浙江"])
+    assert a.place.name == "嘉兴" and a.place.chain == [("嘉兴", "市"), ("浙江", "省")]
+    assert a.place.answered_by == "浙江" and a.place.level == "省" and a.place.local == ["浙江"]
+    assert "嘉兴属浙江" in a.answer
+
+
+def test_a_city_no_local_document_covers_is_answered_by_the_national_documents(regulations_index):
+    a = ask(regulations_index, "苏州的加油机需要强制检定吗？")
+    assert not a.abstained, a.answer
+    assert regions_cited(regulations_index, a) == {"全国"}
+    assert "加油机" in a.answer
+    assert a.place.local == [] and a.place.answered_by == "全国" and a.place.level == "国家"
+    assert "没有苏州（江苏）的地方计量文件" in a.answer
+
+
+@pytest.mark.parametrize(
+    "question, own",
+    [
+        ("浦东新区一家食品厂的定量包装商品没有标注净含量，会怎么处罚？", "上海"),
+        ("杭州的集贸市场必须设置公平秤吗？", "浙江"),
+        ("In Quzhou, what must a calibration lab file with the metrology authority?", "浙江"),
+    ],
+)
+def test_a_place_is_never_answered_from_another_regions_document(regulations_index, question, own):
+    a = ask(regulations_index, question)
+    assert regions_cited(regulations_index, a) <= {own, "全国"}, [c.doc_id for c in a.citations]
+    assert all(regulations_index.notices[c.doc_id].region in (own, "全国") for c in a.related)
+
+
+def test_another_region_named_beside_the_place_does_not_answer_for_it(regulations_index):
+    a = ask(regulations_index, "我在苏州，听说上海出版物用非法定计量单位要罚款，苏州按什么罚？")
+    assert not a.abstained
+    assert regions_cited(regulations_index, a) == {"全国"}
+    assert a.place.name == "苏州" and "上海的文件只适用于上海" in a.answer
+
+
+def test_a_question_about_a_region_under_its_own_legal_system_is_refused(regulations_index):
+    a = ask(regulations_index, "香港的計量法例對街市電子磅有什麼規定？")
+    assert a.abstained and a.citations == [] and "香港" in a.answer
+    assert a.place.name == "香港" and a.place.answered_by is None
+
+
+def test_a_local_document_not_held_is_refused_by_name(regulations_index):
+    a = ask(regulations_index, "廣東省計量監督管理條例是什麼時候開始施行的？")
+    assert a.abstained and "《广东省计量监督管理条例》" in a.answer
+
+
+def test_a_national_notice_sets_no_citys_targets(index):
+    """On kb/ alone (notices): 深圳 has no notice, and the national notice's targets are not 深圳's."""
+    a = ask(index, "深圳市计量工作高质量发展的目标是什么？")
+    assert a.abstained and a.place.name == "深圳"
+    assert "没有深圳（广东）的地方计量文件" in a.answer
+
+
+def test_a_question_naming_no_place_carries_no_place(regulations_index):
+    a = ask(regulations_index, "计量检定必须执行什么？")
+    assert a.place is None
+
+
+def test_the_place_is_part_of_the_answer_over_http(regulations_index_dir, regulations_index):
+    settings = Settings(_env_file=None, index_dir=regulations_index_dir, api_key=None, admin_key=None, keys={})
+    with TestClient(create_app(settings, Engine(settings, build_if_missing=False), with_ui=False)) as client:
+        body = client.post("/ask", json={"question": "嘉兴的计量校准机构开展校准要备案吗？"}).json()
+        schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert body["place"] == {
+        "name": "嘉兴",
+        "chain": [["嘉兴", "市"], ["浙江", "省"]],
+        "local": ["浙江"],
+        "answered_by": "浙江",
+        "level": "省",
+    }
+    assert "place" in schema["Answer"]["properties"] and "answered_by" in schema["PlaceScope"]["properties"]
+
+
+def test_a_rule_asked_with_no_place_is_answered_by_the_national_documents_first(regulations_index):
+    a = ask(regulations_index, "店里的秤不准给顾客造成了损失，要赔偿吗？")
+    assert not a.abstained and regions_cited(regulations_index, a) == {"全国"}
+    local = ask(regulations_index, "集贸市场的举办者要设置什么秤？")  # only a province's regulation says so
+    assert not local.abstained and local.citations[0].doc_id.startswith(LOCAL["浙江"])
+    assert "只适用于浙江" in local.answer
+
+
+def test_a_repaired_scale_is_found_in_the_articles_on_verification(regulations_index):
+    """Everyday words (维修, 电子秤) reach the law's (修理, 计量器具) and its verification rules."""
+    a = ask(regulations_index, "维修过的电子秤不经检定能直接用吗？")
+    assert not a.abstained and "检定" in a.answer and regions_cited(regulations_index, a) == {"全国"}
