@@ -713,6 +713,8 @@ SYNONYMS_ZH = {
     "演示": "示范",
     "上课": "教学",
     "没检定": "未经检定",
+    "立法目的": "为了 制定本法",  # a law states its purpose in its first article: 为了…，制定本法/本条例
+    "立法宗旨": "为了 制定本法",
 }
 # The thing a list question asks about: 哪些计量违法行为 → 行为, 职责有哪些 → 职责, 具备哪些条件 → 条件.
 LIST_HEAD = re.compile(

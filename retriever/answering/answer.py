@@ -345,9 +345,11 @@ def ask(
 def _ask_parts(index: Index, question: str, filters: dict | None, k: int, retrieval: str) -> Answer:
     """A compound question (计量法的立法目的是什么？什么时候开始施行？) answered part by part, in order."""
     parts = compound.standalone_parts(index, question)
+    whole = _ask(index, question, filters, k, retrieval)
     if len(parts) == 1:
-        return _ask(index, question, filters, k, retrieval)
-    return compound.join([_ask(index, part, filters, k, retrieval) for part in parts])
+        return whole
+    answers = [_ask(index, part, filters, k, retrieval) for part in parts]
+    return whole if compound.covers(whole, answers) else compound.join(answers)
 
 
 def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: str) -> Answer:

@@ -81,6 +81,15 @@ def standalone_parts(index: Index, text: str) -> list[str]:
     return out
 
 
+def covers(whole: Answer, answers: list[Answer]) -> bool:
+    """Whether the answer to the whole message already cites the clause each part is answered from (几个工作日内
+    完成？向谁申请？ asks two things of one article, answered together)."""
+    if whole.abstained:
+        return False
+    cited = {c.clause_id for c in whole.citations}
+    return all(a.abstained or (a.citations and a.citations[0].clause_id in cited) for a in answers)
+
+
 def join(answers: list[Answer]) -> Answer:
     """One answer of several parts' answers, in order, each numbered, its [n] markers shifted to the joined
     citations; abstained only when no part was answered."""

@@ -531,15 +531,19 @@ def version_name(notice: Notice) -> str:
 
 
 def _marked(old: str, new: str) -> str:
-    """The differences of two texts, as a reader checks them: 新增“…”, 删除“…”, “…”改为“…”."""
+    """The differences of two texts word by word, as a reader checks them: 新增“…”, 删除“…”, “二十日”改为“十日”."""
+    import rjieba
+
+    a, b = list(rjieba.cut(old)), list(rjieba.cut(new))
     changes = []
-    for op, a, b, c, d in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for op, i, j, k, m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        removed, added = "".join(a[i:j]), "".join(b[k:m])
         if op == "insert":
-            changes.append(f"新增“{new[c:d]}”")
+            changes.append(f"新增“{added}”")
         elif op == "delete":
-            changes.append(f"删除“{old[a:b]}”")
+            changes.append(f"删除“{removed}”")
         elif op == "replace":
-            changes.append(f"“{old[a:b]}”改为“{new[c:d]}”")
+            changes.append(f"“{removed}”改为“{added}”")
     return "；".join(changes)
 
 

@@ -47,7 +47,7 @@ def short_names(title: str) -> set[str]:
     words = _words(body)
     for k in kinds:
         if words:
-            names.add(words[0] + k)
+            names |= {words[0] + k, body[:2] + k}  # 进口办法, however the subject's first word is cut
         if len(words) >= 2:
             names.add(words[0][0] + words[1][0] + k)
         if P.LAW_TITLE.search(body):  # implementing rules of a law: 计量法细则, and 细则 alone
