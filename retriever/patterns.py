@@ -796,6 +796,15 @@ VERSIONS_ASK = re.compile(
     r"改了|改动|修改了|变了|变化|变动|不同|区别|差别|差异|新旧|新版|多了|少了|删了|删除了|增加了|一致吗|"
     r"\bchanged?\b|\bdiffer|\bdifference"
 )
+# Words that say a question is about versions of a document, not about two things in one (检定和校准有什么区别).
+VERSION_CUE = re.compile(
+    r"新旧|新版|旧版|老版|原版|版本|\d{4} ?年?版|修正|修订|修改前|修改后|现行|\bversions?\b|\bamend|\brevis",
+    re.IGNORECASE,
+)
+# A phrase a question quotes (有没有“自愿签署告知承诺书”这个说法): looked for word for word (folded quotes).
+QUOTED_PHRASE = re.compile(r"[“\"「『]([^”\"」』]{2,60})[”\"」』]")
+# A question whether words occur at all (有没有…这个说法, 是否提到, 出现过): answered by finding them.
+PHRASE_PRESENCE = re.compile(r"有没有|有无|是否有|是否提到|提到过?|说法|字样|表述|出现过?|\bmention")
 # The signs of an exam item pasted whole (options A. B. C. on their own lines or after the stem): never split.
 EXAM_OPTION = re.compile(r"(?:^|\n|\s)[A-Ha-h][\.．、:：)）]\s*\S")
 # Where one question ends and the next begins in a compound question: ？ ? ； ; and the English ", and when".

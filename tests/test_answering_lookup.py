@@ -257,6 +257,22 @@ def test_one_article_old_and_new(index):
     assert "第二条文字没有变化" in first_line(same) and cited(same) == [f"{NEW}/第二条"]
 
 
+def test_changes_of_a_document_held_in_one_version_are_not_guessed(index):
+    answer = ask(index, "示例计量法2005年第一次修正改了哪些条？")
+    assert answer.abstained and "只有《中华人民共和国示例计量法》（2019年4月23日修正版）一个版本" in answer.answer
+    assert not ask(index, "示例计量法第三条和第四条有什么区别？").answer.startswith("知识库中只有")
+
+
+def test_whether_an_older_version_has_quoted_words(index):
+    answer = ask(index, "旧版细则里有没有“告知承诺书”这个说法？")
+    assert first_line(answer).startswith(
+        "《中华人民共和国示例计量法实施细则》2015年1月10日修订版没有“告知承诺书”的说法"
+    )
+    assert cited(answer) == [f"{NEW}/第三条", f"{OLD}/第三条"]
+    current = ask(index, "现行细则有没有“告知承诺书”这个说法")
+    assert "第三条有“告知承诺书”的规定" in first_line(current) and cited(current) == [f"{NEW}/第三条"]
+
+
 # --- compound questions ----------------------------------------------------------------------------
 
 

@@ -547,6 +547,22 @@ def _marked(old: str, new: str) -> str:
     return "；".join(changes)
 
 
+def _one_version(index: Index, q: Query, ask: ArticleAsk | None) -> Answer | None:
+    """What changed cannot be told when the knowledge base holds one version of the document named: said so."""
+    doc_ids = documents_named(index, q.norm, ask.start if ask else None)
+    series = {index.notices[d].series for d in doc_ids}
+    if len(series) != 1 or len(doc_ids) != 1:
+        return None
+    notice = index.notices[next(iter(doc_ids))]
+    header = _header(index, notice)
+    return Answer(
+        answer=f"知识库中只有{versioned_title(notice)}一个版本，无法比较各次修改改动了哪些条文。",
+        abstained=True,
+        question_type="comparison",
+        related=[cite(index, header, "", 0.0)] if header else [],
+    )
+
+
 def versions_answer(index: Index, q: Query, ask: ArticleAsk | None) -> Answer | None:
     """The articles whose words differ between two versions of a document, both texts quoted and the
     difference marked; for one article asked, whether it changed."""
@@ -608,14 +624,61 @@ def versions_answer(index: Index, q: Query, ask: ArticleAsk | None) -> Answer | 
     return Answer(answer="\n".join(lines), abstained=False, question_type="comparison", citations=citations)
 
 
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\W_]", "", fold(text))
+
+
+def phrase_answer(index: Index, q: Query, ask: ArticleAsk | None) -> Answer | None:
+    """Whether a version of a document has words the question quotes (老版细则里有没有“…”这个说法): the articles of
+    each version that have them, and the same article of the version asked about when it does not."""
+    quoted = P.QUOTED_PHRASE.search(q.norm)
+    if not quoted or not P.PHRASE_PRESENCE.search(q.norm):
+        return None
+    versions = _series_versions(index, q, ask)
+    if len(versions) < 2:
+        return None
+    phrase = _squeezed(quoted.group(1))
+    asked = choose(index, {v.doc_id for v in versions}, q.norm).notice or _current(versions)
+    having = {
+        v.doc_id: [c for c in numbered_articles(index, v.doc_id).values() if phrase in _squeezed(c.text)]
+        for v in versions
+    }
+    own = having[asked.doc_id]
+    if own:
+        clause = own[0]
+        return Answer(
+            answer=f"{_title(asked)}{version_name(asked)}{clause.label}有“{quoted.group(1)}”的规定[1]："
+            f"“{_one_line(_own_text(clause))}”",
+            abstained=False,
+            question_type="comparison",
+            citations=[cite(index, clause, _own_text(clause), 1.0)],
+        )
+    elsewhere = [(v, c) for v in versions for c in having[v.doc_id] if v.doc_id != asked.doc_id]
+    if not elsewhere:
+        return None
+    lines = [f"{_title(asked)}{version_name(asked)}没有“{quoted.group(1)}”的说法。"]
+    citations = []
+    for v, clause in elsewhere[:2]:
+        citations.append(cite(index, clause, _own_text(clause), 1.0))
+        lines.append(f"该说法见于{version_name(v)}{clause.label}[{len(citations)}]：“{_one_line(_own_text(clause))}”")
+        same = numbered_articles(index, asked.doc_id).get(clause.number or 0)
+        if same is not None:
+            citations.append(cite(index, same, _own_text(same), 1.0))
+            lines.append(f"{version_name(asked)}{same.label}[{len(citations)}]：“{_one_line(_own_text(same))}”")
+    return Answer(answer="\n".join(lines), abstained=False, question_type="comparison", citations=citations)
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 
 def answer(index: Index, q: Query) -> Answer | None:
     """The answer a lookup gives (an article by number, a history, a version diff), or None to search."""
     ask = article_asked(q.norm)
-    if P.VERSIONS_ASK.search(q.norm) and (diff := versions_answer(index, q, ask)) is not None:
-        return diff
+    if (said := phrase_answer(index, q, ask)) is not None:
+        return said
+    if P.VERSIONS_ASK.search(q.norm) and P.VERSION_CUE.search(q.norm):
+        if (diff := versions_answer(index, q, ask) or _one_version(index, q, ask)) is not None:
+            return diff
     if ask is not None:
         return article_answer_for(index, q, ask)
     if any(p.search(q.norm) for p in P.HISTORY_ASPECTS.values()) and (notice := history_document(index, q)):
