@@ -789,6 +789,10 @@ HISTORY_ASPECTS = {
     "version": re.compile(r"版本|现行|有效|\bcurrent\b|\bversions?\b", re.IGNORECASE),
     "history": re.compile(r"沿革|历史|历程|经过了?哪些|\bhistory\b", re.IGNORECASE),
 }
+# Words a question about a document's life uses besides the steps it names (哪次会议, 第几次, 哪天): no subject.
+HISTORY_WORDS = set(
+    "哪次 会议 哪天 哪年 哪一年 第几 几次 第几次 最早 最初 首次 开始 正式 哪个 机关 部门 日期 时间 具体".split()
+)
 # Words that ask for the first of several steps (最早通过), not the latest.
 FIRST_STEP = re.compile(r"最初|最早|首次|第一次|原始|\boriginally\b|\bfirst\b", re.IGNORECASE)
 # A question about what changed between two versions of a document: 改了哪些条, 有什么不同, 新旧, 变了没有, 多了什么.

@@ -226,6 +226,11 @@ def test_approval_and_publication_of_implementing_rules(index):
     assert cited(answer) == [f"{NEW}/header"]
 
 
+def test_a_question_about_content_with_a_step_word_is_searched(index):
+    answer = ask(index, "示例计量法里用于贸易结算的计量器具要批准检定吗？")
+    assert cited(answer)[0] != f"{LAW}/header"
+
+
 def test_the_current_version_and_the_older_ones(index):
     answer = ask(index, "示例计量法实施细则现行的是哪个版本？")
     assert "现行版本为《中华人民共和国示例计量法实施细则》（2020年6月30日修订版）" in first_line(answer)

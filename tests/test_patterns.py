@@ -816,7 +816,7 @@ COVERED = (
     "AUTHORITY_BODY AUTHORITY_GAP BODY_END DEFINITION MODAL ENUMERATION ENUM_LEAD ENUM_TAIL "
     "ARTICLE_ASKED ARTICLE_ASKED_EN PART_ASKED NEXT_ARTICLE PREVIOUS_ARTICLE ARTICLE_TEXT_ASK TITLE_TYPE_WORD "
     "TITLE_JOINERS HISTORY_ASPECTS FIRST_STEP VERSIONS_ASK VERSION_CUE QUOTED_PHRASE PHRASE_PRESENCE EXAM_OPTION "
-    "QUESTION_BREAK"
+    "QUESTION_BREAK HISTORY_WORDS"
 ).split()
 
 
@@ -911,6 +911,10 @@ def test_title_type_word_and_joiners():
 def test_history_aspects(aspect, text):
     assert search(P.HISTORY_ASPECTS[aspect], text)
     assert not any(p.search(fold("计量器具需要检定吗")) for p in P.HISTORY_ASPECTS.values())
+
+
+def test_history_words_are_no_subject():
+    assert {"哪次", "会议", "第几次"} <= P.HISTORY_WORDS and "型式" not in P.HISTORY_WORDS
 
 
 def test_first_step_and_versions_ask():

@@ -348,7 +348,7 @@ def _ask_parts(index: Index, question: str, filters: dict | None, k: int, retrie
     whole = _ask(index, question, filters, k, retrieval)
     if len(parts) == 1:
         return whole
-    answers = [_ask(index, part, filters, k, retrieval) for part in parts]
+    answers = compound.answer_parts(parts, lambda part: _ask(index, part, filters, k, retrieval))
     return whole if compound.covers(whole, answers) else compound.join(answers)
 
 

@@ -8,6 +8,8 @@ part's subject words. Text with exam options (A. B. C.) is never cut: it is one 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from retriever import patterns as P
 from retriever.answering.lookup import _named
@@ -60,25 +62,45 @@ def _about(index: Index, part: str) -> str | None:
     return plain[min(a for a, _ in spans) : max(b for _, b in spans)]
 
 
-def standalone_parts(index: Index, text: str) -> list[str]:
+@dataclass(frozen=True)
+class Part:
+    """One question of a compound message, standalone, and whether it names what it is about itself."""
+
+    question: str
+    named: bool
+
+
+def standalone_parts(index: Index, text: str) -> list[Part]:
     """Each part of a compound question as a question of its own, carrying what an earlier part named."""
     parts = split_question(text)
     if len(parts) == 1:
-        return parts
+        return [Part(text, True)]
     out, carried = [], None
     for part in parts:
         named = _about(index, part)
         if named:
             carried = named
-            out.append(part)
+            out.append(Part(part, True))
         elif carried:
-            out.append(f"{carried} {part}")
+            out.append(Part(f"{carried} {part}", True))
         elif out:
-            terms = subject_terms(gloss(normalize_query(out[-1])), [])[:CARRIED_TERMS]
-            out.append(f"{''.join(terms)} {part}" if terms else part)
+            terms = subject_terms(gloss(normalize_query(out[-1].question)), [])[:CARRIED_TERMS]
+            out.append(Part(f"{''.join(terms)} {part}" if terms else part, False))
         else:
-            out.append(part)
+            out.append(Part(part, True))
     return out
+
+
+def answer_parts(parts: list[Part], ask: Callable[[str], Answer]) -> list[Answer]:
+    """The parts answered in order; a part that names nothing is asked of the document the part before it was
+    answered from (进口哪些计量器具要做型式批准？没批准就卖会罚多少？ → both of the 进口 办法)."""
+    answers: list[Answer] = []
+    for part in parts:
+        question = part.question
+        if not part.named and answers and answers[-1].citations:
+            question = f"《{answers[-1].citations[0].title.strip('《》')}》{question}"
+        answers.append(ask(question))
+    return answers
 
 
 def covers(whole: Answer, answers: list[Answer]) -> bool:

@@ -342,6 +342,9 @@ ASPECT_ACTIONS = {
     "amended": ("修正", "修订"),
     "effective": ("施行", "实施"),
 }
+# A history question names its document and the steps asked about; more words of its own than this (型式批准…罚多少)
+# make it a question about the document's content, answered by search.
+MAX_HISTORY_CONTENT = 1
 ASPECT_NAMES = {"adopted": "通过", "approved": "批准", "published": "发布", "amended": "修改", "effective": "施行"}
 
 
@@ -356,6 +359,21 @@ def history_document(index: Index, q: Query) -> Notice | None:
     if not doc_ids:
         return None
     return choose(index, doc_ids, q.norm).notice
+
+
+def asks_history(q: Query, notice: Notice) -> bool:
+    """Whether a question asks about the document's life rather than about what it says: its words beyond the
+    title, the steps and P.HISTORY_WORDS are at most MAX_HISTORY_CONTENT."""
+    title = fold(notice.title)
+    content = [
+        t
+        for t in q.terms
+        if len(t) > 1
+        and t not in title
+        and t not in P.HISTORY_WORDS
+        and not any(p.search(t) for p in P.HISTORY_ASPECTS.values())
+    ]
+    return len(content) <= MAX_HISTORY_CONTENT
 
 
 def _header(index: Index, notice: Notice) -> Clause | None:
@@ -682,7 +700,7 @@ def answer(index: Index, q: Query) -> Answer | None:
     if ask is not None:
         return article_answer_for(index, q, ask)
     if any(p.search(q.norm) for p in P.HISTORY_ASPECTS.values()) and (notice := history_document(index, q)):
-        return history_answer(index, q, notice)
+        return history_answer(index, q, notice) if asks_history(q, notice) else None
     return None
 
 
