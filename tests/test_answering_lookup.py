@@ -73,6 +73,22 @@ def test_short_names_follow_from_the_title(title, names, not_names):
     assert not (not_names & derived)
 
 
+def test_a_title_names_its_own_document_before_another_abbreviation(tmp_path, embedder):
+    from retriever.answering.lookup import documents_named
+    from retriever.index import build_index, load_index
+
+    for title in ("中华人民共和国劳动法", "中华人民共和国劳动合同法"):
+        (tmp_path / f"{title}.md").write_text(
+            f"# {title}\n\n1994年7月5日 第八届全国人民代表大会常务委员会第八次会议通过\n\n<!-- INFO END -->\n\n"
+            f"第一条 为了保护劳动者的合法权益，制定{title.removeprefix('中华人民共和国')}。\n",
+            encoding="utf-8",
+        )
+    build_index(tmp_path, tmp_path / "index", embedder)
+    index = load_index(tmp_path / "index", embedder)
+    assert documents_named(index, "劳动法第一条", 3) == {"中华人民共和国劳动法"}
+    assert documents_named(index, "劳动合同法第一条", 5) == {"中华人民共和国劳动合同法"}
+
+
 # --- an article by its number ----------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from retriever.answering.names import short_names
 from retriever.answering.query import Query, _version_year, years_named
 from retriever.answering.search import Hit
 from retriever.documents.clean import fold
+from retriever.documents.meta import series_key
 from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Notice
 from retriever.numerals import int_to_cn, legal_number
@@ -89,13 +90,18 @@ _NAMES: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def name_table(index: Index) -> dict[str, set[str]]:
-    """Every short name of every document in the index → the doc ids it fits (all versions of a series)."""
+    """Every short name of every document in the index → the doc ids it fits (all versions of a series). A name
+    that is a document's own title (劳动法) names that document only, though another's abbreviation (劳动合同法 →
+    劳动法) makes the same word."""
     if index not in _NAMES:
         table: dict[str, set[str]] = {}
+        own: dict[str, set[str]] = {}
         for doc_id, notice in index.notices.items():
             for name in short_names(notice.title):
                 table.setdefault(name, set()).add(doc_id)
-        _NAMES[index] = table
+            for name in (fold(series_key(notice.title)), fold(notice.title).strip("《》")):
+                own.setdefault(name, set()).add(doc_id)
+        _NAMES[index] = table | own
     return _NAMES[index]
 
 
