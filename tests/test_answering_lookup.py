@@ -158,6 +158,11 @@ def test_a_name_several_local_documents_fit_asks_which(index):
     assert "甲乙省计量监督管理条例" in answer.answer and "丙丁市计量监督管理条例" in answer.answer
 
 
+def test_a_place_without_documents_is_not_answered_from_another_places_regulation(index):
+    answer = ask(index, "北京条例第二条讲的什么")
+    assert answer.abstained and "北京" in answer.answer and not answer.citations
+
+
 def test_a_document_numbered_with_chinese_numerals_is_looked_up_too(index):
     answer = ask(index, "电学光学那个规定的第二条讲的是什么")
     assert cited(answer)[0] == f"{RULES}/二" and "主持仲裁检定" in first_line(answer)
@@ -318,6 +323,11 @@ def test_each_part_of_a_compound_question_is_answered_and_cited_in_order(index):
     assert cited(answer)[0] == f"{LAW}/第一条" and f"{LAW}/第五条" in cited(answer)
     first, second = answer.answer.split("\n\n（2）")
     assert "[1]" in first and "1991年10月1日" in second and "[2]" in second
+
+
+def test_a_compound_question_the_documents_do_not_answer_is_declined_whole(index):
+    answer = ask(index, "示例计量法规定的许可证有效期是几年？到期怎么换证？")
+    assert answer.abstained and not answer.citations and not answer.answer.startswith("（1）")
 
 
 # --- the shared regulations and kb/ -----------------------------------------------------------------

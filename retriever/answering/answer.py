@@ -349,7 +349,7 @@ def _ask_parts(index: Index, question: str, filters: dict | None, k: int, retrie
     if len(parts) == 1:
         return whole
     answers = compound.answer_parts(parts, lambda part: _ask(index, part, filters, k, retrieval))
-    return whole if compound.covers(whole, answers) else compound.join(answers)
+    return compound.combine(whole, answers)
 
 
 def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: str) -> Answer:

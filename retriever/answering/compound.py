@@ -103,6 +103,15 @@ def answer_parts(parts: list[Part], ask: Callable[[str], Answer]) -> list[Answer
     return answers
 
 
+def combine(whole: Answer, answers: list[Answer]) -> Answer:
+    """The answer to a compound message: the whole message's when it already serves every part, or when neither
+    it nor its first part is answered (what the documents do not cover is declined as a whole, not answered
+    piecemeal from weaker clauses); else the parts' answers in order."""
+    if covers(whole, answers) or (whole.abstained and answers[0].abstained):
+        return whole
+    return join(answers)
+
+
 def covers(whole: Answer, answers: list[Answer]) -> bool:
     """Whether the answer to the whole message already cites the clause each part is answered from (几个工作日内
     完成？向谁申请？ asks two things of one article, answered together)."""
