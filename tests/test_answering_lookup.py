@@ -89,6 +89,25 @@ def test_a_title_names_its_own_document_before_another_abbreviation(tmp_path, em
     assert documents_named(index, "劳动合同法第一条", 5) == {"中华人民共和国劳动合同法"}
 
 
+def test_an_article_of_a_code_held_in_parts_is_found_in_its_part(tmp_path, embedder):
+    from retriever.index import build_index, load_index
+
+    parts = {"总则": (1, 2), "合同编": (3, 4)}
+    for part, numbers in parts.items():
+        body = "\n\n".join(f"第{'一二三四'[n - 1]}条 {part}的第{n}条规定。" for n in numbers)
+        (tmp_path / f"示例法典-{part}.md").write_text(
+            f"# 中华人民共和国示例法典\n\n# {part}\n\n2020年5月28日 第十三届全国人民代表大会第三次会议通过\n\n"
+            f"<!-- INFO END -->\n\n{body}\n",
+            encoding="utf-8",
+        )
+    build_index(tmp_path, tmp_path / "index", embedder)
+    index = load_index(tmp_path / "index", embedder)
+    for n, part in ((1, "总则"), (4, "合同编")):
+        answer = ask(index, f"示例法典第{'一二三四'[n - 1]}条讲的什么")
+        assert not answer.abstained and f"{part}的第{n}条规定" in first_line(answer)
+    assert "没有第五条" in ask(index, "示例法典第五条").answer
+
+
 # --- an article by its number ----------------------------------------------------------------------
 
 

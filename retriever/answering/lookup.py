@@ -187,6 +187,14 @@ def choose(index: Index, doc_ids: set[str], norm: str) -> Choice:
     return Choice(heads[chosen], others)
 
 
+def _parts(index: Index, notice: Notice) -> list[Notice]:
+    """The other documents of a document's series dated as it is: the parts of a code filed one per 编, not
+    versions (versions differ in date)."""
+    return [
+        n for n in index.notices.values() if n.series == notice.series and n.date == notice.date and n is not notice
+    ]
+
+
 def _current(versions: list[Notice]) -> Notice:
     current = [v for v in versions if v.status == "current"] or versions
     return max(current, key=lambda v: v.date or "")
@@ -295,6 +303,11 @@ def article_answer_for(index: Index, q: Query, ask: ArticleAsk) -> Answer | None
     notice = choice.notice
     articles = numbered_articles(index, notice.doc_id)
     clause = articles.get(ask.number)
+    if clause is None:  # a code held in parts (民法典's 编): the other parts of the same version
+        for part in _parts(index, notice):
+            articles = numbered_articles(index, part.doc_id) | articles
+        clause = articles.get(ask.number)
+        notice = index.notices[clause.doc_id] if clause is not None else notice
     if clause is None:
         last = max(articles, default=0)
         return Answer(
@@ -533,7 +546,8 @@ def _series_versions(index: Index, q: Query, ask: ArticleAsk | None) -> list[Not
     several = [s for s in several if sum(n.series == s for n in index.notices.values()) > 1]
     if len(several) != 1:
         return []
-    return sorted((n for n in index.notices.values() if n.series == several[0]), key=lambda n: n.date or "")
+    versions = sorted((n for n in index.notices.values() if n.series == several[0]), key=lambda n: n.date or "")
+    return versions if len({v.date for v in versions}) == len(versions) else []  # not the parts of a code
 
 
 def _pair(versions: list[Notice], years: list[int]) -> tuple[Notice, Notice]:
