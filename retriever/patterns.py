@@ -753,6 +753,9 @@ ARTICLE_ASKED = re.compile(
     rf"第 ?(?P<art>[{LEGAL_NUM}]{{1,5}}) ?条(?:之[一二三四五六七八九十]{{1,3}})?"
     rf"(?:的?第 ?(?P<para>[{LEGAL_NUM}]{{1,3}}) ?款)?(?:的?第 ?\(?(?P<item>[{LEGAL_NUM}]{{1,3}})\)? ?项)?"
 )
+# An article a question names as the rule breached (违反浙江条例第十四条的，罚多少): the answer is in the article that
+# punishes the breach, found by search, not the article named.
+ARTICLE_BREACHED = re.compile(r"(?:违反|违背|不遵守|不符合)[^,。;?!]{0,20}$")
 # The same in English: Article 9, article 9 paragraph 2, paragraph 2 of Article 9.
 ARTICLE_ASKED_EN = re.compile(
     r"(?:\b(?:paragraph|para\.?) (?P<para0>\d{1,2}) of )?\barticle (?P<art>\d{1,3})\b"

@@ -187,6 +187,11 @@ def test_a_document_numbered_with_chinese_numerals_is_looked_up_too(index):
     assert cited(answer)[0] == f"{RULES}/二" and "主持仲裁检定" in first_line(answer)
 
 
+def test_the_penalty_for_breaching_an_article_is_searched_not_looked_up(index):
+    answer = ask(index, "违反甲乙条例第二条的，罚多少？")
+    assert cited(answer)[0] == f"{PROVINCE}/第三条" and "五百元以上三千元以下" in first_line(answer)
+
+
 def test_a_specific_question_about_an_article_puts_the_answer_first(index):
     answer = ask(index, "甲乙条例第三条罚多少？")
     assert cited(answer)[0] == f"{PROVINCE}/第三条" and "五百元以上三千元以下" in first_line(answer)

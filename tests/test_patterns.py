@@ -816,7 +816,7 @@ COVERED = (
     "AUTHORITY_BODY AUTHORITY_GAP BODY_END DEFINITION MODAL ENUMERATION ENUM_LEAD ENUM_TAIL "
     "ARTICLE_ASKED ARTICLE_ASKED_EN PART_ASKED NEXT_ARTICLE PREVIOUS_ARTICLE ARTICLE_TEXT_ASK TITLE_TYPE_WORD "
     "TITLE_JOINERS HISTORY_ASPECTS FIRST_STEP VERSIONS_ASK VERSION_CUE QUOTED_PHRASE PHRASE_PRESENCE EXAM_OPTION "
-    "QUESTION_BREAK HISTORY_WORDS"
+    "QUESTION_BREAK HISTORY_WORDS ARTICLE_BREACHED"
 ).split()
 
 
@@ -940,3 +940,8 @@ def test_quoted_phrase_and_phrase_presence():
 def test_version_cue():
     assert search(P.VERSION_CUE, "细则2022年修订改了哪些条") and search(P.VERSION_CUE, "2018年版")
     assert not search(P.VERSION_CUE, "检定和校准有什么区别")
+
+
+def test_article_breached():
+    assert search(P.ARTICLE_BREACHED, "违反浙江条例")
+    assert not search(P.ARTICLE_BREACHED, "根据浙江条例") and not search(P.ARTICLE_BREACHED, "违反规定,浙江条例")

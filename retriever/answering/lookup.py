@@ -717,7 +717,7 @@ def answer(index: Index, q: Query) -> Answer | None:
     if P.VERSIONS_ASK.search(q.norm) and P.VERSION_CUE.search(q.norm):
         if (diff := versions_answer(index, q, ask) or _one_version(index, q, ask)) is not None:
             return diff
-    if ask is not None:
+    if ask is not None and not P.ARTICLE_BREACHED.search(q.norm[: ask.start]):
         return article_answer_for(index, q, ask)
     if any(p.search(q.norm) for p in P.HISTORY_ASPECTS.values()) and (notice := history_document(index, q)):
         return history_answer(index, q, notice) if asks_history(q, notice) else None
