@@ -180,7 +180,7 @@ def choose(index: Index, doc_ids: set[str], norm: str) -> Choice:
             return Choice(dated[0], others)
         if len(versions) > 1:
             return Choice(heads[chosen], others, year_missing=years[0])
-    if P.OLD_VERSION.search(norm):
+    if P.OLD_VERSION.search(norm.replace("新旧", "")):  # 新旧版本 names both, not the older one
         old = sorted((v for v in versions if v.status == "superseded"), key=lambda v: v.date or "")
         if old:
             return Choice(old[-1], others)
@@ -302,6 +302,8 @@ def article_answer_for(index: Index, q: Query, ask: ArticleAsk) -> Answer | None
         )
     notice = choice.notice
     articles = numbered_articles(index, notice.doc_id)
+    if not articles and not _parts(index, notice):
+        return None  # not numbered by articles (a notice's 一、(一)): searched
     clause = articles.get(ask.number)
     if clause is None:  # a code held in parts (民法典's 编): the other parts of the same version
         for part in _parts(index, notice):
@@ -610,12 +612,11 @@ def versions_answer(index: Index, q: Query, ask: ArticleAsk | None) -> Answer | 
     older, newer = _pair(versions, years_named(q.norm))
     old_articles, new_articles = numbered_articles(index, older.doc_id), numbered_articles(index, newer.doc_id)
     numbers = [ask.number] if ask else sorted(set(old_articles) | set(new_articles))
-    changed = [
-        n
-        for n in numbers
-        if _own_text(old_articles[n]) != _own_text(new_articles[n])
-        if n in old_articles and n in new_articles
-    ] + [n for n in numbers if (n in old_articles) != (n in new_articles)]
+    both = [n for n in numbers if n in old_articles and n in new_articles]
+    changed = [n for n in both if _own_text(old_articles[n]) != _own_text(new_articles[n])]
+    changed += [n for n in numbers if (n in old_articles) != (n in new_articles)]
+    if ask and ask.number not in old_articles and ask.number not in new_articles:
+        return None  # the number is in neither version: looked up as an article, which says so
     names = f"{_title(newer)}{version_name(newer)}与{version_name(older)}相比"
     if ask and not changed:
         clause = new_articles.get(ask.number)
@@ -653,8 +654,10 @@ def versions_answer(index: Index, q: Query, ask: ArticleAsk | None) -> Answer | 
         if old is not None:
             lines.append(f"  {version_name(older)}：“{_one_line(_own_text(old))}”[{len(citations)}]")
     if ask:
-        head = f"{names}，第{int_to_cn(ask.number)}条有改动：{_marked(_own_text(old_articles[ask.number]), _own_text(new_articles[ask.number])) if ask.number in old_articles and ask.number in new_articles else ''}"
-        lines = [head.rstrip("：") + "。"] + lines[1:]
+        n = ask.number
+        old, new = old_articles.get(n), new_articles.get(n)
+        change = _marked(_own_text(old), _own_text(new)) if old and new else ("新增该条" if new else "删去该条")
+        lines = [f"{names}，第{int_to_cn(n)}条有改动：{change}。"] + lines[1:]
     else:
         lines.insert(0, f"{names}，共有{count_cn(len(changed))}条文字不同：{labels}。")
     if len(changed) > MAX_QUOTED_CHANGES:
