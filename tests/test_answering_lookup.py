@@ -141,6 +141,11 @@ def test_the_answer_names_the_version_and_the_chapter(index):
     assert answer.citations[0].quote in answer.citations[0].text
 
 
+def test_several_articles_are_quoted_in_turn(index):
+    answer = ask(index, "示例计量法第二条和第四条分别讲什么")
+    assert cited(answer) == [f"{LAW}/第二条", f"{LAW}/第四条"] and "[2]" in answer.answer
+
+
 def test_the_law_is_not_its_implementing_rules(index):
     assert cited(ask(index, "示例计量法第一条"))[0] == f"{LAW}/第一条"
     assert cited(ask(index, "示例计量法实施细则第一条"))[0] == f"{NEW}/第一条"

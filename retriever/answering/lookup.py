@@ -58,6 +58,15 @@ def article_asked(norm: str) -> ArticleAsk | None:
     return None
 
 
+def articles_asked(norm: str) -> list[ArticleAsk]:
+    """Every article a question asks for by number, in order: 第二十二条和第二十三条 → two."""
+    found, at = [], 0
+    while (ask := article_asked(norm[at:])) is not None:
+        found.append(ArticleAsk(ask.start + at, ask.end + at, ask.number, ask.para, ask.item))
+        at += ask.end
+    return found
+
+
 def part_asked(norm: str) -> tuple[int | None, int | None]:
     """(paragraph, item) a message asks for alone: 那第二款呢 → (2, None); its second paragraph → (2, None)."""
     m = P.PART_ASKED.search(norm)
@@ -721,6 +730,12 @@ def answer(index: Index, q: Query) -> Answer | None:
         if (diff := versions_answer(index, q, ask) or _one_version(index, q, ask)) is not None:
             return diff
     if ask is not None and not P.ARTICLE_BREACHED.search(q.norm[: ask.start]):
+        asks = articles_asked(q.norm)
+        if len(asks) > 1:  # 第二十二条和第二十三条: each quoted in turn
+            from retriever.answering.compound import join
+
+            answers = [a for a in (article_answer_for(index, q, one) for one in asks) if a is not None]
+            return join(answers) if answers else None
         return article_answer_for(index, q, ask)
     if any(p.search(q.norm) for p in P.HISTORY_ASPECTS.values()) and (notice := history_document(index, q)):
         return history_answer(index, q, notice) if asks_history(q, notice) else None
