@@ -163,7 +163,7 @@ def test_a_paragraph_or_an_item_is_quoted_alone(index):
 
 def test_a_number_the_document_does_not_have_is_said_so(index):
     answer = ask(index, "示例计量法第四十条规定了啥？")
-    assert first_line(answer) == "《中华人民共和国示例计量法》（2019年4月23日修正版）共五条，没有第四十条。"
+    assert first_line(answer) == "《中华人民共和国示例计量法》（2019年4月23日修正版）共五条[1]，没有第四十条。"
     assert cited(answer) == [f"{LAW}/第五条"]
     assert "只有两款，没有第三款" in ask(index, "示例计量法第三条第三款").answer
 
@@ -384,7 +384,7 @@ def test_shared_regulations_numbers_versions_history_and_parts(regulations_index
     ix = regulations_index
     assert (
         first_line(ask(ix, "计量法第四十条规定了啥？"))
-        == "《中华人民共和国计量法》（2018年10月26日修正版）共三十四条，没有第四十条。"
+        == "《中华人民共和国计量法》（2018年10月26日修正版）共三十四条[1]，没有第四十条。"
     )
     assert "告知承诺书" not in ask(ix, "细则2018年版第三十一条").answer
     changed = ask(ix, "细则2022年修订改了哪些条？")
@@ -440,3 +440,32 @@ def test_people_dev_split_lookup_kinds(regulations_index):
         answered_right += not answer.abstained and all(any(x in answer.answer for x in v) for v in values)
     assert cited_right / len(rows) >= MIN_DEV_FIRST_CITATION
     assert answered_right / len(rows) >= MIN_DEV_ANSWER
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "示例计量法第四十条规定了啥？",
+        "示例计量法第三次修正是哪天？",
+        "细则2020年修订改了哪些条？",
+        "细则第二条2020年修订后变了没有",
+        "示例计量法2005年第一次修正改了哪些条？",
+        "条例第二条讲的什么",
+        "示例计量法的历史沿革",
+        "旧版细则里有没有“告知承诺书”这个说法？",
+        "示例计量法第二条和第四条分别讲什么",
+        "示例计量法的立法目的是什么？什么时候开始施行？",
+    ],
+)
+def test_every_lookup_answer_is_well_formed(index, question):
+    """As every answer: [n] markers point into the citations, quotes are spans of their clauses, an abstention
+    cites nothing, an answer cites something."""
+    import re
+
+    answer = ask(index, question)
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    if answer.abstained:
+        assert not answer.citations
+    else:
+        assert answer.citations and markers and markers <= set(range(1, len(answer.citations) + 1))
+    assert all(c.quote and c.quote in c.text for c in answer.citations)

@@ -322,7 +322,7 @@ def article_answer_for(index: Index, q: Query, ask: ArticleAsk) -> Answer | None
     if clause is None:
         last = max(articles, default=0)
         return Answer(
-            answer=f"{versioned_title(notice)}共{int_to_cn(last)}条，没有{article_words(ArticleAsk(0, 0, ask.number))}。",
+            answer=f"{versioned_title(notice)}共{int_to_cn(last)}条[1]，没有{article_words(ArticleAsk(0, 0, ask.number))}。",
             abstained=False,
             question_type="general",
             citations=[cite(index, articles[last], _own_text(articles[last]), 1.0)] if last else [],
@@ -464,7 +464,7 @@ def history_answer(index: Index, q: Query, notice: Notice) -> Answer | None:
     if "history" in (a for a, p in P.HISTORY_ASPECTS.items() if p.search(q.norm)):  # steps it has, no gaps listed
         lines = [line for line in lines if "没有" not in line] or lines
     lines = lines[:1] + [line.removeprefix(title).lstrip("：") for line in lines[1:]]
-    if all(line.startswith(title) and "没有载明" in line for line in lines):
+    if not citations:  # nothing the front matter states was asked: what it lacks, said
         return Answer(answer="\n".join(lines), abstained=True, question_type="metadata")
     return Answer(answer="\n".join(lines), abstained=False, question_type="metadata", citations=citations)
 
@@ -638,7 +638,13 @@ def versions_answer(index: Index, q: Query, ask: ArticleAsk | None) -> Answer | 
             citations=[cite(index, clause, _own_text(clause), 1.0)],
         )
     if not changed:
-        return Answer(answer=f"{names}，各条文字没有变化。", abstained=False, question_type="comparison", citations=[])
+        header = _header(index, newer)
+        return Answer(
+            answer=f"{names}，各条文字没有变化[1]。",
+            abstained=header is None,
+            question_type="comparison",
+            citations=[cite(index, header, "", 1.0)] if header else [],
+        )
     if q.terms:  # what the question is about comes first (申请计量认证 → 第三十一条)
         from retriever.answering.search import weighted_coverage
 
