@@ -97,6 +97,16 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
+# Punctuation, brackets and spaces, which say nothing about whether two texts state the same words.
+_PUNCTUATION = re.compile(r"[，。；、：:“”‘’\"'（）()《》〈〉\[\]【】!！?？,.;\s·—\-]")
+
+
+def bare(text: str) -> str:
+    """Text for comparing wordings (an option with a clause, two versions of a sentence): folded, without
+    punctuation or spaces."""
+    return _PUNCTUATION.sub("", fold(text))
+
+
 _READABLE = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"})
 _ASCII_RUN = re.compile(r"(?<=[0-9A-Za-z])[:,](?=[0-9A-Za-z])")
 
