@@ -15,7 +15,7 @@ from weakref import WeakKeyDictionary
 
 from retriever import patterns as P
 from retriever.answering import article_answer
-from retriever.answering.cite import cite, sentences
+from retriever.answering.cite import cite, quoted_title, sentences
 from retriever.answering.names import short_names
 from retriever.answering.query import Query, _version_year, years_named
 from retriever.answering.search import Hit
@@ -209,14 +209,10 @@ def _current(versions: list[Notice]) -> Notice:
     return max(current, key=lambda v: v.date or "")
 
 
-def _title(notice: Notice) -> str:
-    return notice.title if notice.title.startswith("《") else f"《{notice.title}》"
-
-
 def versioned_title(notice: Notice) -> str:
     """《中华人民共和国计量法》（2018年10月26日修正版）: every answer names the version it quotes."""
     label = notice.version_label
-    return _title(notice) + (f"（{label}）" if label != "现行版" else "")
+    return quoted_title(notice.title) + (f"（{label}）" if label != "现行版" else "")
 
 
 # --- an article by its number ----------------------------------------------------------------------
@@ -303,7 +299,7 @@ def article_answer_for(index: Index, q: Query, ask: ArticleAsk) -> Answer | None
         return None
     choice = choose(index, doc_ids, q.norm)
     if choice.notice is None:
-        names = "、".join(_title(n) for n in choice.others)
+        names = "、".join(quoted_title(n.title) for n in choice.others)
         return Answer(
             answer=f"“{article_words(ask)}”可能是指以下文件中的条文：{names}。请说明是哪一个文件。",
             abstained=True,
@@ -346,7 +342,7 @@ def article_answer_for(index: Index, q: Query, ask: ArticleAsk) -> Answer | None
     if choice.year_missing:
         lines.append(f"注：知识库中没有该文件{choice.year_missing}年的版本，以上为现行版本。")
     if choice.others:
-        lines.append(f"注：{'、'.join(_title(n) for n in choice.others)}也有此简称，以上按全国性文件回答。")
+        lines.append(f"注：{'、'.join(quoted_title(n.title) for n in choice.others)}也有此简称，以上按全国性文件回答。")
     return Answer(answer="\n\n".join(lines), abstained=False, question_type="general", citations=[citation])
 
 
@@ -626,7 +622,7 @@ def versions_answer(index: Index, q: Query, ask: ArticleAsk | None) -> Answer | 
     changed += [n for n in numbers if (n in old_articles) != (n in new_articles)]
     if ask and ask.number not in old_articles and ask.number not in new_articles:
         return None  # the number is in neither version: looked up as an article, which says so
-    names = f"{_title(newer)}{version_name(newer)}与{version_name(older)}相比"
+    names = f"{quoted_title(newer.title)}{version_name(newer)}与{version_name(older)}相比"
     if ask and not changed:
         clause = new_articles.get(ask.number)
         if clause is None:
@@ -703,7 +699,7 @@ def phrase_answer(index: Index, q: Query, ask: ArticleAsk | None) -> Answer | No
     if own:
         clause = own[0]
         return Answer(
-            answer=f"{_title(asked)}{version_name(asked)}{clause.label}有“{quoted.group(1)}”的规定[1]："
+            answer=f"{quoted_title(asked.title)}{version_name(asked)}{clause.label}有“{quoted.group(1)}”的规定[1]："
             f"“{_one_line(_own_text(clause))}”",
             abstained=False,
             question_type="comparison",
@@ -712,7 +708,7 @@ def phrase_answer(index: Index, q: Query, ask: ArticleAsk | None) -> Answer | No
     elsewhere = [(v, c) for v in versions for c in having[v.doc_id] if v.doc_id != asked.doc_id]
     if not elsewhere:
         return None
-    lines = [f"{_title(asked)}{version_name(asked)}没有“{quoted.group(1)}”的说法。"]
+    lines = [f"{quoted_title(asked.title)}{version_name(asked)}没有“{quoted.group(1)}”的说法。"]
     citations = []
     for v, clause in elsewhere[:2]:
         citations.append(cite(index, clause, _own_text(clause), 1.0))
