@@ -70,6 +70,7 @@ def version_of(index: Index, notice: Notice) -> str | None:
     if notice.status == "superseded" or any(
         n.series == notice.series and n.region == notice.region and n.doc_id != notice.doc_id
         for n in index.notices.values()
+        if not (n.part_of and n.part_of == notice.part_of)  # another part of the same code is not another version
     ):
         return notice.version_label
     return None
