@@ -197,11 +197,15 @@ def choose(index: Index, doc_ids: set[str], norm: str) -> Choice:
 
 
 def _parts(index: Index, notice: Notice) -> list[Notice]:
-    """The other documents of a document's series dated as it is: the parts of a code filed one per 编, not
-    versions (versions differ in date)."""
-    return [
-        n for n in index.notices.values() if n.series == notice.series and n.date == notice.date and n is not notice
-    ]
+    """The other parts of a code filed one per 编 (民法典): those sharing its `part_of`, or else its series and date
+    (versions differ in date)."""
+
+    def same_code(n: Notice) -> bool:
+        if notice.part_of or n.part_of:
+            return n.part_of == notice.part_of
+        return n.series == notice.series and n.date == notice.date
+
+    return [n for n in index.notices.values() if n is not notice and same_code(n)]
 
 
 def _current(versions: list[Notice]) -> Notice:
