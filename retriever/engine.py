@@ -54,8 +54,18 @@ class Engine:
         return self._index
 
     def ask(
-        self, question: str, filters: dict | None = None, top_k: int | None = None, mode: str | None = None
+        self,
+        question: str,
+        filters: dict | None = None,
+        top_k: int | None = None,
+        mode: str | None = None,
+        history: list[str] | None = None,
     ) -> Answer:
+        """Answer a question; with `history` (the earlier questions of a conversation) read as a follow-up."""
+        if history:
+            from retriever.answering.conversation import standalone
+
+            question = standalone(question, history, self.index)
         if mode == "generative" and self.llm is None:
             from retriever.answering.generate import chat_model
 

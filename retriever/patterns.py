@@ -769,6 +769,8 @@ SYNONYMS_ZH = {
     "演示": "示范",
     "上课": "教学",
     "没检定": "未经检定",
+    "立法目的": "为了 制定本法",  # a law states its purpose in its first article: 为了…，制定本法/本条例
+    "立法宗旨": "为了 制定本法",
 }
 # Everyday words for what metrology law names in its own terms: general vocabulary of the field (instruments,
 # trade, repair, medicine), never the words of one question. Each adds the law's words to the question.
@@ -839,6 +841,78 @@ PLANTED_INSTRUCTION = re.compile(
     r"system prompt|系统提示|你现在是|you are now)[^。\n]*[。]?",
     re.IGNORECASE,
 )
+
+# --- what a question names by lookup (retriever/answering/lookup.py): articles, versions, histories -----------
+
+# An article a question asks for by its number, with the paragraph (款) or item (项) it narrows to:
+# 第二十二条, 第22条, 第四十条第二款, 第41条第四项, 第五十四条第(三)项 (folded text).
+ARTICLE_ASKED = re.compile(
+    rf"第 ?(?P<art>[{LEGAL_NUM}]{{1,5}}) ?条(?:之[一二三四五六七八九十]{{1,3}})?"
+    rf"(?:的?第 ?(?P<para>[{LEGAL_NUM}]{{1,3}}) ?款)?(?:的?第 ?\(?(?P<item>[{LEGAL_NUM}]{{1,3}})\)? ?项)?"
+)
+# An article a question names as the rule breached (违反浙江条例第十四条的，罚多少): the answer is in the article that
+# punishes the breach, found by search, not the article named.
+ARTICLE_BREACHED = re.compile(r"(?:违反|违背|不遵守|不符合)[^,。;?!]{0,20}$")
+# The same in English: Article 9, article 9 paragraph 2, paragraph 2 of Article 9.
+ARTICLE_ASKED_EN = re.compile(
+    r"(?:\b(?:paragraph|para\.?) (?P<para0>\d{1,2}) of )?\barticle (?P<art>\d{1,3})\b"
+    r"(?:,? ?(?:paragraph|para\.?) (?P<para>\d{1,2})\b)?",
+    re.IGNORECASE,
+)
+# A paragraph or item asked for alone, after an article was named (那第二款呢, its second paragraph?).
+PART_ASKED = re.compile(
+    rf"第 ?(?P<para>[{LEGAL_NUM}]{{1,3}}) ?款|第 ?\(?(?P<item>[{LEGAL_NUM}]{{1,3}})\)? ?项"
+    r"|\b(?P<en>first|second|third|fourth|fifth|sixth) paragraph\b|\bparagraph (?P<num>\d{1,2})\b",
+    re.IGNORECASE,
+)
+# The article after or before the one asked about: 下一条, 后一条, the next article / 上一条, 前一条.
+NEXT_ARTICLE = re.compile(r"下一条|后一条|再下一条|\bnext (?:article|one)\b", re.IGNORECASE)
+PREVIOUS_ARTICLE = re.compile(r"上一条|前一条|\bprevious (?:article|one)\b", re.IGNORECASE)
+# Words of a question that asks for an article's text and nothing more: 讲的什么, 是什么内容, 规定了什么, 原文.
+ARTICLE_TEXT_ASK = re.compile(
+    r"讲(?:的|了)?(?:是)?(?:什么|啥)|说(?:的|了)?(?:是)?(?:什么|啥)|是(?:什么|啥)内容|什么内容|啥内容|内容是|"
+    r"规定(?:了)?(?:什么|啥)|怎么规定|如何规定|原文|全文|条文|\bwhat (?:is|does)\b|\babout\b|\bsay\b"
+)
+# A document's own type word, and the places a title opens with, from which short names are made:
+# 浙江省计量监督管理条例 → 浙江条例, 强制检定的工作计量器具检定管理办法 → 强检办法 (retriever/answering/names.py).
+TITLE_TYPE_WORD = re.compile(r"(?:实施细则|实施办法|实施条例|细则|条例|办法|规定|规则|决定|命令|法)$")
+# Words that join others in a title and never start an abbreviation: 的, 和, 与, 及, 、.
+TITLE_JOINERS = re.compile(r"^(?:的|和|与|及|、|,|关于|对|等)$")
+# What a question asks of a document's life (retriever/answering/lookup.py answers each from its front matter).
+HISTORY_ASPECTS = {
+    "adopted": re.compile(r"通过|审议|\badopted\b|\bpassed\b", re.IGNORECASE),
+    "approved": re.compile(r"批准|\bapprov", re.IGNORECASE),
+    "published": re.compile(r"发布|公布|印发|颁布|\bpromulgat|\bpublish|\bissued\b", re.IGNORECASE),
+    "amended": re.compile(r"修正|修订|修改|\bamend|\brevis", re.IGNORECASE),
+    "effective": re.compile(r"施行|生效|实施日期|起实施|\beffect\b|\bforce\b", re.IGNORECASE),
+    "number": re.compile(r"文号|发文字号|\bdocument number\b", re.IGNORECASE),
+    "version": re.compile(r"版本|现行|有效|\bcurrent\b|\bversions?\b", re.IGNORECASE),
+    "history": re.compile(r"沿革|历史|历程|经过了?哪些|\bhistory\b", re.IGNORECASE),
+}
+# Words a question about a document's life uses besides the steps it names (哪次会议, 第几次, 哪天): no subject.
+HISTORY_WORDS = set(
+    "哪次 会议 哪天 哪年 哪一年 第几 几次 第几次 最早 最初 首次 开始 正式 哪个 机关 部门 日期 时间 具体".split()
+)
+# Words that ask for the first of several steps (最早通过), not the latest.
+FIRST_STEP = re.compile(r"最初|最早|首次|第一次|原始|\boriginally\b|\bfirst\b", re.IGNORECASE)
+# A question about what changed between two versions of a document: 改了哪些条, 有什么不同, 新旧, 变了没有, 多了什么.
+VERSIONS_ASK = re.compile(
+    r"改了|改动|修改了|变了|变化|变动|不同|区别|差别|差异|新旧|新版|多了|少了|删了|删除了|增加了|一致吗|"
+    r"\bchanged?\b|\bdiffer|\bdifference"
+)
+# Words that say a question is about versions of a document, not about two things in one (检定和校准有什么区别).
+VERSION_CUE = re.compile(
+    r"新旧|新版|旧版|老版|原版|版本|\d{4} ?年?版|修正|修订|修改前|修改后|现行|\bversions?\b|\bamend|\brevis",
+    re.IGNORECASE,
+)
+# A phrase a question quotes (有没有“自愿签署告知承诺书”这个说法): looked for word for word (folded quotes).
+QUOTED_PHRASE = re.compile(r"[“\"「『]([^”\"」』]{2,60})[”\"」』]")
+# A question whether words occur at all (有没有…这个说法, 是否提到, 出现过): answered by finding them.
+PHRASE_PRESENCE = re.compile(r"有没有|有无|是否有|是否提到|提到过?|说法|字样|表述|出现过?|\bmention")
+# The signs of an exam item pasted whole (options A. B. C. on their own lines or after the stem): never split.
+EXAM_OPTION = re.compile(r"(?:^|\n|\s)[A-Ha-h][\.．、:：)）]\s*\S")
+# Where one question ends and the next begins in a compound question: ？ ? ； ; and the English ", and when".
+QUESTION_BREAK = re.compile(r"(?<=[？?])\s*|(?<=[；;])\s*")
 
 # --- page furniture of documents read from PDF and scans (documents/formats.py) -----------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 from contextlib import asynccontextmanager
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -52,6 +52,12 @@ class AskRequest(BaseModel):
     top_k: int | None = Field(None, ge=1, le=20)
     filters: Filters | None = None
     mode: Literal["extractive", "generative"] | None = None
+    history: list[Annotated[str, Field(max_length=1000)]] | None = Field(
+        None,
+        max_length=20,
+        description="the conversation's earlier questions, oldest first: the question is read as a follow-up "
+        "to them (那第二款呢, 下一条呢, 那温州呢) as the chat reads it",
+    )
 
 
 class DocumentDetail(BaseModel):
@@ -117,11 +123,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
             raise HTTPException(
                 400, f"question is {len(body.question)} characters; the limit is {settings.max_question_chars}"
             )
-        if any("\ud800" <= c <= "\udfff" for c in body.question):  # JSON "\ud800" escapes; not encodable text
+        if any(
+            "\ud800" <= c <= "\udfff" for c in body.question + "".join(body.history or [])
+        ):  # JSON "\ud800" escapes; not encodable text
             raise HTTPException(400, "question contains unpaired surrogate escapes (\\ud800-\\udfff); send UTF-8 text")
         filters = body.filters.model_dump(exclude_none=True) if body.filters else None
         try:
-            return engine.ask(body.question, filters=filters, top_k=body.top_k, mode=body.mode)
+            return engine.ask(body.question, filters=filters, top_k=body.top_k, mode=body.mode, history=body.history)
         except (QuestionError, FilterError, GenerationUnavailable) as exc:
             raise HTTPException(400, str(exc)) from exc
 

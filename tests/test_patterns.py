@@ -900,6 +900,9 @@ COVERED = (
     "REGULATION_TITLE NATIONAL_LEGISLATURE LOCAL_LEGISLATURE STATE_COUNCIL ORDER_NUMBER NATIONAL PLACE_PREFIX "
     "PLACE_IN_TEXT LEVEL_OF_SUFFIX NOT_A_PLACE AMOUNT_NUM PENALTY_WORD PENALTY_AMOUNT PENALTY_ACT TIME_LIMIT AUTHORITY "
     "AUTHORITY_BODY AUTHORITY_GAP BODY_END DEFINITION MODAL ENUMERATION ENUM_LEAD ENUM_TAIL "
+    "ARTICLE_ASKED ARTICLE_ASKED_EN PART_ASKED NEXT_ARTICLE PREVIOUS_ARTICLE ARTICLE_TEXT_ASK TITLE_TYPE_WORD "
+    "TITLE_JOINERS HISTORY_ASPECTS FIRST_STEP VERSIONS_ASK VERSION_CUE QUOTED_PHRASE PHRASE_PRESENCE EXAM_OPTION "
+    "QUESTION_BREAK HISTORY_WORDS ARTICLE_BREACHED "
     "MARKDOWN_QUOTE DECREE ORDER_HEADING ORDER_NO_LINE ISSUES_ANOTHER PART_LABEL SIGNATURE JUDICIAL_TITLE PEOPLES "
     "PLACE_SUFFIXES SUB_PLACE EVENT_INSTRUMENT AMENDING_ACT"
 ).split()
@@ -933,6 +936,103 @@ def test_a_how_much_question_is_answered_by_a_number_beside_what_it_measures():
 def test_a_question_about_what_is_forbidden_wants_a_list_of_prohibitions():
     assert search(P.PROHIBITION, "某省条例禁止哪些行为") and search(P.PROHIBITION, "任何单位和个人不得有下列行为")
     assert not search(P.PROHIBITION, "查处计量违法行为，可以行使下列职权")
+
+
+# --- lookup: articles, versions, histories, compound questions ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, art, para, item",
+    [
+        ("计量法第二十二条讲的什么", "二十二", None, None),
+        ("细则第40条第二款", "40", "二", None),
+        ("浙江条例第41条第四项", "41", None, "四"),
+        ("第五十四条第(三)项", "五十四", None, "三"),
+    ],
+)
+def test_article_asked_reads_article_paragraph_and_item(text, art, para, item):
+    m = search(P.ARTICLE_ASKED, text)
+    assert (m.group("art"), m.group("para"), m.group("item")) == (art, para, item)
+    assert not search(P.ARTICLE_ASKED, "第三次修订是哪天")
+
+
+def test_article_asked_en_reads_english_references():
+    m = search(P.ARTICLE_ASKED_EN, "What is Article 9, paragraph 2 of the law?")
+    assert (m.group("art"), m.group("para")) == ("9", "2")
+    assert search(P.ARTICLE_ASKED_EN, "paragraph 2 of Article 9").group("para0") == "2"
+    assert not search(P.ARTICLE_ASKED_EN, "articles of association")
+
+
+def test_part_asked_and_next_previous_article():
+    assert search(P.PART_ASKED, "那第二款呢").group("para") == "二"
+    assert search(P.PART_ASKED, "And its second paragraph?").group("en") == "second"
+    assert search(P.NEXT_ARTICLE, "那下一条呢") and search(P.PREVIOUS_ARTICLE, "上一条")
+    assert not search(P.NEXT_ARTICLE, "下一步怎么办") and not search(P.PART_ASKED, "款项多少")
+
+
+def test_article_text_ask_is_a_request_for_the_words_only():
+    for text in ("讲的什么", "是什么内容", "规定了什么", "原文", "说的啥"):
+        assert search(P.ARTICLE_TEXT_ASK, text), text
+    assert not search(P.ARTICLE_TEXT_ASK, "罚多少")
+
+
+def test_title_type_word_and_joiners():
+    assert search(P.TITLE_TYPE_WORD, "食品安全法实施条例").group(0) == "实施条例"
+    assert search(P.TITLE_TYPE_WORD, "计量法").group(0) == "法"
+    assert not search(P.TITLE_TYPE_WORD, "实施意见")
+    assert match(P.TITLE_JOINERS, "的") and not match(P.TITLE_JOINERS, "检定")
+
+
+@pytest.mark.parametrize(
+    "aspect, text",
+    [
+        ("adopted", "哪次会议通过的"),
+        ("approved", "谁批准的"),
+        ("published", "哪天印发的"),
+        ("amended", "修正过几次"),
+        ("effective", "什么时候施行"),
+        ("number", "文号是多少"),
+        ("version", "现行的是哪个版本"),
+        ("history", "历史沿革"),
+    ],
+)
+def test_history_aspects(aspect, text):
+    assert search(P.HISTORY_ASPECTS[aspect], text)
+    assert not any(p.search(fold("计量器具需要检定吗")) for p in P.HISTORY_ASPECTS.values())
+
+
+def test_history_words_are_no_subject():
+    assert {"哪次", "会议", "第几次"} <= P.HISTORY_WORDS and "型式" not in P.HISTORY_WORDS
+
+
+def test_first_step_and_versions_ask():
+    assert search(P.FIRST_STEP, "最早是什么时候通过的") and not search(P.FIRST_STEP, "最近一次修正")
+    assert search(P.VERSIONS_ASK, "改了哪些条") and search(P.VERSIONS_ASK, "新旧版本有什么不同")
+    assert not search(P.VERSIONS_ASK, "第三十一条讲的什么")
+
+
+def test_exam_option_and_question_break():
+    assert search(P.EXAM_OPTION, "下列正确的是\nA．衡器\nB．秤")
+    assert not search(P.EXAM_OPTION, "计量法第九条讲的什么？")
+    assert [p for p in P.QUESTION_BREAK.split("立法目的是什么？什么时候施行？") if p] == [
+        "立法目的是什么？",
+        "什么时候施行？",
+    ]
+
+
+def test_quoted_phrase_and_phrase_presence():
+    assert search(P.QUOTED_PHRASE, "老版细则里有没有“自愿签署告知承诺书”这个说法？").group(1) == "自愿签署告知承诺书"
+    assert search(P.PHRASE_PRESENCE, "有没有这个说法") and not search(P.PHRASE_PRESENCE, "“仲裁检定”怎么定义的")
+
+
+def test_version_cue():
+    assert search(P.VERSION_CUE, "细则2022年修订改了哪些条") and search(P.VERSION_CUE, "2018年版")
+    assert not search(P.VERSION_CUE, "检定和校准有什么区别")
+
+
+def test_article_breached():
+    assert search(P.ARTICLE_BREACHED, "违反浙江条例")
+    assert not search(P.ARTICLE_BREACHED, "根据浙江条例") and not search(P.ARTICLE_BREACHED, "违反规定,浙江条例")
 
 
 # --- page furniture of PDFs and scans (documents/formats.py) ------------------------------------------------

@@ -12,7 +12,7 @@ import re
 import time
 from dataclasses import replace
 
-from retriever.answering import article_answer, notice_answer
+from retriever.answering import article_answer, compound, lookup, notice_answer
 from retriever import patterns as P
 from retriever.answering.cite import NO_MATCH, Decline, best_sentence, cite, label, sentences
 from retriever.documents.clean import fold
@@ -339,11 +339,21 @@ def ask(
         from retriever.answering.generate import chat_model, generate
 
         llm = llm or chat_model(settings)
-    answer = _ask(index, question, filters, top_k or 5, retrieval)
+    answer = _ask_parts(index, question, filters, top_k or 5, retrieval)
     if mode == "generative":
         answer = generate(index, question, answer, llm)
     answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
     return answer
+
+
+def _ask_parts(index: Index, question: str, filters: dict | None, k: int, retrieval: str) -> Answer:
+    """A compound question (计量法的立法目的是什么？什么时候开始施行？) answered part by part, in order."""
+    parts = compound.standalone_parts(index, question)
+    whole = _ask(index, question, filters, k, retrieval)
+    if len(parts) == 1:
+        return whole
+    answers = compound.answer_parts(parts, lambda part: _ask(index, part, filters, k, retrieval))
+    return compound.combine(whole, answers)
 
 
 def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: str) -> Answer:
@@ -354,6 +364,8 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
             abstained=True,
             question_type=q.qtype,
         )
+    if (looked_up := lookup.answer(index, q)) is not None:
+        return looked_up
     if missing := [t for t in P.ATTRIBUTE_TERMS if t in q.norm and not index.mentions(t)]:
         return _abstain(index, q, f"知识库中的文件没有涉及“{missing[0]}”的内容，无法回答。", [])
     if q.separate:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from retriever import patterns as P
+from retriever.answering.lookup import ArticleAsk, article_asked, article_words, part_asked
 from retriever.documents.clean import fold, to_simplified
 from retriever.index import Index
 from retriever.answering.query import Mention, english_name, place_mentions
@@ -193,6 +195,8 @@ def resolve(message: str, previous: str | None, index: Index) -> Resolved:
     message = message.strip()
     if not previous:
         return Resolved(message, message, "new")
+    if article := _other_article(message, previous):
+        return Resolved(article, message, "switch")
     places = mentions(message, index)
     years = [m.group(1) for m in YEAR.finditer(message)]
     if (places or years) and _is_elliptical(message, places):
@@ -208,6 +212,39 @@ def resolve(message: str, previous: str | None, index: Index) -> Resolved:
         if carried:
             return Resolved(_carry(message, carried), message, "carry")
     return Resolved(message, message, "new")
+
+
+def _other_article(message: str, previous: str) -> str | None:
+    """The previous question about the next or previous article, or another paragraph or item of the same one:
+    计量法第二十二条是什么内容？ + 下一条呢 → 计量法第二十三条是什么内容？; + 那第二款呢 → …第二十二条第二款…"""
+    said, before = fold(to_simplified(message)), fold(to_simplified(previous))
+    asked = article_asked(before)
+    if asked is None or article_asked(said) is not None:
+        return None
+    number, para, item = asked.number, None, None
+    if P.NEXT_ARTICLE.search(said):
+        number += 1
+    elif P.PREVIOUS_ARTICLE.search(said) and number > 1:
+        number -= 1
+    else:
+        para, item = part_asked(said)
+        if para is None and item is None:
+            return None
+        para = para or (asked.para if item else None)
+    english = not before[asked.start :].startswith("第")
+    words = article_words(ArticleAsk(0, 0, number, para, item), english)
+    shown = previous if len(before) == len(previous) else before  # the user's own writing where it lines up
+    return shown[: asked.start] + words + shown[asked.end :]
+
+
+def standalone(message: str, history: list[str] | None, index: Index) -> str:
+    """The question a message asks after the earlier messages of its conversation (oldest first), each resolved
+    on the one before, as the chat does: what POST /ask with `history` answers."""
+    previous = None
+    for earlier in history or []:
+        if earlier and earlier.strip():
+            previous = resolve(earlier, previous, index).question
+    return resolve(message, previous, index).question
 
 
 def example_questions(index: Index, n: int = 6) -> list[str]:
