@@ -22,7 +22,7 @@ from retriever.answering.cite import cite, sentences, version_of
 from retriever.answering.query import understand
 from retriever.answering.search import retrieve
 from retriever.documents.clean import fold
-from retriever.exam.items import bare
+from retriever.exam.items import PUNCTUATION, bare
 from retriever.exam.paste import read_item
 from retriever.index import Index
 from retriever.models import JUDGE_FALSE, JUDGE_TRUE, Citation, Clause, ExamItem, Solution
@@ -39,9 +39,9 @@ MIN_STEM_MATCH = 0.6
 AT_BLANK, AT_ONE_SIDE, IN_WINDOW, PARTIAL_SCALE = 1.0, 0.9, 0.75, 0.5
 # Support needed for an option to be right, at most for it to be wrong (between: undecided), and the margin of
 # the best single option over the next. Named here, set on the eval/exam_items.jsonl dev split.
-MIN_SUPPORT = 0.5
+MIN_SUPPORT = 0.35
 MAX_WRONG = 0.3
-MIN_MARGIN = 0.2
+MIN_MARGIN = 0.15
 # 判断: a statement aligning this well with a window and differing nowhere substantive is true; aligning at
 # least JUDGE_ALIGN and differing in a substantive span (a number, a body, a modal or negation) is false.
 JUDGE_TRUE_MATCH = 0.85
@@ -65,12 +65,31 @@ NAMES_CLAUSE = re.compile(rf"^\s*(?:《[^》]+》|第[{P.LEGAL_NUM}]{{1,7}}条(?
 NATIONAL = "中华人民共和国"  # how a national law's title begins; its short name leaves it out (《计量法》)
 # Words of a 判断 statement that only frame it (根据…, 该项工作的责任单位包括…), left out when aligning it.
 JUDGE_FRAME = re.compile(r"根据|依照|按照|依据|该项工作的?|包括|的规定|规定[,:]")
+# Marks that end a phrase: what lies at a blank runs up to one of them.
+STOP_MARKS = set("，。；：,;:")
+# How far (characters) the stem's aligned text may stop short of its blank and still place it.
+GAP_SLACK = 2
+# An option the text at the blank holds (an item of its list, a shorter name) counts at least this.
+HOLDS = 0.6
+NUMBER = re.compile(r"\d+(?:\.\d+)?|[零〇一二三四五六七八九十百千万两]+")
+# A stem span the window says otherwise counts against the stem's match this many times over (once unmatched,
+# once more as contrary evidence), when the window's span is at most REPLACED_MAX characters (or twice the stem's).
+REPLACED_WEIGHT = 1.0
+REPLACED_MAX = 12
+# Where the blank can be placed in some window, an option only present in another counts this much.
+NO_GAP_SCALE = 0.6
+# A window of a document other than those the stem names (依据《浙江省…条例》) counts this much: the stem may
+# name a document it only cites (违反《计量法》第十四条规定…), so it is not left out.
+OTHER_DOCUMENT = 0.85
+PIECES_SPAN = 3
 MIN_STEM_CONTENT = 4
 # A stem asking which statement holds: each option is read as a statement of its own.
 STATEMENT_ASK = re.compile(
     r"说法|表述|叙述|描述|观点|做法"
 )  # bare characters of stem content below which options are read as statements
-MAX_SENTENCES_PER_WINDOW = 2
+MAX_SENTENCES_PER_WINDOW = 3
+LEAD_SENTENCES = 3  # an article's lead (…下列行为之一的，…：) ends with a colon within its first sentences
+GAP_MAX_CHARS = 30  # longer than this, the text between the stem's two sides is no blank's filling
 
 
 @dataclass
@@ -81,6 +100,7 @@ class Window:
     context: str  # bare: the document's title, the clause's path and heading (what a stem may name it by)
     names: tuple[str, ...] = ()  # bare: how an option may name the clause itself (its document's title, its label)
     implied: str = ""  # bare: what another clause says this one includes (units a notice lists once for all tasks)
+    stops: tuple[int, ...] = ()  # positions in `bare` where the text has a clause-ending mark (，。；：)
 
 
 @dataclass
@@ -110,12 +130,69 @@ def _windows(index: Index, clause: Clause) -> list[Window]:
     }
     spans = {(i, i + n) for n in range(1, MAX_SENTENCES_PER_WINDOW + 1) for i in range(max(1, len(parts) - n + 1))}
     texts = ["".join(parts[a:b]) for a, b in sorted(spans)]
-    texts += [parts[0] + p for p in parts[2:]]
+    lead = next((i for i, p in enumerate(parts[:LEAD_SENTENCES]) if p.rstrip().endswith((":", "："))), 0)
+    texts += ["".join(parts[: lead + 1]) + p for p in parts[lead + 1 :]]
     windows = []
     for t in dict.fromkeys(texts):
-        b = bare(t)
-        windows.append(Window(clause, t, b, context, names, "".join(v for q, v in implied.items() if q in b)))
+        b, stops = _bare_with_stops(t)
+        windows.append(Window(clause, t, b, context, names, "".join(v for q, v in implied.items() if q in b), stops))
     return [w for w in windows if w.text]
+
+
+def _bare_with_stops(text: str) -> tuple[str, tuple[int, ...]]:
+    """bare(text), and where in it the text had a mark that ends a phrase (，。；：)."""
+    out, stops = [], []
+    for ch in fold(text):
+        if PUNCTUATION.fullmatch(ch):
+            if ch in STOP_MARKS:
+                stops.append(len(out))
+        else:
+            out.append(ch)
+    return "".join(out), tuple(stops)
+
+
+def _at_gap(left: str, right: str, w: Window) -> str | None:
+    """What the window says where the stem has its blank, found by aligning the stem's text on either side of
+    the blank with the window: the text between them, or from the last phrase mark to the right side, or from
+    the left side to the next mark. None when neither side of the blank aligns next to it."""
+    s, cut = left + right, len(left)
+    blocks = [m for m in SequenceMatcher(None, s, w.bare, autojunk=False).get_matching_blocks() if m.size >= 2]
+    start = stop = None
+    for m in blocks:
+        if m.a < cut < m.a + m.size:  # the window runs on where the stem has its blank: it says nothing there
+            return ""
+        if m.a + m.size <= cut and m.a + m.size >= cut - GAP_SLACK:
+            start = m.b + m.size
+            if start in w.stops:  # the window's phrase ends where the stem has its blank: it says nothing there
+                start = None
+        if m.a >= cut and m.a <= cut + GAP_SLACK and stop is None:
+            stop = m.b
+    if start is not None and stop is not None and start <= stop <= start + GAP_MAX_CHARS:
+        return w.bare[start:stop]
+    if stop is not None and start is not None and stop > start + GAP_MAX_CHARS:
+        start = None  # the sides align far apart (the stem reorders the article): trust the nearer side
+    if start is not None and stop is None:
+        return w.bare[start : next((p for p in w.stops if p > start), len(w.bare))]
+    if stop is not None and start is None:
+        return w.bare[max((p for p in w.stops if p < stop), default=0) : stop]
+    return None
+
+
+def _agree(option: str, stated: str) -> float:
+    """How far the text at the blank says the option: the same (1), holding it (a list, a longer name), held by
+    it, or only partly alike; never when their numbers differ."""
+    o = bare(option)
+    if not o or not stated:
+        return 0.0
+    if o == stated:
+        return AT_BLANK
+    if NUMBER.findall(o) and NUMBER.findall(o) != NUMBER.findall(stated)[: len(NUMBER.findall(o))]:
+        if not (o in stated or stated in o):
+            return 0.0
+    if o in stated or stated in o:
+        short, long_ = sorted((o, stated), key=len)
+        return HOLDS + (AT_BLANK - HOLDS) * len(short) / len(long_)
+    return PARTIAL_SCALE * SequenceMatcher(None, o, stated, autojunk=False).ratio()
 
 
 def _matched(a: str, b: str) -> tuple[int, list]:
@@ -132,14 +209,27 @@ def _stem_match(stem: str, w: Window) -> float:
     text = w.context + w.bare
     if len(set(stem) & set(text)) < MIN_STEM_MATCH * len(set(stem)):
         return 0.0
-    return _matched(stem, text)[0] / len(stem)
+    matched, blocks = _matched(stem, text)
+    return (matched - REPLACED_WEIGHT * _replaced(stem, text, blocks)) / len(stem)
+
+
+def _replaced(a: str, b: str, blocks: list) -> int:
+    """Characters of `a` that the other text says otherwise in the same place (样机试验 where it has 定型鉴定):
+    a short span of each between two aligned runs."""
+    n = 0
+    for x, y in zip(blocks, blocks[1:]):
+        gap_a, gap_b = a[x.a + x.size : y.a], b[x.b + x.size : y.b]
+        if _substantive(gap_a) and _substantive(gap_b) and len(gap_b) <= max(REPLACED_MAX, 2 * len(gap_a)):
+            n += len(gap_a)
+    return n
 
 
 def _blank_parts(stem: str) -> tuple[str, str] | None:
     """The stem's bare text left and right of its (first) blank, or None when it has no blank."""
-    m = P.EXAM_BLANK.search(fold(stem))
-    if not m:
-        return None
+    folded = fold(stem)
+    m = P.EXAM_BLANK.search(folded)
+    if not m or (not bare(folded[m.end() :]) and folded[: m.start()].rstrip()[-1:] in "?？。!"):
+        return None  # a box after the question (…哪些行为？（　　）) is no blank inside a statement
     return bare(stem[: m.start()]), bare(stem[m.end() :])
 
 
@@ -148,9 +238,12 @@ def _filled(stem: str, option: str) -> str:
     return stem[: m.start()] + option + stem[m.end() :] if m else stem + option
 
 
-def _content(stem: str) -> str:
-    """The stem without the words that only frame the question, bare."""
-    return bare(FRAME.sub("", P.EXAM_BLANK.sub("", fold(stem))))
+def _content(stem: str, titles: bool = True) -> str:
+    """The stem without the words that only frame the question, bare; with the titles of the documents it names
+    (they align with a window's context), or without (what the stem itself says)."""
+    text = P.EXAM_BLANK.sub("", fold(stem))
+    text = re.sub(r"《([^》]*)》", r"\1" if titles else "", text)
+    return bare(FRAME.sub("", text))
 
 
 def _at_blank(option: str, left: str, right: str, window: str) -> float:
@@ -180,11 +273,22 @@ def _stated_at_blank(left: str, right: str, window: str) -> str:
 
 
 def _partial(option: str, window: str) -> float:
+    """An option the window holds only in pieces (无检定合格印、证的计量器具 in 使用无检定合格印、证或者…的计量器具):
+    the share of its characters in runs of two or more, in order, within a stretch of the window at most
+    PIECES_SPAN times its length — squared, so that a few shared words count for little."""
     o = bare(option)
     if not o:
         return 0.0
-    run = SequenceMatcher(None, o, window, autojunk=False).find_longest_match(0, len(o), 0, len(window)).size
-    return PARTIAL_SCALE * run / len(o) if run < len(o) else IN_WINDOW
+    blocks = [m for m in SequenceMatcher(None, o, window, autojunk=False).get_matching_blocks() if m.size >= 2]
+    best = 0
+    for i in range(len(blocks)):  # the most characters within one compact stretch
+        n = 0
+        for m in blocks[i:]:
+            if m.b + m.size - blocks[i].b > PIECES_SPAN * len(o):
+                break
+            n += m.size
+        best = max(best, n)
+    return IN_WINDOW * (best / len(o)) ** 2
 
 
 def _substantive(span: str) -> bool:
@@ -225,16 +329,27 @@ def _candidates(index: Index, item: ExamItem, doc_ids: list[str] | None = None) 
     texts = [(item.stem + " " + " ".join(item.options.values()), ITEM_CANDIDATES)]
     texts += [(_filled(item.stem, o), OPTION_CANDIDATES) for o in item.options.values()]
     seen: dict[str, Clause] = {}
-    for text, k in texts:
+    for n, (text, k) in enumerate(texts):
         q = understand(index, P.EXAM_BLANK.sub(" ", fold(text)))
+        named = q.doc_ids
         if doc_ids is not None:
             q.doc_ids = doc_ids
         for hit in retrieve(index, q, k):
             seen.setdefault(hit.clause.clause_id, hit.clause)
+        if n == 0 and doc_ids is None and named is not None:  # a document the stem names may be one it cites
+            q.doc_ids = None
+            for hit in retrieve(index, q, k):
+                seen.setdefault(hit.clause.clause_id, hit.clause)
     return list(seen.values())
 
 
 # --- reading options ---------------------------------------------------------------------------------
+
+
+def _named_series(index: Index, stem: str) -> set[str]:
+    """The documents (as version series) a stem names by title, short title or place: 依据《浙江省…条例》."""
+    doc_ids = understand(index, P.EXAM_BLANK.sub(" ", fold(stem))).doc_ids
+    return {index.notices[d].series for d in doc_ids or []}
 
 
 def _names(index: Index) -> frozenset[str]:
@@ -274,20 +389,34 @@ def _readings(index: Index, item: ExamItem, clauses: list[Clause]) -> dict[str, 
     windows = [w for c in clauses for w in _windows(index, c)]
     if item.kind == "judge":
         return {"stem": _read_statement(item.stem, windows)}
-    if len(_content(item.stem)) < MIN_STEM_CONTENT or STATEMENT_ASK.search(item.stem):  # 下列说法正确的是
+    if len(_content(item.stem, titles=False)) < MIN_STEM_CONTENT or STATEMENT_ASK.search(item.stem):  # 下列说法正确的是
         return {k: _read_statement(o, windows) for k, o in item.options.items()}
     stem = _content(item.stem)
     parts = _blank_parts(item.stem)
     titles = _names(index)
-    matches = [(w, m) for w in windows if (m := _stem_match(stem, w)) >= MIN_STEM_MATCH]
+    named = _named_series(index, item.stem)
+    matches = [
+        (w, m * (1.0 if not named or index.notices[w.clause.doc_id].series in named else OTHER_DOCUMENT))
+        for w in windows
+        if (m := _stem_match(stem, w)) >= MIN_STEM_MATCH
+    ]
+    out = {}
+    gaps = {id(w): _at_gap(*parts, w) for w, _ in matches} if parts else {}
+    # where some window places the blank, an option merely present in a window that does not counts for less
+    elsewhere = NO_GAP_SCALE if any(g is not None for g in gaps.values()) else 1.0
     out = {}
     for letter, option in item.options.items():
         best = Reading()
         for w, m in matches:
-            place = _place(option, parts, w, titles)
-            if m * place > best.support:
-                stated = _stated_at_blank(*parts, w.bare) if parts and place < AT_BLANK else ""
-                best = Reading(support=m * place, window=w, stated=stated)
+            gap = gaps.get(id(w))
+            named = NAMES_CLAUSE.match(fold(option)) or bare(option).removeprefix(NATIONAL) in titles
+            if gap is not None and not named:
+                place = _agree(option, gap)
+            else:
+                place = _place(option, parts, w, titles) * (1.0 if named else elsewhere)
+            support = m * place
+            if support > best.support:
+                best = Reading(support=support, window=w, stated=gap if gap and place < AT_BLANK else "")
         out[letter] = best
     return out
 
@@ -307,21 +436,20 @@ def _decide(item: ExamItem, readings: dict[str, Reading]) -> tuple[list[str] | N
     support = {k: r.support for k, r in readings.items()}
     if item.negative:  # the options the articles do not support are the answer
         support = {k: 1.0 - v for k, v in support.items()}
-        right_at, wrong_below = 1.0 - MAX_WRONG, 1.0 - MIN_SUPPORT
-    else:
-        right_at, wrong_below = MIN_SUPPORT, MAX_WRONG
-    ranked = sorted(support, key=support.get, reverse=True)
-    if item.kind == "single":
-        top = support[ranked[0]]
-        margin = top - (support[ranked[1]] if len(ranked) > 1 else 0.0)
-        if top >= right_at and margin >= MIN_MARGIN:
-            return [ranked[0]], margin
+    right_at = 1.0 - MAX_WRONG if item.negative else MIN_SUPPORT
+    if item.kind == "multiple":  # the right options are those above the widest gap between supports
+        values = sorted(support.values(), reverse=True)
+        gaps = [(values[i] - values[i + 1], values[i]) for i in range(len(values) - 1)]
+        margin, cut = max(gaps, default=(0.0, 1.0))
+        right = [k for k in item.options if support[k] >= cut]
+        if margin >= MIN_MARGIN and cut >= right_at:
+            return right, margin
         return None, margin
-    right = [k for k in item.options if support[k] >= right_at]
-    unclear = [k for k in item.options if wrong_below < support[k] < right_at]
-    margin = min((abs(support[k] - (right_at + wrong_below) / 2) for k in item.options), default=0.0)
-    if right and not unclear:
-        return right, margin
+    ranked = sorted(support, key=support.get, reverse=True)
+    top = support[ranked[0]]
+    margin = top - (support[ranked[1]] if len(ranked) > 1 else 0.0)
+    if top >= right_at and margin >= MIN_MARGIN:
+        return [ranked[0]], margin
     return None, margin
 
 
