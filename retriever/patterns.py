@@ -511,9 +511,10 @@ EXAM_NUMBER = re.compile(r"^\s*(?:第\s*(?P<a>\d{1,4})\s*题[:.、]?|(?P<b>\d{1,
 EXAM_OPTION = re.compile(r"(?<![a-z0-9])(?:\((?P<p>[a-h])\)|(?P<l>[a-h])\s*[.、:)])|(?m:^\s*(?P<s>[a-h])\s+)")
 # The blank of a stem: ( ), (　　), ______, ＿＿.
 EXAM_BLANK = re.compile(r"\(\s*\)|_{2,}|＿+")
-# A 判断 item's answer box after the statement: ( ), (对/错), (√/×), (正确/错误), or the box filled in.
+# A 判断 item's answer box after the statement: ( ), (对/错), (√/×), (正确/错误), the box filled in, or 对/错 alone.
 JUDGE_BOX = re.compile(
-    r"(?<=[。.!?])\s*\(\s*(?:(?:对|错|正确|错误|√|×|✓|✗|t|f)(?:\s*/\s*(?:对|错|正确|错误|√|×|✓|✗|t|f))?)?\s*\)\s*$"
+    r"(?<=[。.!?])\s*(?:\(\s*(?:(?:对|错|正确|错误|√|×|✓|✗|t|f)(?:\s*/\s*(?:对|错|正确|错误|√|×|✓|✗|t|f))?)?\s*\)"
+    r"|(?:对|正确|√)\s*/\s*(?:错|错误|×))\s*$"
 )
 # A 判断 item's two options when pasted as choices: 对/错, 正确/错误, √/×.
 JUDGE_WORDS = {

@@ -33,7 +33,7 @@ __all__ = ["read_item", "solve", "JUDGE_TRUE", "JUDGE_FALSE"]
 ITEM_CANDIDATES = 8
 OPTION_CANDIDATES = 4
 # A window "states the stem" when this share of the stem's characters align with it, in order.
-MIN_STEM_MATCH = 0.6
+MIN_STEM_MATCH = 0.45
 # How an option counts in a window that states the stem: at the blank (its left or right neighbours in the stem
 # beside it), anywhere in the window, or only partly (share of its characters in one run, scaled down).
 AT_BLANK, AT_ONE_SIDE, IN_WINDOW, PARTIAL_SCALE = 1.0, 0.9, 0.75, 0.5
@@ -67,6 +67,7 @@ NATIONAL = "中华人民共和国"  # how a national law's title begins; its sho
 JUDGE_FRAME = re.compile(r"根据|依照|按照|依据|该项工作的?|包括|的规定|规定[,:]")
 # Marks that end a phrase: what lies at a blank runs up to one of them.
 STOP_MARKS = set("，。；：,;:")
+END_MARKS = set("。；;!！?？")
 # How far (characters) the stem's aligned text may stop short of its blank and still place it.
 GAP_SLACK = 2
 # An option the text at the blank holds (an item of its list, a shorter name) counts at least this.
@@ -81,7 +82,16 @@ NO_GAP_SCALE = 0.6
 # A window of a document other than those the stem names (依据《浙江省…条例》) counts this much: the stem may
 # name a document it only cites (违反《计量法》第十四条规定…), so it is not left out.
 OTHER_DOCUMENT = 0.85
+# Evidence from a window is scaled by (its stem match / the best window's) to this power: the article that
+# states the stem best decides, others count for less.
+SHARPEN = 4
 PIECES_SPAN = 3
+# A statement's words more than this many characters apart in a window come from separate places in it.
+STITCH_GAP = 24
+# Characters that alone make a span say something else: levels of government, numbers, negation.
+DISTINCT_CHARS = set("国省市县乡区上下级一二三四五六七八九十百千万0123456789不无非未禁")
+# How much the longest shared run weighs beside the aligned share when choosing the window a statement is about.
+RUN_WEIGHT = 0.5
 MIN_STEM_CONTENT = 4
 # A stem asking which statement holds: each option is read as a statement of its own.
 STATEMENT_ASK = re.compile(
@@ -101,6 +111,7 @@ class Window:
     names: tuple[str, ...] = ()  # bare: how an option may name the clause itself (its document's title, its label)
     implied: str = ""  # bare: what another clause says this one includes (units a notice lists once for all tasks)
     stops: tuple[int, ...] = ()  # positions in `bare` where the text has a clause-ending mark (，。；：)
+    ends: tuple[int, ...] = ()  # positions in `bare` where a sentence ends (。；！？)
 
 
 @dataclass
@@ -134,21 +145,24 @@ def _windows(index: Index, clause: Clause) -> list[Window]:
     texts += ["".join(parts[: lead + 1]) + p for p in parts[lead + 1 :]]
     windows = []
     for t in dict.fromkeys(texts):
-        b, stops = _bare_with_stops(t)
-        windows.append(Window(clause, t, b, context, names, "".join(v for q, v in implied.items() if q in b), stops))
+        b, stops, ends = _bare_with_stops(t)
+        implied_here = "".join(v for q, v in implied.items() if q in b)
+        windows.append(Window(clause, t, b, context, names, implied_here, stops, ends))
     return [w for w in windows if w.text]
 
 
-def _bare_with_stops(text: str) -> tuple[str, tuple[int, ...]]:
-    """bare(text), and where in it the text had a mark that ends a phrase (，。；：)."""
-    out, stops = [], []
+def _bare_with_stops(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """bare(text), and where in it the text had a mark that ends a phrase (，。；：) and a sentence (。；！？)."""
+    out, stops, ends = [], [], []
     for ch in fold(text):
         if PUNCTUATION.fullmatch(ch):
             if ch in STOP_MARKS:
                 stops.append(len(out))
+            if ch in END_MARKS:
+                ends.append(len(out))
         else:
             out.append(ch)
-    return "".join(out), tuple(stops)
+    return "".join(out), tuple(stops), tuple(ends)
 
 
 def _at_gap(left: str, right: str, w: Window) -> str | None:
@@ -172,10 +186,23 @@ def _at_gap(left: str, right: str, w: Window) -> str | None:
     if stop is not None and start is not None and stop > start + GAP_MAX_CHARS:
         start = None  # the sides align far apart (the stem reorders the article): trust the nearer side
     if start is not None and stop is None:
-        return w.bare[start : next((p for p in w.stops if p > start), len(w.bare))]
+        phrase = w.bare[start : next((p for p in w.stops if p > start), len(w.bare))]
+        return Gap(phrase, w.bare[start : next((p for p in w.ends if p > start), len(w.bare))])
     if stop is not None and start is None:
-        return w.bare[max((p for p in w.stops if p < stop), default=0) : stop]
+        phrase = w.bare[max((p for p in w.stops if p < stop), default=0) : stop]
+        return Gap(phrase, w.bare[max((p for p in w.ends if p < stop), default=0) : stop])
     return None
+
+
+class Gap(str):
+    """What a window says at a stem's blank, up to the nearest phrase mark; `sentence`: up to the sentence's end."""
+
+    sentence: str
+
+    def __new__(cls, phrase: str, sentence: str = "") -> Gap:
+        gap = super().__new__(cls, phrase)
+        gap.sentence = sentence or phrase
+        return gap
 
 
 def _agree(option: str, stated: str) -> float:
@@ -297,28 +324,66 @@ def _substantive(span: str) -> bool:
 
 def judge_statement(statement: str, window: Window) -> tuple[float, bool, str]:
     """(share of the statement aligned with the window, whether they differ substantively, the window's text
-    where they differ first). The statement's frame (根据《…》（二、…）) may align with the window's context."""
+    where they differ first). The statement's frame (根据《…》（二、…）) may align with the window's context.
+    Only one compact stretch of the window counts: a statement stitched from words of separate sentences
+    (国务院 from one, 有关主管部门 from another) is not what the window says."""
     s = bare(JUDGE_FRAME.sub("", fold(statement)))
     if not s:
         return 0.0, False, ""
     text = window.context + window.bare + window.implied
-    matched, blocks = _matched(s, text)
-    share = matched / len(s)
-    differs, instead = False, ""
-    prev_a = prev_b = None
+    blocks = [m for m in SequenceMatcher(None, s, text, autojunk=False).get_matching_blocks() if m.size]
+    groups: list[list] = []
     for m in blocks:
-        if prev_a is not None and m.b > len(window.context):
-            gap_s, gap_w = s[prev_a : m.a], text[max(prev_b, len(window.context)) : m.b]
-            if _substantive(gap_s) and (gap_w or NEGATION.search(gap_s)):
-                if len(gap_w) <= max(12, 2 * len(gap_s)):
-                    differs = True
-                    instead = instead or gap_w
-        prev_a, prev_b = m.a + m.size, m.b + m.size
-    tail = s[prev_a:] if prev_a is not None else ""
-    if _substantive(tail) and len(tail) <= len(s) / 3:  # a statement that ends in words the window lacks
-        differs = True
-        instead = instead or text[prev_b : prev_b + 12]
+        body = m.b >= len(window.context)
+        if groups and body and groups[-1][-1].b >= len(window.context):
+            last = groups[-1][-1]
+            gap_start, gap_end = last.b + last.size - len(window.context), m.b - len(window.context)
+            if m.b - (last.b + last.size) > STITCH_GAP or any(gap_start <= e < gap_end for e in window.ends):
+                groups.append([m])
+                continue
+        if groups:
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+
+    def counted(group) -> int:
+        return sum(m.size for m in group if m.size >= 2 or s[m.a] not in FUNCTION_CHARS)
+
+    group = max(groups, key=counted, default=[])
+    share = counted(group) / len(s)
+    differs, instead = False, ""
+    for x, y in zip(group, group[1:]):
+        if y.b <= len(window.context):
+            continue
+        gap_s, gap_w = s[x.a + x.size : y.a], text[max(x.b + x.size, len(window.context)) : y.b]
+        if _contrary(gap_s, gap_w):
+            differs = True
+            instead = instead or gap_w
+    if group:
+        end_a, end_b = group[-1].a + group[-1].size, group[-1].b + group[-1].size
+        tail = s[end_a:]
+        if _substantive(tail) and len(tail) <= len(s) / 3:  # a statement that ends in words the window lacks
+            differs = True
+            instead = instead or text[end_b : end_b + 12]
     return share, differs, instead
+
+
+def _contrary(gap_s: str, gap_w: str) -> bool:
+    """Whether a statement's span says otherwise than the window's span in the same place: a negation or a
+    number on either side, a level of government (省 for 县), or two characters or more of other words."""
+    if len(gap_w) > max(REPLACED_MAX, 2 * len(gap_s)):
+        return False  # the window says more in between: an insertion, not another word
+    if NEGATION.search(gap_s) or (gap_s and NEGATION.search(gap_w)):
+        return True
+    if not gap_w:
+        return False
+    return (len(gap_s) >= 2 and _substantive(gap_s)) or bool(set(gap_s) & DISTINCT_CHARS)
+
+
+def _run(statement: str, window: Window) -> int:
+    """The longest run of the statement's characters the window has."""
+    s = bare(JUDGE_FRAME.sub("", fold(statement)))
+    return SequenceMatcher(None, s, window.bare, autojunk=False).find_longest_match(0, len(s), 0, len(window.bare)).size
 
 
 # --- candidates ------------------------------------------------------------------------------------
@@ -379,9 +444,13 @@ def _read_statement(statement: str, windows: list[Window]) -> Reading:
     for w in windows:
         share, differs, instead = judge_statement(statement, w)
         support = share if not differs else max(0.0, min(share, JUDGE_ALIGN) - 0.5)
-        # the window the statement is about is the one it aligns with best; whether it holds decides the support
-        if share >= JUDGE_ALIGN and (best.window is None or share > best.share):
-            best = Reading(support=support, window=w, stated=instead, share=share)
+        # the window the statement is about is the one it aligns with best, in long runs; whether it holds
+        # decides the support
+        if share < JUDGE_ALIGN:
+            continue
+        fit = share + RUN_WEIGHT * _run(statement, w) / max(len(bare(statement)), 1)
+        if best.window is None or fit > best.share:
+            best = Reading(support=support, window=w, stated=instead, share=fit)
     return best
 
 
@@ -401,6 +470,7 @@ def _readings(index: Index, item: ExamItem, clauses: list[Clause]) -> dict[str, 
         if (m := _stem_match(stem, w)) >= MIN_STEM_MATCH
     ]
     out = {}
+    best_match = max((m for _, m in matches), default=1.0)
     gaps = {id(w): _at_gap(*parts, w) for w, _ in matches} if parts else {}
     # where some window places the blank, an option merely present in a window that does not counts for less
     elsewhere = NO_GAP_SCALE if any(g is not None for g in gaps.values()) else 1.0
@@ -412,9 +482,11 @@ def _readings(index: Index, item: ExamItem, clauses: list[Clause]) -> dict[str, 
             named = NAMES_CLAUSE.match(fold(option)) or bare(option).removeprefix(NATIONAL) in titles
             if gap is not None and not named:
                 place = _agree(option, gap)
+                if place < HOLDS and bare(option) in getattr(gap, "sentence", ""):
+                    place = HOLDS  # the sentence goes on to say it (是由…批准成立，负责…的技术性非法人组织)
             else:
                 place = _place(option, parts, w, titles) * (1.0 if named else elsewhere)
-            support = m * place
+            support = m * place * (m / best_match) ** SHARPEN  # windows stating the stem less well count less
             if support > best.support:
                 best = Reading(support=support, window=w, stated=gap if gap and place < AT_BLANK else "")
         out[letter] = best
@@ -448,7 +520,9 @@ def _decide(item: ExamItem, readings: dict[str, Reading]) -> tuple[list[str] | N
     ranked = sorted(support, key=support.get, reverse=True)
     top = support[ranked[0]]
     margin = top - (support[ranked[1]] if len(ranked) > 1 else 0.0)
-    if top >= right_at and margin >= MIN_MARGIN:
+    # a negative stem is decided when every other option is supported and the answer clearly less
+    enough = (1.0 - support[ranked[1]] >= MIN_SUPPORT) if item.negative and len(ranked) > 1 else top >= right_at
+    if enough and margin >= MIN_MARGIN:
         return [ranked[0]], margin
     return None, margin
 
