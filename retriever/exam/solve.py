@@ -79,6 +79,10 @@ REPLACED_WEIGHT = 1.0
 REPLACED_MAX = 12
 # Where the blank can be placed in some window, an option only present in another counts this much.
 NO_GAP_SCALE = 0.6
+# An option whose distinctive words (its core, without what all options share) are in the window counts this
+# share of one found whole; a core shorter than MIN_CORE characters is no core.
+CORE_SCALE = 0.9
+MIN_CORE = 2
 # A window of a document other than those the stem names (依据《浙江省…条例》) counts this much: the stem may
 # name a document it only cites (违反《计量法》第十四条规定…), so it is not left out.
 OTHER_DOCUMENT = 0.85
@@ -121,6 +125,8 @@ class Reading:
     support: float = 0.0
     window: Window | None = None
     stated: str = ""  # what the window says at the blank, when it says something else
+    hint: str = ""  # the statement read (stem with the option filled in): which words of the window to quote
+    holds: str = ""  # bare: the option, or what the window says in its place — the sentence to quote has it
     share: float = 0.0  # statements: how much of the statement aligns with the window
 
 
@@ -216,9 +222,10 @@ def _agree(option: str, stated: str) -> float:
     if NUMBER.findall(o) and NUMBER.findall(o) != NUMBER.findall(stated)[: len(NUMBER.findall(o))]:
         if not (o in stated or stated in o):
             return 0.0
-    if o in stated or stated in o:
-        short, long_ = sorted((o, stated), key=len)
-        return HOLDS + (AT_BLANK - HOLDS) * len(short) / len(long_)
+    if o in stated:  # an item of the list the article gives there, or part of a longer name
+        return HOLDS + (AT_BLANK - HOLDS) * len(o) / len(stated)
+    if stated in o:  # the option says more than the article does there
+        return HOLDS * len(stated) / len(o)
     return PARTIAL_SCALE * SequenceMatcher(None, o, stated, autojunk=False).ratio()
 
 
@@ -417,6 +424,28 @@ def _named_series(index: Index, stem: str) -> set[str]:
     return {index.notices[d].series for d in doc_ids or []}
 
 
+def _cores(options: dict[str, str]) -> dict[str, str]:
+    """Each option without the words it shares at its start or end with at least half the others (用于…的工作
+    计量器具 → 贸易结算): what tells it apart, to be found in an article that lists such things."""
+    bares = {k: bare(o) for k, o in options.items()}
+    out = {}
+    for k, o in bares.items():
+        others = [v for j, v in bares.items() if j != k]
+        need = max(1, len(others) // 2)
+
+        def shared(cut) -> int:
+            n = 0
+            while n < len(o) and sum(cut(v, n + 1) == cut(o, n + 1) for v in others if len(v) > n) >= need:
+                n += 1
+            return n
+
+        head = shared(lambda v, n: v[:n])
+        tail = shared(lambda v, n: v[-n:])
+        core = o[head : len(o) - tail] if len(o) - head - tail >= MIN_CORE else o
+        out[k] = core
+    return out
+
+
 def _names(index: Index) -> frozenset[str]:
     """Every document title in the index, bare and without 中华人民共和国: what an option naming a document says."""
     if index not in _NAMES:
@@ -450,7 +479,7 @@ def _read_statement(statement: str, windows: list[Window]) -> Reading:
             continue
         fit = share + RUN_WEIGHT * _run(statement, w) / max(len(bare(statement)), 1)
         if best.window is None or fit > best.share:
-            best = Reading(support=support, window=w, stated=instead, share=fit)
+            best = Reading(support=support, window=w, stated=instead, share=fit, hint=statement)
     return best
 
 
@@ -471,6 +500,7 @@ def _readings(index: Index, item: ExamItem, clauses: list[Clause]) -> dict[str, 
     ]
     out = {}
     best_match = max((m for _, m in matches), default=1.0)
+    cores = _cores(item.options)
     gaps = {id(w): _at_gap(*parts, w) for w, _ in matches} if parts else {}
     # where some window places the blank, an option merely present in a window that does not counts for less
     elsewhere = NO_GAP_SCALE if any(g is not None for g in gaps.values()) else 1.0
@@ -486,9 +516,15 @@ def _readings(index: Index, item: ExamItem, clauses: list[Clause]) -> dict[str, 
                     place = HOLDS  # the sentence goes on to say it (是由…批准成立，负责…的技术性非法人组织)
             else:
                 place = _place(option, parts, w, titles) * (1.0 if named else elsewhere)
+            if not named and place < HOLDS and cores[letter] != bare(option) and cores[letter] in w.bare:
+                place = max(place, CORE_SCALE * IN_WINDOW)  # what tells the option apart is in the window
             support = m * place * (m / best_match) ** SHARPEN  # windows stating the stem less well count less
             if support > best.support:
-                best = Reading(support=support, window=w, stated=gap if gap and place < AT_BLANK else "")
+                stated = gap if gap and place < AT_BLANK else ""
+                holds = bare(option) if bare(option) in w.bare else cores[letter] if place >= HOLDS else stated
+                best = Reading(
+                    support=support, window=w, stated=stated, hint=_filled(item.stem, option), holds=str(holds)
+                )
         out[letter] = best
     return out
 
@@ -539,44 +575,36 @@ def _deciding(readings: dict[str, Reading], choice: list[str] | None) -> Reading
 def _notes(index: Index, item: ExamItem, readings: dict[str, Reading], choice: list[str], cites: list[Citation]):
     """Why each option is right or wrong, with [n] pointing at the article that says so."""
 
-    def marker(r: Reading) -> str:
-        if r.window is None:
-            return ""
-        for n, c in enumerate(cites, 1):
-            if c.clause_id == r.window.clause.clause_id:
-                return f"[{n}]"
-        cites.append(cite(index, r.window.clause, r.window.text, r.support))
-        return f"[{len(cites)}]"
+    def said(r: Reading) -> str:
+        """《…》第N条规定“…”[n]"""
+        marker = next((n for n, c in enumerate(cites, 1) if c.clause_id == r.window.clause.clause_id), None)
+        if marker is None:
+            cites.append(cite(index, r.window.clause, _quote(r), r.support))
+            marker = len(cites)
+        return f"{_name(index, r.window.clause)}规定“{_quote(r)}”[{marker}]"
 
-    notes = {}
     if item.kind == "judge":
         r = readings["stem"]
-        right = choice == [JUDGE_TRUE]
-        said = f"“{r.window.text}”{marker(r)}" if r.window else ""
-        notes[JUDGE_TRUE if right else JUDGE_FALSE] = (
-            f"{'正确' if right else '错误'}：{_name(index, r.window.clause) if r.window else ''}规定{said}"
-            + ("" if right or not r.stated else f"，题述与之不符（条文为“{r.stated}”）")
-            + "。"
-        )
-        return notes
+        verdict = choice[0]
+        why = said(r) if r.window else "知识库中的条文没有这样规定"
+        return {verdict: f"{'正确' if verdict == JUDGE_TRUE else '错误'}：{why}。"}
+    notes = {}
     for letter, text in item.options.items():
-        r = readings[letter]
-        right = letter in choice
-        stated = r.window is not None and (r.support >= MIN_SUPPORT)
-        if stated:
-            why = f"{_name(index, r.window.clause)}规定“{r.window.text}”{marker(r)}"
-            verdict = "不符合题意（题目问的是不正确或不属于的选项）" if item.negative else "正确"
-            notes[letter] = f"{letter}．{text}：{'正确' if right else verdict}，{why}。"
-        elif r.window is not None and r.stated:
-            notes[letter] = (
-                f"{letter}．{text}：{'正确（题目问的是不正确或不属于的选项）' if right else '错误'}，"
-                f"{_name(index, r.window.clause)}规定为“{r.stated}”{marker(r)}，而非“{text}”。"
-            )
+        r, chosen = readings[letter], letter in choice
+        holds = r.window is not None and r.support >= MIN_SUPPORT and not r.stated
+        head = f"{letter}．{text}："
+        if item.negative:
+            if chosen:
+                why = f"与条文不符，{said(r)}" if r.window else "条文没有这样规定"
+                notes[letter] = f"{head}当选，该说法{why}。"
+            else:
+                notes[letter] = f"{head}不选，{said(r) if r.window else '条文有此规定'}，该说法正确。"
+        elif chosen:
+            notes[letter] = f"{head}正确，{said(r)}。" if r.window else f"{head}正确。"
+        elif r.window is not None and r.stated and not holds:
+            notes[letter] = f"{head}错误，{said(r)}，而非“{text}”。"
         else:
-            notes[letter] = (
-                f"{letter}．{text}：{'正确（题目问的是不正确或不属于的选项）' if right else '错误'}，"
-                "知识库中的条文没有这样规定。"
-            )
+            notes[letter] = f"{head}错误，知识库中的条文没有这样规定。"
     return notes
 
 
@@ -591,19 +619,48 @@ def _other_versions(index: Index, doc_id: str) -> list[str]:
     ]
 
 
-def _by_version(index: Index, item: ExamItem, doc_id: str) -> dict[str, list[str]]:
-    """The choice under each version of the deciding document, when the index holds several."""
+def _by_version(
+    index: Index, item: ExamItem, deciding: Reading, choice: list[str], cites: list[Citation]
+) -> tuple[dict[str, list[str]], str]:
+    """The choice under each version of the deciding document when the index holds several, and, when an older
+    version gives another choice, what changed: both articles quoted (the older one added to `cites`)."""
+    doc_id = deciding.window.clause.doc_id
     others = _other_versions(index, doc_id)
     if not others:
-        return {}
-    out = {}
-    for d in [doc_id, *others]:
-        clauses = _candidates(index, item, [d])
-        choice, _ = _decide(item, _readings(index, item, clauses))
-        label = version_of(index, index.notices[d]) or index.notices[d].version_label
-        if choice:
-            out[label] = choice
-    return out
+        return {}, ""
+    label = version_of(index, index.notices[doc_id]) or index.notices[doc_id].version_label
+    out, changes = {label: choice}, []
+    for d in others:
+        readings = _readings(index, item, _candidates(index, item, [d]))
+        old, _ = _decide(item, readings)
+        if not old:
+            continue
+        out[version_of(index, index.notices[d]) or index.notices[d].version_label] = old
+        was = _deciding(readings, old)
+        if old != choice and was is not None:
+            cites.append(cite(index, was.window.clause, _quote(was), was.support))
+            changes.append(
+                f"版本变化：按{_name(index, was.window.clause)}“{_quote(was)}”[{len(cites)}]，此题应选"
+                f"{''.join(old)}；现行{_name(index, deciding.window.clause)}规定“{_quote(deciding)}”[1]，"
+                f"故答案为{''.join(choice)}。"
+            )
+    return out, "\n".join(changes)
+
+
+def _quote(r: Reading) -> str:
+    """The words of the clause a reading rests on: the window's sentence that shares the most with the
+    statement read (the whole window when the statement spans its sentences)."""
+    parts = [p.strip() for p in sentences(r.window.text) if p.strip() and p.strip() in r.window.clause.text]
+    if not parts:
+        return r.window.text
+    hint = bare(r.hint)
+    holding = [p for p in parts if r.holds and r.holds in bare(p)]  # the sentence that says the option, or
+    parts = holding or parts  # what the article says in its place
+    best = max(parts, key=lambda p: (_matched(hint, bare(p))[0], len(p)))
+    whole = r.window.text
+    if whole in r.window.clause.text and _matched(hint, bare(whole))[0] > _matched(hint, bare(best))[0] + 2:
+        best = whole
+    return best.rstrip("；;，,")
 
 
 def solve(index: Index, embedder, item: ExamItem) -> Solution:
@@ -627,14 +684,16 @@ def solve(index: Index, embedder, item: ExamItem) -> Solution:
             if not any(x.clause_id == c.clause_id for x in related):
                 related.append(cite(index, c, sentences(c.text)[0] if c.text else "", 0.0))
         return Solution(item=item, choice=None, decided=False, related=related[:3], margin=round(margin, 4))
-    cites = [cite(index, deciding.window.clause, deciding.window.text, deciding.support)]
+    cites = [cite(index, deciding.window.clause, _quote(deciding), deciding.support)]
     notes = _notes(index, item, readings, choice, cites)
+    by_version, changes = _by_version(index, item, deciding, choice, cites)
     return Solution(
         item=item,
         choice=choice,
         decided=True,
         citations=cites,
         option_notes=notes,
-        by_version=_by_version(index, item, deciding.window.clause.doc_id),
+        by_version=by_version,
+        changes=changes,
         margin=round(margin, 4),
     )
