@@ -64,7 +64,7 @@ NEGATION = re.compile(r"[不无非未禁\d]")
 NAMES_CLAUSE = re.compile(rf"^\s*(?:《[^》]+》|第[{P.LEGAL_NUM}]{{1,7}}条(?:第[{P.LEGAL_NUM}]{{1,3}}款)?)\s*$")
 NATIONAL = "中华人民共和国"  # how a national law's title begins; its short name leaves it out (《计量法》)
 # Words of a 判断 statement that only frame it (根据…, 该项工作的责任单位包括…), left out when aligning it.
-JUDGE_FRAME = re.compile(r"根据|依照|按照|依据|该项工作的?|包括|的规定|规定[,:]")
+JUDGE_FRAME = re.compile(r"^(?:根据|依照|按照|依据)|该项工作的?|包括")
 # Marks that end a phrase: what lies at a blank runs up to one of them.
 STOP_MARKS = set("，。；：,;:")
 END_MARKS = set("。；;!！?？")
@@ -369,9 +369,11 @@ def judge_statement(statement: str, window: Window) -> tuple[float, bool, str]:
     if group:
         end_a, end_b = group[-1].a + group[-1].size, group[-1].b + group[-1].size
         tail = s[end_a:]
-        if _substantive(tail) and len(tail) <= len(s) / 3:  # a statement that ends in words the window lacks
+        body_end = end_b - len(window.context)
+        said = window.bare[body_end : next((e for e in window.ends if e > body_end), len(window.bare))]
+        if len(tail) <= len(s) / 3 and _contrary(tail, said):  # it ends otherwise than the window's sentence
             differs = True
-            instead = instead or text[end_b : end_b + 12]
+            instead = instead or said
     return share, differs, instead
 
 
@@ -566,7 +568,13 @@ def _decide(item: ExamItem, readings: dict[str, Reading]) -> tuple[list[str] | N
 # --- the solution -------------------------------------------------------------------------------------
 
 
-def _deciding(readings: dict[str, Reading], choice: list[str] | None) -> Reading | None:
+def _deciding(item: ExamItem, readings: dict[str, Reading], choice: list[str] | None) -> Reading | None:
+    """The reading whose article decides: the chosen option's; for a negative stem, the article stating the
+    other options (unless the chosen one's article says otherwise in its place)."""
+    if item.negative and choice:
+        said_otherwise = [readings[k] for k in choice if readings[k].window is not None and readings[k].stated]
+        others = [r for k, r in readings.items() if k not in choice and r.window is not None]
+        return max(said_otherwise or others, key=lambda r: r.support, default=None)
     chosen = [readings[k] for k in (choice or []) if k in readings and readings[k].window is not None]
     pool = chosen or [r for r in readings.values() if r.window is not None]
     return max(pool, key=lambda r: r.support, default=None)
@@ -595,7 +603,7 @@ def _notes(index: Index, item: ExamItem, readings: dict[str, Reading], choice: l
         head = f"{letter}．{text}："
         if item.negative:
             if chosen:
-                why = f"与条文不符，{said(r)}" if r.window else "条文没有这样规定"
+                why = f"与条文不符，{said(r)}" if r.window and r.stated else "在知识库的条文中没有依据"
                 notes[letter] = f"{head}当选，该说法{why}。"
             else:
                 notes[letter] = f"{head}不选，{said(r) if r.window else '条文有此规定'}，该说法正确。"
@@ -636,7 +644,7 @@ def _by_version(
         if not old:
             continue
         out[version_of(index, index.notices[d]) or index.notices[d].version_label] = old
-        was = _deciding(readings, old)
+        was = _deciding(item, readings, old)
         if old != choice and was is not None:
             cites.append(cite(index, was.window.clause, _quote(was), was.support))
             changes.append(
@@ -650,7 +658,8 @@ def _by_version(
 def _quote(r: Reading) -> str:
     """The words of the clause a reading rests on: the window's sentence that shares the most with the
     statement read (the whole window when the statement spans its sentences)."""
-    parts = [p.strip() for p in sentences(r.window.text) if p.strip() and p.strip() in r.window.clause.text]
+    clause_text = ARTICLE_LEAD.sub("", r.window.clause.text.strip())
+    parts = [p.strip() for p in sentences(clause_text) if p.strip() and p.strip() in r.window.text]
     if not parts:
         return r.window.text
     hint = bare(r.hint)
@@ -672,7 +681,7 @@ def solve(index: Index, embedder, item: ExamItem) -> Solution:
     clauses = _candidates(index, item)
     readings = _readings(index, item, clauses)
     choice, margin = _decide(item, readings)
-    deciding = _deciding(readings, choice)
+    deciding = _deciding(item, readings, choice)
     if choice is None or deciding is None:
         related = []
         for r in sorted(readings.values(), key=lambda r: r.support, reverse=True):
