@@ -293,21 +293,6 @@ def _at_blank(option: str, left: str, right: str, window: str) -> float:
     )
 
 
-def _stated_at_blank(left: str, right: str, window: str) -> str:
-    """What the window says where the stem has its blank: the text between the stem's context on either side."""
-    for k in range(min(CONTEXT + 2, len(left)), 1, -1):
-        i = window.find(left[-k:])
-        if i < 0:
-            continue
-        start = i + k
-        for j in range(min(CONTEXT + 2, len(right)), 1, -1):
-            stop = window.find(right[:j], start)
-            if stop > start:
-                return window[start:stop]
-        return window[start : start + 12]
-    return ""
-
-
 def _partial(option: str, window: str) -> float:
     """An option the window holds only in pieces (无检定合格印、证的计量器具 in 使用无检定合格印、证或者…的计量器具):
     the share of its characters in runs of two or more, in order, within a stretch of the window at most
