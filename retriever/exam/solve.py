@@ -21,8 +21,7 @@ from retriever.answering.article_answer import title_of, where
 from retriever.answering.cite import cite, sentences, version_of
 from retriever.answering.query import understand
 from retriever.answering.search import retrieve
-from retriever.documents.clean import fold
-from retriever.exam.items import PUNCTUATION, bare
+from retriever.documents.clean import bare, fold
 from retriever.exam.paste import read_item
 from retriever.index import Index
 from retriever.models import JUDGE_FALSE, JUDGE_TRUE, Citation, Clause, ExamItem, Solution
@@ -163,7 +162,7 @@ def _bare_with_stops(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     """bare(text), and where in it the text had a mark that ends a phrase (，。；：) and a sentence (。；！？)."""
     out, stops, ends = [], [], []
     for ch in fold(text):
-        if PUNCTUATION.fullmatch(ch):
+        if not bare(ch):
             if ch in STOP_MARKS:
                 stops.append(len(out))
             if ch in END_MARKS:
