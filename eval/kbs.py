@@ -23,7 +23,7 @@ KBS: dict[str, tuple[Path, ...]] = {
 }
 SUFFIX = {"kb+regulations": "-with-regulations", "kb+regulations+stard": "-with-stard"}
 # The knowledge base a set is written for (file name → KB); others run on kb/ alone.
-SET_KB = {"regulations.jsonl": "kb+regulations", "people.jsonl": "kb+regulations"}
+SET_KB = {"regulations.jsonl": "kb+regulations", "people.jsonl": "kb+regulations", "exam_items.jsonl": "kb+regulations"}
 
 
 class KBMissing(RuntimeError):

@@ -260,6 +260,11 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument("--gate", action="store_true", help="exit 1 when the product misses a CI threshold")
     parser.add_argument(
+        "--no-bank",
+        action="store_true",
+        help="exam_items.jsonl: skip solving every generated exam item (the generator–solver agreement, minutes)",
+    )
+    parser.add_argument(
         "--report",
         action="store_true",
         help="write eval/REPORT.md: the notice questions on kb/ and on kb/ plus the regulations, "
@@ -282,7 +287,7 @@ def run(args) -> int:
     --gate fails, 2 on bad arguments."""
     import sys
 
-    from eval import kbs
+    from eval import exam, kbs
     from eval.dataset import SetError, load_set, select
     from retriever.config import get_settings
     from retriever.embed import EmbedderError, get_embedder
@@ -311,6 +316,8 @@ def run(args) -> int:
     kb = args.kb or kbs.kb_for(args.set_path)
     if Path(args.set_path).name == "people.jsonl":
         return run_people(settings, args.set_path, args.split, kb, args.top_k, args.gate)
+    if Path(args.set_path).name == exam.SET_NAME:  # pasted exam items are scored by their choice
+        return exam.main(args, kb, settings)
     try:
         items = select(load_set(args.set_path), args.split)
         embedder = get_embedder(settings.embedder)

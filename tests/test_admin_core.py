@@ -292,7 +292,9 @@ def test_an_upload_being_parsed_keeps_no_other_upload_waiting(admin, admin_setti
     thread = threading.Thread(target=lambda: first.append(admin.add(ADMIN, "first.txt", NOTICE)))
     thread.start()
     assert parsing.wait(60)
-    second = admin.add(ADMIN, "second.txt", NOTICE.decode().replace("赣州", "吉安").encode())  # accepted while the first parses
+    second = admin.add(
+        ADMIN, "second.txt", NOTICE.decode().replace("赣州", "吉安").encode()
+    )  # accepted while the first parses
     release.set()
     thread.join(60)
     assert second.doc_id == "second" and first and first[0].doc_id == "first"

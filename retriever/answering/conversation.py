@@ -16,6 +16,7 @@ from retriever.answering.lookup import ArticleAsk, article_asked, article_words,
 from retriever.documents.clean import fold, to_simplified
 from retriever.index import Index
 from retriever.answering.query import Mention, english_name, place_mentions
+from retriever.exam.paste import read_item
 
 # Words that only steer a follow-up (那…呢, 换成…, 如果是…的情况); a message made of these plus places
 # and years asks the previous question again for the new place or year.
@@ -193,7 +194,7 @@ def resolve(message: str, previous: str | None, index: Index) -> Resolved:
     so 那北京呢？ becomes a question about 北京 that the engine can decline.
     """
     message = message.strip()
-    if not previous:
+    if not previous or read_item(message):  # a pasted exam item stands alone
         return Resolved(message, message, "new")
     if article := _other_article(message, previous):
         return Resolved(article, message, "switch")
