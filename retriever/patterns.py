@@ -742,3 +742,30 @@ PLANTED_INSTRUCTION = re.compile(
     r"system prompt|系统提示|你现在是|you are now)[^。\n]*[。]?",
     re.IGNORECASE,
 )
+
+# --- question banks (题库 exports: CSV and spreadsheets) -----------------------------
+
+# A bank's column headers, by what the column holds; each header is folded and stripped of spaces and
+# brackets before it is looked up. The first row that names a stem and a key column is the header row.
+BANK_HEADERS = {
+    "kind": ("题型", "题目类型", "试题类型", "类型", "题类"),
+    "stem": ("题干", "题目", "试题", "题目内容", "试题内容", "问题", "题干内容"),
+    "options": ("选项", "备选项", "选项内容", "备选答案", "答案选项"),
+    "key": ("答案", "正确答案", "参考答案", "标准答案", "答案选项字母"),
+    "explanation": ("解析", "答案解析", "试题解析", "题目解析", "说明", "依据"),
+}
+# One option per column: 选项A, A, A选项, 选项a, 选项 A (folded: lower case, no spaces).
+BANK_OPTION_HEADER = re.compile(r"^(?:选项)?([a-h])(?:选项|项)?$")
+# A bank's 题型 cell, read as an exam kind (folded); 不定项 is multiple choice with one or more keys.
+BANK_KIND = {
+    "single": re.compile(r"^(?:单选|单项选择|单项|single)"),
+    "multiple": re.compile(r"^(?:多选|多项选择|多项|不定项|multiple)"),
+    "judge": re.compile(r"^(?:判断|是非|对错|true ?/ ?false|judge)"),
+}
+# What separates the letters of a key written ACD, A,C,D, A、C、D, A C D, A/C/D, A和C (folded).
+KEY_SEPARATOR = re.compile(r"[\s,、;/|+&和及与]+")
+# A lead before the key itself (folded): 答案：B, 正确答案为ACD, 参考答案 B.
+KEY_LEAD = re.compile(r"^(?:正确答案|参考答案|标准答案|答案)\s*[:为是]?\s*")
+# 判断 keys as banks write them (folded): 对 / 错, 正确 / 错误, √ / ×, t / f, yes / no.
+KEY_TRUE = ("对", "正确", "√", "✓", "✔", "是", "t", "true", "y", "yes", "r", "right")
+KEY_FALSE = ("错", "错误", "×", "✗", "✘", "x", "否", "f", "false", "n", "no", "wrong")
