@@ -202,6 +202,51 @@ class Answer(BaseModel):
     citations: list[Citation] = []
     related: list[Citation] = []
     latency_ms: float = 0.0
+    choice: list[str] | None = Field(
+        None,
+        description="a pasted exam item: the options the deciding article supports (['A'], ['A', 'C', 'D'], "
+        "['错'] for a 判断 item); null when the question is no exam item or no article decides it",
+    )
+
+
+# --- a pasted exam item (题库 item) and how the knowledge base decides it --------------------------
+
+ExamKind = Literal["single", "multiple", "judge"]
+JUDGE_TRUE, JUDGE_FALSE = "对", "错"
+
+
+class ExamItem(_Frozen):
+    """An exam item as a person pastes it: 单选 / 多选 with lettered options, or a 判断 statement."""
+
+    kind: ExamKind
+    stem: str = Field(description="the question text, blank (（　　）/______) kept as written")
+    options: dict[str, str] = Field(default_factory=dict, description="letter -> option text; empty for judge")
+    label: str | None = Field(None, description="the item's own type label as written: 【单选题】, 多选题")
+    number: str | None = Field(None, description="the item's number as written: 12, 第3题")
+    negative: bool = Field(False, description="the stem asks for the wrong option: 不正确的是, 不属于, 除外")
+    kind_stated: bool = Field(False, description="the kind comes from a label, not guessed from the options")
+
+
+class Solution(BaseModel):
+    """What the knowledge base says about an exam item: the choice, the article that decides it, and why each
+    option is right or wrong. `choice` is None (and `decided` False) when no indexed article decides it."""
+
+    item: ExamItem
+    choice: list[str] | None = Field(
+        None, description="letters in order (['A', 'C', 'D']), or ['对'] / ['错'] for judge; None when undecided"
+    )
+    decided: bool = False
+    citations: list[Citation] = Field(default_factory=list, description="the deciding article first")
+    option_notes: dict[str, str] = Field(
+        default_factory=dict, description="letter (or 对/错 for judge) -> why the option is right or wrong"
+    )
+    by_version: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="version label (as cite.version_of names it) -> the choice under that version of the "
+        "deciding document, when the index holds several versions",
+    )
+    related: list[Citation] = Field(default_factory=list, description="closest articles when undecided")
+    margin: float = Field(0.0, description="evidence margin of the choice over the best rejected reading")
 
 
 # --- exam practice (注册计量师): items, papers, grading, learners ----------------------------------

@@ -487,6 +487,55 @@ DOC_KIND_WORD = re.compile(r"(?:实施细则|细则|条例|办法|规定|规则|
 # An office of a body, dropped for its short name: 市场监管总局办公厅 → 市场监管总局.
 ISSUER_OFFICE = re.compile(r"(?:办公厅|办公室)$")
 
+# --- pasted exam items (题库 items): read on folded text (half-width punctuation, lower-case letters) -----------
+
+# The item's type label as banks write it: 【单选题】, [多项选择题], (判断题), 单选题:, 一、单项选择题.
+EXAM_LABEL = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、\s*)?[\[(【]?\s*(?P<label>单选|单项选择|多选|多项选择|不定项选择|不定项|判断|是非)题?"
+    r"\s*[\])】]?\s*[:.、]?\s*"
+)
+# What kind each label word names.
+EXAM_LABEL_KINDS = {
+    "单选": "single",
+    "单项选择": "single",
+    "多选": "multiple",
+    "多项选择": "multiple",
+    "不定项选择": "multiple",
+    "不定项": "multiple",
+    "判断": "judge",
+    "是非": "judge",
+}
+# The item's number: 12. / 12、 / (12) / 第12题.
+EXAM_NUMBER = re.compile(r"^\s*(?:第\s*(?P<a>\d{1,4})\s*题[:.、]?|(?P<b>\d{1,4})\s*[.、)](?!\d)|\((?P<c>\d{1,4})\))\s*")
+# An option letter as written before its text: a. a、 a: a) (a) — never inside a Latin word or a number.
+EXAM_OPTION = re.compile(r"(?<![a-z0-9])(?:\((?P<p>[a-h])\)|(?P<l>[a-h])\s*[.、:)](?!\d))|(?m:^\s*(?P<s>[a-h])\s+)")
+# The blank of a stem: ( ), (　　), ______, ＿＿.
+EXAM_BLANK = re.compile(r"\(\s*\)|_{2,}|＿+")
+# A 判断 item's answer box after the statement: ( ), (对/错), (√/×), (正确/错误), or the box filled in.
+JUDGE_BOX = re.compile(
+    r"(?<=[。.!?])\s*\(\s*(?:(?:对|错|正确|错误|√|×|✓|✗|t|f)(?:\s*/\s*(?:对|错|正确|错误|√|×|✓|✗|t|f))?)?\s*\)\s*$"
+)
+# A 判断 item's two options when pasted as choices: 对/错, 正确/错误, √/×.
+JUDGE_WORDS = {
+    "对": "对",
+    "正确": "对",
+    "√": "对",
+    "✓": "对",
+    "是": "对",
+    "错": "错",
+    "错误": "错",
+    "×": "错",
+    "✗": "错",
+    "否": "错",
+}
+# A stem asking for the wrong option(s): 不正确的是, 错误的是, 不属于, 不包括, 除外.
+EXAM_NEGATIVE = re.compile(
+    r"(?:不正确|不准确|不恰当|不妥|不对|错误|不符合|不属于|不包括|不含|不是|不应|不能|不可以|无权|不需要|不必)的?"
+    r"(?:是|有|为)?\s*(?:\(\s*\)|_{2,}|[。?]|$)|(?:不属于|不包括|不是)|除外"
+)
+# A stem that says the item has several right options: (多选), 哪些, 有( )项.
+EXAM_MULTIPLE_HINT = re.compile(r"\(多选\)|多选|哪些")
+
 # Cross-language glossary: English metrology and administrative terms to the words Chinese documents use.
 GLOSSARY_EN = {
     # instruments and standards
