@@ -815,6 +815,18 @@ BANK_KIND = {
 KEY_SEPARATOR = re.compile(r"[\s,、;/|+&和及与]+")
 # A lead before the key itself (folded): 答案：B, 正确答案为ACD, 参考答案 B.
 KEY_LEAD = re.compile(r"^(?:正确答案|参考答案|标准答案|答案)\s*[:为是]?\s*")
-# 判断 keys as banks write them (folded): 对 / 错, 正确 / 错误, √ / ×, t / f, yes / no.
-KEY_TRUE = ("对", "正确", "√", "✓", "✔", "是", "t", "true", "y", "yes", "r", "right")
-KEY_FALSE = ("错", "错误", "×", "✗", "✘", "x", "否", "f", "false", "n", "no", "wrong")
+# 判断 keys as banks write them (folded): the 判断 words above (对/错, 正确/错误, √/×), and ✔/✘, t/f,
+# true/false (a spreadsheet's TRUE cell), yes/no; x is ×, typed on a keyboard.
+KEY_JUDGE = JUDGE_WORDS | {
+    "✔": "对",
+    "t": "对",
+    "true": "对",
+    "y": "对",
+    "yes": "对",
+    "✘": "错",
+    "x": "错",
+    "f": "错",
+    "false": "错",
+    "n": "错",
+    "no": "错",
+}

@@ -27,7 +27,17 @@ from langchain_core.embeddings import Embeddings
 from retriever.exam.export import source_line
 from retriever.exam.solve import read_item, solve
 from retriever.index import Index
-from retriever.models import JUDGE_FALSE, JUDGE_TRUE, BankReport, BankRow, BankSummary, Citation, ExamItem, ExamKind, Solution
+from retriever.models import (
+    JUDGE_FALSE,
+    JUDGE_TRUE,
+    BankReport,
+    BankRow,
+    BankSummary,
+    Citation,
+    ExamItem,
+    ExamKind,
+    Solution,
+)
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +163,9 @@ def _xlsx_rows(name: str, data: bytes) -> Iterator[tuple]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise BankError(f"{name}：无法作为 Excel 工作簿（.xlsx）读取（{exc}）；请在 Excel 中另存后重试。", "unsupported")
+        raise BankError(
+            f"{name}：无法作为 Excel 工作簿（.xlsx）读取（{exc}）；请在 Excel 中另存后重试。", "unsupported"
+        )
     try:
         yield from _first_sheet_with_header(book.worksheets, lambda ws: ws.iter_rows(values_only=True))
     finally:
@@ -166,7 +178,9 @@ def _xls_rows(name: str, data: bytes) -> Iterator[list]:
     try:
         book = xlrd.open_workbook(file_contents=data)
     except (xlrd.XLRDError, AssertionError, IndexError, KeyError, ValueError, OSError) as exc:
-        raise BankError(f"{name}：无法作为 Excel 97-2003 工作簿（.xls）读取（{exc}）；请另存为 .xlsx 后重试。", "unsupported")
+        raise BankError(
+            f"{name}：无法作为 Excel 97-2003 工作簿（.xls）读取（{exc}）；请另存为 .xlsx 后重试。", "unsupported"
+        )
 
     def values(sheet) -> Iterator[list]:
         for r in range(sheet.nrows):
@@ -284,12 +298,7 @@ def read_key(raw: str, kind: ExamKind | None = None, options: dict[str, str] | N
 
 
 def _judge_word(text: str) -> str | None:
-    text = text.strip(" 。.")
-    if text in P.KEY_TRUE:
-        return JUDGE_TRUE
-    if text in P.KEY_FALSE:
-        return JUDGE_FALSE
-    return None
+    return P.KEY_JUDGE.get(text.strip(" 。."))
 
 
 def _kind(cell: str) -> ExamKind | None | Literal["other"]:
@@ -367,6 +376,8 @@ def check_bank(index: Index, embedder: Embeddings, bank: Bank, progress: RowProg
     """Solve every row of the bank and say whether the current law agrees with its key."""
     rows = []
     read = entries(bank)
+    if progress:
+        progress(0, len(read))
     for done, entry in enumerate(read, 1):
         rows.append(check_entry(index, embedder, entry))
         if progress:
@@ -399,12 +410,11 @@ def check_entry(index: Index, embedder: Embeddings, entry: Entry) -> BankRow:
     if sorted(entry.key or []) == sorted(solution.choice or []):
         return BankRow(**base, verdict="agree", found_key=found, citation=cited, note=f"依据{article(cited)}")
     older = _matching_version(solution, entry.key or [], cited.version)
-    note = f"题库答案{base['bank_key']}，现行规定的答案{found}：{article(cited)}：“{_quote(cited)}”"
+    note = f"题库答案{base['bank_key']}，现行规定答案{found}。依据{article(cited)}：“{_quote(cited)}”"
     if older:
-        note += f"。题库答案与{_year(older)}版一致，与现行{_year(cited.version) if cited.version else ''}版不符"
-    return BankRow(
-        **base, verdict="disagree", found_key=found, citation=cited, matches_version=older, note=note + "。"
-    )
+        current = f"现行{_year(cited.version)}版" if cited.version else "现行版本"
+        note += f"题库答案与{_year(older)}版一致，与{current}不符。"
+    return BankRow(**base, verdict="disagree", found_key=found, citation=cited, matches_version=older, note=note)
 
 
 def _matching_version(solution: Solution, key: list[str], current: str | None) -> str | None:
