@@ -13,7 +13,6 @@ import csv
 import io
 import logging
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -107,9 +106,8 @@ def read_bank(file: str, data: bytes, max_rows: int, max_bytes: int) -> Bank:
     at, fields, options = _header([cells for _, cells in table])
     if at is None:
         raise BankError(f"{name}：{_missing_columns(fields, options)}")
-    columns = [c.strip() for c in table[at][1]]
     width = max(len(cells) for _, cells in table[at:])
-    columns += [f"第{i + 1}列" for i in range(len(columns), width)]
+    columns = _names(table[at][1] + [""] * (width - len(table[at][1])))
     rows = [(number, cells + [""] * (width - len(cells))) for number, cells in table[at + 1 :]]
     if not rows:
         raise BankError(f"{name}：表头下面没有题目。")
@@ -119,6 +117,17 @@ def read_bank(file: str, data: bytes, max_rows: int, max_bytes: int) -> Bank:
             "too_large",
         )
     return Bank(file=name, columns=columns, rows=rows, fields=fields, option_columns=options)
+
+
+def _names(header: list[str]) -> list[str]:
+    """The header's column names, each one distinct: a blank one is named 第N列, a repeated one gets （2）."""
+    names: list[str] = []
+    for i, cell in enumerate(header):
+        name = cell.strip() or f"第{i + 1}列"
+        while name in names:
+            name += "（2）"
+        names.append(name)
+    return names
 
 
 def _table(name: str, data: bytes, max_rows: int) -> Iterator[tuple[int, list[str]]]:
@@ -158,45 +167,52 @@ def _text(value: object) -> str:
 
 def _xlsx_rows(name: str, data: bytes) -> Iterator[tuple]:
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        try:
+            yield from _first_sheet_with_header(book.worksheets, lambda ws: ws.iter_rows(values_only=True))
+        finally:
+            book.close()
+    except BankError:
+        raise
+    except Exception as exc:  # a damaged workbook can fail anywhere in the parser, while opening or reading rows
         raise BankError(
-            f"{name}：无法作为 Excel 工作簿（.xlsx）读取（{exc}）；请在 Excel 中另存后重试。", "unsupported"
-        )
-    try:
-        yield from _first_sheet_with_header(book.worksheets, lambda ws: ws.iter_rows(values_only=True))
-    finally:
-        book.close()
+            f"{name}：无法作为 Excel 工作簿（.xlsx）读取（{type(exc).__name__}: {exc}）；请在 Excel 中另存后重试。",
+            "unsupported",
+        ) from exc
 
 
 def _xls_rows(name: str, data: bytes) -> Iterator[list]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data)
-    except (xlrd.XLRDError, AssertionError, IndexError, KeyError, ValueError, OSError) as exc:
-        raise BankError(
-            f"{name}：无法作为 Excel 97-2003 工作簿（.xls）读取（{exc}）；请另存为 .xlsx 后重试。", "unsupported"
-        )
-
-    def values(sheet) -> Iterator[list]:
-        for r in range(sheet.nrows):
-            row = []
-            for cell in sheet.row(r):
-                if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                    row.append(bool(cell.value))
-                elif cell.ctype == xlrd.XL_CELL_DATE:
-                    row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
-                elif cell.ctype == xlrd.XL_CELL_ERROR:
-                    row.append("")
-                else:
-                    row.append(cell.value)
+        book = xlrd.open_workbook(file_contents=data, logfile=io.StringIO())
+        for row in _first_sheet_with_header(book.sheets(), lambda sheet: _xls_values(xlrd, book, sheet)):
             yield row
+    except BankError:
+        raise
+    except Exception as exc:  # a damaged workbook can fail anywhere in the parser
+        raise BankError(
+            f"{name}：无法作为 Excel 97-2003 工作簿（.xls）读取（{type(exc).__name__}: {exc}）；请另存为 .xlsx 后重试。",
+            "unsupported",
+        ) from exc
 
-    return _first_sheet_with_header(book.sheets(), values)
+
+def _xls_values(xlrd, book, sheet) -> Iterator[list]:
+    """A .xls sheet's rows as Python values: booleans, dates and numbers as such, error cells blank."""
+    for r in range(sheet.nrows):
+        row = []
+        for cell in sheet.row(r):
+            if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                row.append(bool(cell.value))
+            elif cell.ctype == xlrd.XL_CELL_DATE:
+                row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+            elif cell.ctype == xlrd.XL_CELL_ERROR:
+                row.append("")
+            else:
+                row.append(cell.value)
+        yield row
 
 
 def _first_sheet_with_header(sheets: list, rows_of: Callable[[object], Iterable]) -> Iterator:

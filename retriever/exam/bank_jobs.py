@@ -55,6 +55,11 @@ class BankChecks:
             self._cond.notify_all()
         return check
 
+    def __len__(self) -> int:
+        """How many checks are known (queued, running, or finished and kept)."""
+        with self._cond:
+            return len(self._checks)
+
     def get(self, check_id: str) -> BankCheck | None:
         with self._cond:
             return self._checks.get(check_id)
