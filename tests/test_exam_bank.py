@@ -378,10 +378,18 @@ def test_cli_checks_an_xls_bank_and_writes_the_report(written_regulations_index_
 
 def test_a_disagreement_on_the_shared_regulations_cites_the_current_version(regulations_index, embedder):
     header = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案"]
-    stem = "产品质量检验机构计量认证考核合格后，由（　　）发给计量认证合格证书。"
-    options = ["接受申请的省级以上人民政府计量行政部门", "县级人民政府计量行政部门", "国务院", "产品质量检验机构"]
-    bank = read("bank.csv", csv_bytes([header, ["单选题", stem, *options, "B"], ["单选题", stem, *options, "A"]]))
-    wrong, right = check_bank(regulations_index, embedder, bank).rows
+    certificate = ["单选题", "未取得计量认证合格证书的，不得开展（　　）工作。", "产品质量检验", "计量检定", "计量校准"]
+    verification = [
+        "单选题",
+        "计量检定必须按照国家计量检定系统表进行，计量检定必须执行（　　）。",
+        "计量检定规程",
+        "计量校准规范",
+        "国家标准",
+        "企业标准",
+    ]
+    rows = [certificate + ["计量器具制造", "C"], certificate + ["计量器具制造", "A"], verification + ["C"]]
+    wrong, right, law = check_bank(regulations_index, embedder, read("bank.csv", csv_bytes([header, *rows]))).rows
     assert (wrong.verdict, wrong.found_key, right.verdict) == ("disagree", "A", "agree")
-    assert wrong.citation.clause_id.endswith("/第三十一条") and "2022" in (wrong.citation.version or "")
-    assert wrong.matches_version is None  # no version of the 细则 supports B
+    assert wrong.citation.clause_id == "计量法实施细则-2022-03-29/第三十一条" and "2022" in wrong.citation.version
+    assert wrong.matches_version is None and "版一致" not in wrong.note  # the 2018 细则 does not support C either
+    assert (law.verdict, law.found_key, law.citation.clause_id) == ("disagree", "A", "计量法-2018-10-26/第十条")

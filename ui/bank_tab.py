@@ -15,7 +15,7 @@ from html import escape
 import gradio as gr
 import pandas as pd
 
-from retriever.exam.bank_export import report_columns, report_rows
+from retriever.exam.bank_export import ADDED_COLUMNS, report_columns, report_rows
 from retriever.exam.bank_jobs import shared as bank_checks
 from retriever.models import BANK_VERDICT_NAMES, BankCheck, BankReport
 
@@ -114,6 +114,10 @@ def report_frame(report: BankReport | None, show: str = "all"):
     columns = report_columns(report)
     picked = [(row, values) for row, values in zip(report.rows, report_rows(report)) if show in ("all", row.verdict)]
     frame = pd.DataFrame([values for _, values in picked], columns=columns)
+    # On screen the verdict and both keys come first (pinned), then the bank's columns, then the article and note.
+    added = columns[len(columns) - len(ADDED_COLUMNS) :]
+    first = [columns[0], *added[:3]]
+    frame = frame[first + [c for c in columns if c not in first and c not in added] + added[3:]]
     colours = [ROW_COLOURS[row.verdict] for row, _ in picked]
     return frame.style.apply(
         lambda r: [f"background-color: {colours[r.name]}" if colours[r.name] else ""] * len(r), axis=1
@@ -163,6 +167,7 @@ def bank_view(max_bytes: int) -> None:
             interactive=False,
             wrap=True,
             max_height=640,
+            pinned_columns=4,
             elem_id="bank-table",
         )
         state = gr.State(None)
