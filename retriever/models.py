@@ -49,6 +49,7 @@ QuestionType = Literal[
     "permission",
     "list",
     "unanswerable",
+    "exam",  # a pasted exam item, answered with its choice (Answer.choice)
 ]
 
 
@@ -244,6 +245,11 @@ class Solution(BaseModel):
         default_factory=dict,
         description="version label (as cite.version_of names it) -> the choice under that version of the "
         "deciding document, when the index holds several versions",
+    )
+    changes: str = Field(
+        "",
+        description="when an older version of the deciding document gives another choice: what it said and chose, "
+        "with [n] markers into `citations`",
     )
     related: list[Citation] = Field(default_factory=list, description="closest articles when undecided")
     margin: float = Field(0.0, description="evidence margin of the choice over the best rejected reading")

@@ -14,6 +14,8 @@ from dataclasses import replace
 
 from retriever.answering import article_answer, notice_answer
 from retriever import patterns as P
+from retriever.answering.exam_answer import answer_item
+from retriever.exam.paste import read_item
 from retriever.answering.cite import NO_MATCH, Decline, best_sentence, cite, label, sentences
 from retriever.documents.clean import fold
 from retriever.index import Index
@@ -335,8 +337,9 @@ def ask(
         from retriever.answering.generate import chat_model, generate
 
         llm = llm or chat_model(settings)
-    answer = _ask(index, question, filters, top_k or 5, retrieval)
-    if mode == "generative":
+    item = read_item(question)  # a pasted exam item is solved before any other reading of the question
+    answer = answer_item(index, item) if item else _ask(index, question, filters, top_k or 5, retrieval)
+    if mode == "generative" and not item:
         answer = generate(index, question, answer, llm)
     answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
     return answer

@@ -14,6 +14,7 @@ from typing import Literal
 from retriever.documents.clean import fold, to_simplified
 from retriever.index import Index
 from retriever.answering.query import Mention, english_name, place_mentions
+from retriever.exam.paste import read_item
 
 # Words that only steer a follow-up (那…呢, 换成…, 如果是…的情况); a message made of these plus places
 # and years asks the previous question again for the new place or year.
@@ -191,7 +192,7 @@ def resolve(message: str, previous: str | None, index: Index) -> Resolved:
     so 那北京呢？ becomes a question about 北京 that the engine can decline.
     """
     message = message.strip()
-    if not previous:
+    if not previous or read_item(message):  # a pasted exam item stands alone
         return Resolved(message, message, "new")
     places = mentions(message, index)
     years = [m.group(1) for m in YEAR.finditer(message)]

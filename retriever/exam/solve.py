@@ -12,8 +12,9 @@ exactly); contradicted when the window states the stem but something else at the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
+from weakref import WeakKeyDictionary
 
 from retriever import patterns as P
 from retriever.answering.article_answer import title_of, where
@@ -35,11 +36,11 @@ OPTION_CANDIDATES = 4
 MIN_STEM_MATCH = 0.6
 # How an option counts in a window that states the stem: at the blank (its left or right neighbours in the stem
 # beside it), anywhere in the window, or only partly (share of its characters in one run, scaled down).
-AT_BLANK, IN_WINDOW, PARTIAL_SCALE = 1.0, 0.8, 0.5
+AT_BLANK, AT_ONE_SIDE, IN_WINDOW, PARTIAL_SCALE = 1.0, 0.9, 0.75, 0.5
 # Support needed for an option to be right, at most for it to be wrong (between: undecided), and the margin of
 # the best single option over the next. Named here, set on the eval/exam_items.jsonl dev split.
-MIN_SUPPORT = 0.65
-MAX_WRONG = 0.45
+MIN_SUPPORT = 0.5
+MAX_WRONG = 0.3
 MIN_MARGIN = 0.2
 # 判断: a statement aligning this well with a window and differing nowhere substantive is true; aligning at
 # least JUDGE_ALIGN and differing in a substantive span (a number, a body, a modal or negation) is false.
@@ -53,9 +54,22 @@ CONTEXT = 3
 FRAME = re.compile(
     r"根据|按照|依照|依据|《[^》]*》|[^,。]{0,12}(?:法|条例|细则|办法|规定)的?规定|下列|以下|关于|有关|"
     r"(?:说法|表述|叙述|描述|选项|做法|行为|情形)(?:中)?|(?:不)?(?:正确|准确|恰当|符合|属于|包括|错误)的?(?:是|有)?|"
-    r"哪些|哪项|哪个|哪一项|的是|是|除外|[,，。:：;；?？\s]"
+    r"出自|(?:是)?哪(?:一)?(?:份|部|条|项|个)(?:文件|法规|法律|规章)?(?:的规定)?|哪些|的是|是|除外|[,，。:：;；?？“”\s]"
 )
-MIN_STEM_CONTENT = 4  # bare characters of stem content below which options are read as statements
+# An article's own number at the start of its text (第十条 …), not part of what it says.
+ARTICLE_LEAD = re.compile(rf"^第 ?[{P.LEGAL_NUM}]{{1,7}} ?条(?:之[一二三四五六七八九十]{{1,3}})?\s*")
+# What turns a statement into its opposite, or a number into another: a span holding one always differs.
+NEGATION = re.compile(r"[不无非未禁\d]")
+# An option that names a document (《…》) or an article (第十条, 第十条第二款) rather than saying something.
+NAMES_CLAUSE = re.compile(rf"^\s*(?:《[^》]+》|第[{P.LEGAL_NUM}]{{1,7}}条(?:第[{P.LEGAL_NUM}]{{1,3}}款)?)\s*$")
+NATIONAL = "中华人民共和国"  # how a national law's title begins; its short name leaves it out (《计量法》)
+# Words of a 判断 statement that only frame it (根据…, 该项工作的责任单位包括…), left out when aligning it.
+JUDGE_FRAME = re.compile(r"根据|依照|按照|依据|该项工作的?|包括|的规定|规定[,:]")
+MIN_STEM_CONTENT = 4
+# A stem asking which statement holds: each option is read as a statement of its own.
+STATEMENT_ASK = re.compile(
+    r"说法|表述|叙述|描述|观点|做法"
+)  # bare characters of stem content below which options are read as statements
 MAX_SENTENCES_PER_WINDOW = 2
 
 
@@ -64,6 +78,9 @@ class Window:
     clause: Clause
     text: str  # the sentences as written
     bare: str
+    context: str  # bare: the document's title, the clause's path and heading (what a stem may name it by)
+    names: tuple[str, ...] = ()  # bare: how an option may name the clause itself (its document's title, its label)
+    implied: str = ""  # bare: what another clause says this one includes (units a notice lists once for all tasks)
 
 
 @dataclass
@@ -73,22 +90,32 @@ class Reading:
     support: float = 0.0
     window: Window | None = None
     stated: str = ""  # what the window says at the blank, when it says something else
-    notes: list[str] = field(default_factory=list)
+    share: float = 0.0  # statements: how much of the statement aligns with the window
 
 
 # --- windows and alignment --------------------------------------------------------------------------
 
 
-def _windows(clause: Clause) -> list[Window]:
-    """Sentence windows of a clause: each sentence, and each run of MAX_SENTENCES_PER_WINDOW sentences."""
-    parts = [s.strip() for s in sentences(clause.text) if s.strip()]
-    out = []
-    for n in range(1, MAX_SENTENCES_PER_WINDOW + 1):
-        for i in range(0, max(1, len(parts) - n + 1)):
-            text = "".join(parts[i : i + n])
-            if text:
-                out.append(Window(clause, text, bare(text)))
-    return out
+def _windows(index: Index, clause: Clause) -> list[Window]:
+    """Sentence windows of a clause: each sentence, each run of MAX_SENTENCES_PER_WINDOW sentences, and the
+    clause's lead sentence with each later one (an article's 下列… with each of its items)."""
+    parts = [s.strip() for s in sentences(ARTICLE_LEAD.sub("", clause.text.strip())) if s.strip()]
+    notice = index.notices[clause.doc_id]
+    context = bare(f"{notice.title}{clause.path}{clause.heading}")
+    names = (bare(notice.title), bare(clause.label))
+    implied = {  # a statement of a fact's implied units holds them too (以下责任单位中均包括…不再单独列出)
+        bare(f.quote): bare("、".join(f.implicit_units))
+        for f in index.facts.get(clause.clause_id, [])
+        if f.implicit_units
+    }
+    spans = {(i, i + n) for n in range(1, MAX_SENTENCES_PER_WINDOW + 1) for i in range(max(1, len(parts) - n + 1))}
+    texts = ["".join(parts[a:b]) for a, b in sorted(spans)]
+    texts += [parts[0] + p for p in parts[2:]]
+    windows = []
+    for t in dict.fromkeys(texts):
+        b = bare(t)
+        windows.append(Window(clause, t, b, context, names, "".join(v for q, v in implied.items() if q in b)))
+    return [w for w in windows if w.text]
 
 
 def _matched(a: str, b: str) -> tuple[int, list]:
@@ -96,6 +123,16 @@ def _matched(a: str, b: str) -> tuple[int, list]:
     sm = SequenceMatcher(None, a, b, autojunk=False)
     blocks = [m for m in sm.get_matching_blocks() if m.size]
     return sum(m.size for m in blocks if m.size >= 2 or a[m.a] not in FUNCTION_CHARS), blocks
+
+
+def _stem_match(stem: str, w: Window) -> float:
+    """Share of the stem's characters that align, in order, with the window (its title and heading before it)."""
+    if not stem:
+        return 0.0
+    text = w.context + w.bare
+    if len(set(stem) & set(text)) < MIN_STEM_MATCH * len(set(stem)):
+        return 0.0
+    return _matched(stem, text)[0] / len(stem)
 
 
 def _blank_parts(stem: str) -> tuple[str, str] | None:
@@ -116,12 +153,14 @@ def _content(stem: str) -> str:
     return bare(FRAME.sub("", P.EXAM_BLANK.sub("", fold(stem))))
 
 
-def _at_blank(option: str, left: str, right: str, window: str) -> bool:
+def _at_blank(option: str, left: str, right: str, window: str) -> float:
+    """How firmly the window holds the option at the stem's blank: its neighbours on both sides (1.0), on one
+    side (AT_ONE_SIDE), or not at all (0)."""
     o = bare(option)
-    return any(
-        (left[-k:] + o) in window or (o + right[:k]) in window
-        for k in range(CONTEXT, 0, -1)
-        if (len(left) >= k and (left[-k:] + o) in window) or (len(right) >= k and (o + right[:k]) in window)
+    before = any(len(left) >= k and left[-k:] + o in window for k in range(CONTEXT, 1, -1))
+    after = any(len(right) >= k and o + right[:k] in window for k in range(CONTEXT, 1, -1))
+    return (
+        AT_BLANK if before and (after or not right) or after and not left else AT_ONE_SIDE if before or after else 0.0
     )
 
 
@@ -154,25 +193,27 @@ def _substantive(span: str) -> bool:
 
 def judge_statement(statement: str, window: Window) -> tuple[float, bool, str]:
     """(share of the statement aligned with the window, whether they differ substantively, the window's text
-    where they differ first)."""
-    s = bare(statement)
+    where they differ first). The statement's frame (根据《…》（二、…）) may align with the window's context."""
+    s = bare(JUDGE_FRAME.sub("", fold(statement)))
     if not s:
         return 0.0, False, ""
-    matched, blocks = _matched(s, window.bare)
+    text = window.context + window.bare + window.implied
+    matched, blocks = _matched(s, text)
     share = matched / len(s)
     differs, instead = False, ""
     prev_a = prev_b = None
     for m in blocks:
-        if prev_a is not None:
-            gap_s, gap_w = s[prev_a : m.a], window.bare[prev_b : m.b]
-            if _substantive(gap_s) and (gap_w or re.search(r"[不无非未禁\d]", gap_s)):
+        if prev_a is not None and m.b > len(window.context):
+            gap_s, gap_w = s[prev_a : m.a], text[max(prev_b, len(window.context)) : m.b]
+            if _substantive(gap_s) and (gap_w or NEGATION.search(gap_s)):
                 if len(gap_w) <= max(12, 2 * len(gap_s)):
                     differs = True
                     instead = instead or gap_w
         prev_a, prev_b = m.a + m.size, m.b + m.size
-    # a statement that ends in words the window does not have (an added 不得, another body) differs too
-    if blocks and prev_a is not None and _substantive(s[prev_a:]) and len(s) - prev_a <= 12 and share >= JUDGE_ALIGN:
-        differs = differs or bool(re.search(r"[不无非未禁\d]", s[prev_a:]))
+    tail = s[prev_a:] if prev_a is not None else ""
+    if _substantive(tail) and len(tail) <= len(s) / 3:  # a statement that ends in words the window lacks
+        differs = True
+        instead = instead or text[prev_b : prev_b + 12]
     return share, differs, instead
 
 
@@ -196,40 +237,59 @@ def _candidates(index: Index, item: ExamItem, doc_ids: list[str] | None = None) 
 # --- reading options ---------------------------------------------------------------------------------
 
 
-def _read_option(item: ExamItem, option: str, windows: list[Window], statements: bool) -> Reading:
-    """The best reading of one option over every window."""
+def _names(index: Index) -> frozenset[str]:
+    """Every document title in the index, bare and without 中华人民共和国: what an option naming a document says."""
+    if index not in _NAMES:
+        _NAMES[index] = frozenset(bare(n.title).removeprefix(NATIONAL) for n in index.notices.values())
+    return _NAMES[index]
+
+
+_NAMES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _place(option: str, parts: tuple[str, str] | None, w: Window, titles: frozenset[str]) -> float:
+    """How the window holds an option: at the blank, elsewhere, partly; or names the clause (《…》, 第十条)."""
+    o = bare(option)
+    if NAMES_CLAUSE.match(fold(option)) or o.removeprefix(NATIONAL) in titles:  # names this clause or not
+        return AT_BLANK if o.removeprefix(NATIONAL) in {n.removeprefix(NATIONAL) for n in w.names} else 0.0
+    if o and o in w.bare:
+        return max(_at_blank(option, *parts, w.bare), IN_WINDOW) if parts else AT_BLANK
+    if o and o in w.implied:
+        return IN_WINDOW
+    return _partial(option, w.bare)
+
+
+def _read_statement(statement: str, windows: list[Window]) -> Reading:
     best = Reading()
-    if statements:
-        for w in windows:
-            share, differs, instead = judge_statement(option, w)
-            support = share if not differs else min(share, JUDGE_ALIGN) - 0.5
-            if share >= JUDGE_ALIGN and (best.window is None or support > best.support):
-                best = Reading(support=max(support, 0.0), window=w, stated=instead)
-        return best
-    stem = bare(P.EXAM_BLANK.sub("", fold(item.stem)))
-    parts = _blank_parts(item.stem)
     for w in windows:
-        matched, _ = _matched(stem, w.bare)
-        stem_match = matched / max(len(stem), 1)
-        if stem_match < MIN_STEM_MATCH:
-            continue
-        if bare(option) in w.bare:
-            place = AT_BLANK if parts is None or _at_blank(option, *parts, w.bare) else IN_WINDOW
-        else:
-            place = _partial(option, w.bare)
-        support = stem_match * place
-        if support > best.support:
-            stated = _stated_at_blank(*parts, w.bare) if parts and place < AT_BLANK else ""
-            best = Reading(support=support, window=w, stated=stated)
+        share, differs, instead = judge_statement(statement, w)
+        support = share if not differs else max(0.0, min(share, JUDGE_ALIGN) - 0.5)
+        # the window the statement is about is the one it aligns with best; whether it holds decides the support
+        if share >= JUDGE_ALIGN and (best.window is None or share > best.share):
+            best = Reading(support=support, window=w, stated=instead, share=share)
     return best
 
 
 def _readings(index: Index, item: ExamItem, clauses: list[Clause]) -> dict[str, Reading]:
-    windows = [w for c in clauses for w in _windows(c)]
-    statements = len(_content(item.stem)) < MIN_STEM_CONTENT
+    windows = [w for c in clauses for w in _windows(index, c)]
     if item.kind == "judge":
-        return {"stem": _read_option(item, item.stem, windows, True)}
-    return {letter: _read_option(item, text, windows, statements) for letter, text in item.options.items()}
+        return {"stem": _read_statement(item.stem, windows)}
+    if len(_content(item.stem)) < MIN_STEM_CONTENT or STATEMENT_ASK.search(item.stem):  # 下列说法正确的是
+        return {k: _read_statement(o, windows) for k, o in item.options.items()}
+    stem = _content(item.stem)
+    parts = _blank_parts(item.stem)
+    titles = _names(index)
+    matches = [(w, m) for w in windows if (m := _stem_match(stem, w)) >= MIN_STEM_MATCH]
+    out = {}
+    for letter, option in item.options.items():
+        best = Reading()
+        for w, m in matches:
+            place = _place(option, parts, w, titles)
+            if m * place > best.support:
+                stated = _stated_at_blank(*parts, w.bare) if parts and place < AT_BLANK else ""
+                best = Reading(support=m * place, window=w, stated=stated)
+        out[letter] = best
+    return out
 
 
 def _decide(item: ExamItem, readings: dict[str, Reading]) -> tuple[list[str] | None, float]:
