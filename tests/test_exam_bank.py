@@ -123,6 +123,9 @@ def test_keys_as_banks_write_them(raw, kind, key):
 def test_a_judge_item_keyed_by_the_letter_of_its_true_or_false_option():
     assert read_key("B", "judge", {"A": "正确", "B": "错误"}) == ["错"]
     assert read_key("A", "judge", {"A": "√", "B": "×"}) == ["对"]
+    row = ["1", "判断题", AGREES, "正确", "错误", "", "", "A", ""]
+    (entry,) = entries(read("bank.csv", csv_bytes([HEADER, row])))
+    assert (entry.item.kind, entry.item.options, entry.key, entry.problem) == ("judge", {}, ["对"], None)
 
 
 def test_one_options_column_and_options_inside_the_stem_are_read():

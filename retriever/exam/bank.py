@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -20,9 +19,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
+from langchain_core.embeddings import Embeddings
+
 from retriever import patterns as P
 from retriever.documents.clean import fold
-from langchain_core.embeddings import Embeddings
 from retriever.exam.export import source_line
 from retriever.exam.solve import read_item, solve
 from retriever.index import Index
@@ -38,10 +38,9 @@ from retriever.models import (
     Solution,
 )
 
-log = logging.getLogger(__name__)
-
 SUFFIXES = (".csv", ".xlsx", ".xls")
-# How many non-blank rows may stand above the header row (a title line such as 计量法规题库, a note).
+# The header row is looked for among this many first non-blank rows (a title line such as 计量法规题库, or a note,
+# may stand above it).
 HEADER_SEARCH_ROWS = 5
 # How many characters of the deciding article a report quotes.
 QUOTE_CHARS = 160
@@ -360,7 +359,7 @@ def _entry(bank: Bank, number: int, cells: list[str]) -> Entry:
     item = read_item(text)
     if item is None:
         return not_item("读不出考题：没有选项，也不是判断题的陈述")
-    if options and item.options != options:  # the columns are what the bank says, whatever the re-reading split
+    if options and item.kind != "judge" and item.options != options:  # the columns say what the options are
         item = item.model_copy(update={"options": options})
     if kind and item.kind != kind:
         item = item.model_copy(update={"kind": kind, "kind_stated": stated is not None})
