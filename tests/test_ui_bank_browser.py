@@ -1,5 +1,5 @@
 """A trainer checks a question bank in the 考试练习 tab, in a real headless Chromium against a real `metrokb serve`
-over an index holding two versions of a provincial regulation (tests/data/regulations)."""
+(with a reader key) over an index holding two versions of a provincial regulation (tests/data/regulations)."""
 
 from __future__ import annotations
 
@@ -37,19 +37,27 @@ ROWS = [
 ]
 
 
+READER_KEY = "trainer-reader-s3cret"
+
+
 @pytest.fixture(scope="module")
 def server(written_regulations_index_dir, tmp_path_factory, serve_cli):
+    """`metrokb serve` with a reader key: a trainer is a reader, and checking a bank needs no more."""
     log = tmp_path_factory.mktemp("server") / "serve.log"
-    with serve_cli({"METROKB_INDEX_DIR": str(written_regulations_index_dir)}, log) as base:
+    env = {"METROKB_INDEX_DIR": str(written_regulations_index_dir), "METROKB_API_KEY": READER_KEY}
+    with serve_cli(env, log) as base:
         yield base
 
 
 @pytest.fixture()
 def page(browser, server):
+    """A trainer logged in with the reader key, on the 题库核对 view of the 考试练习 tab."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(f"{server}/ui/")
+    page.fill("#key", READER_KEY)
+    page.click("#login")
     page.wait_for_selector("#question textarea")
     page.get_by_role("tab", name="考试练习").click()
     page.get_by_role("tab", name="题库核对").click()
