@@ -229,6 +229,18 @@ def test_agreeing_undecidable_and_non_items_are_told_apart(report):
     assert (s.total, s.agree, s.disagree, s.undecidable, s.not_item) == (4, 1, 1, 1, 1)
 
 
+def test_an_item_a_bank_repeats_is_solved_once(written_regulations_index, embedder, monkeypatch):
+    import retriever.exam.bank as bank_module
+
+    solved = []
+    real_solve = bank_module.solve
+    monkeypatch.setattr(bank_module, "solve", lambda *args: solved.append(args[2]) or real_solve(*args))
+    bank = read("bank.csv", csv_bytes([HEADER, ROWS[0], ROWS[1], ROWS[0], [*ROWS[0][:-2], "B", ""]]))
+    rows = check_bank(written_regulations_index, embedder, bank).rows
+    assert len(solved) == 2  # the 单选 item three times (two keys), the 判断 item once
+    assert [r.verdict for r in rows] == ["disagree", "agree", "disagree", "agree"]
+
+
 def test_the_report_keeps_the_banks_columns_as_csv_and_excel(report):
     columns = report_columns(report)
     assert columns[: len(HEADER) + 1] == ["行号", *HEADER] and "核对结果" in columns and "MetroKB答案" in columns

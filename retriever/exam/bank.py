@@ -391,10 +391,11 @@ def check_bank(index: Index, embedder: Embeddings, bank: Bank, progress: RowProg
     """Solve every row of the bank and say whether the current law agrees with its key."""
     rows = []
     read = entries(bank)
+    solved: dict[str, Solution] = {}  # banks repeat items (copied from one site to the next): solve each once
     if progress:
         progress(0, len(read))
     for done, entry in enumerate(read, 1):
-        rows.append(check_entry(index, embedder, entry))
+        rows.append(check_entry(index, embedder, entry, solved))
         if progress:
             progress(done, len(read))
     counts = Counter(r.verdict for r in rows)
@@ -406,13 +407,16 @@ def check_bank(index: Index, embedder: Embeddings, bank: Bank, progress: RowProg
     )
 
 
-def check_entry(index: Index, embedder: Embeddings, entry: Entry) -> BankRow:
+def check_entry(index: Index, embedder: Embeddings, entry: Entry, solved: dict[str, Solution] | None = None) -> BankRow:
     """The verdict on one row: agree, disagree (both keys, the article, the version the bank matches), undecidable
-    or not an exam item."""
+    or not an exam item. `solved` remembers the solutions of items already seen, by their text."""
     base = {"row": entry.row, "cells": entry.cells, "bank_key": "".join(entry.key or [])}
     if entry.item is None:
         return BankRow(**base, verdict="not_item", note=entry.problem or "")
-    solution = solve(index, embedder, entry.item)
+    seen = entry.item.model_dump_json(include={"kind", "stem", "options"})
+    solution = (solved or {}).get(seen) or solve(index, embedder, entry.item)
+    if solved is not None:
+        solved[seen] = solution
     found = "".join(solution.choice) if solution.decided and solution.choice else None
     cited = solution.citations[0] if found and solution.citations else None
     if entry.problem:
