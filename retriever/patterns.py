@@ -508,12 +508,13 @@ EXAM_LABEL_KINDS = {
 # The item's number: 12. / 12、 / (12) / 第12题.
 EXAM_NUMBER = re.compile(r"^\s*(?:第\s*(?P<a>\d{1,4})\s*题[:.、]?|(?P<b>\d{1,4})\s*[.、)](?!\d)|\((?P<c>\d{1,4})\))\s*")
 # An option letter as written before its text: a. a、 a: a) (a) — never inside a Latin word or a number.
-EXAM_OPTION = re.compile(r"(?<![a-z0-9])(?:\((?P<p>[a-h])\)|(?P<l>[a-h])\s*[.、:)](?!\d))|(?m:^\s*(?P<s>[a-h])\s+)")
+EXAM_OPTION = re.compile(r"(?<![a-z0-9])(?:\((?P<p>[a-h])\)|(?P<l>[a-h])\s*[.、:)])|(?m:^\s*(?P<s>[a-h])\s+)")
 # The blank of a stem: ( ), (　　), ______, ＿＿.
 EXAM_BLANK = re.compile(r"\(\s*\)|_{2,}|＿+")
-# A 判断 item's answer box after the statement: ( ), (对/错), (√/×), (正确/错误), or the box filled in.
+# A 判断 item's answer box after the statement: ( ), (对/错), (√/×), (正确/错误), the box filled in, or 对/错 alone.
 JUDGE_BOX = re.compile(
-    r"(?<=[。.!?])\s*\(\s*(?:(?:对|错|正确|错误|√|×|✓|✗|t|f)(?:\s*/\s*(?:对|错|正确|错误|√|×|✓|✗|t|f))?)?\s*\)\s*$"
+    r"(?<=[。.!?])\s*(?:\(\s*(?:(?:对|错|正确|错误|√|×|✓|✗|t|f)(?:\s*/\s*(?:对|错|正确|错误|√|×|✓|✗|t|f))?)?\s*\)"
+    r"|(?:对|正确|√)\s*/\s*(?:错|错误|×))\s*$"
 )
 # A 判断 item's two options when pasted as choices: 对/错, 正确/错误, √/×.
 JUDGE_WORDS = {
@@ -530,11 +531,11 @@ JUDGE_WORDS = {
 }
 # A stem asking for the wrong option(s): 不正确的是, 错误的是, 不属于, 不包括, 除外.
 EXAM_NEGATIVE = re.compile(
-    r"(?:不正确|不准确|不恰当|不妥|不对|错误|不符合|不属于|不包括|不含|不是|不应|不能|不可以|无权|不需要|不必)的?"
-    r"(?:是|有|为)?\s*(?:\(\s*\)|_{2,}|[。?]|$)|(?:不属于|不包括|不是)|除外"
+    r"(?:不正确|不准确|不恰当|不妥当?|不对|错误|(?:不符合|不属于|不包括|不是|不应当?|不能|不可以|不需要|不必|无权)[^,。;]{0,30}?)"
+    r"的(?:是|有|为)|(?:下列|以下)[^,。;]{0,8}(?:不属于|不包括|不是|不符合|不应|不得|不能|不需要)|除外"
 )
-# A stem that says the item has several right options: (多选), 哪些, 有( )项.
-EXAM_MULTIPLE_HINT = re.compile(r"\(多选\)|多选|哪些")
+# A stem that says the item may have several right options: (多选), 哪些, …的有( ), …包括( ).
+EXAM_MULTIPLE_HINT = re.compile(r"多选|多项|哪些|(?:的有|包括|包含)\s*(?:\(\s*\)|_{2,})?\s*[。.?]?\s*$")
 
 # Cross-language glossary: English metrology and administrative terms to the words Chinese documents use.
 GLOSSARY_EN = {

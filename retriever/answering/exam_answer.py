@@ -21,7 +21,7 @@ def render(solution: Solution, deciding_name: str) -> str:
     if not solution.decided:
         return f"{UNDECIDED}，无法给出答案。以下是最接近的条款，仅供参考。"
     first = solution.citations[0]
-    lines = [f"答案：{choice_text(solution)}", f"依据：{deciding_name}：{first.quote}[1]。"]
+    lines = [f"答案：{choice_text(solution)}", f"依据：{deciding_name}：{first.quote.rstrip('。；;，,')}[1]。"]
     if solution.changes:
         lines.append(solution.changes)
     if solution.item.kind == "judge":

@@ -53,6 +53,9 @@ BODY_ALIASES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"计量(?:行政|主管)部门|计量局"), "计量部门"),
     (re.compile(r"地方|有关|相应的?|当地"), ""),
     (re.compile(r"省、自治区、直辖市"), "省级"),
+    # near-synonyms of one level: 上一级 is 上级, 本级 is 同级 — never a right and a wrong option side by side
+    (re.compile(r"上一级"), "上级"),
+    (re.compile(r"本级"), "同级"),
 )
 # A body's name that leans on its sentence (其指定的…, 该单位) is no option.
 BODY_PRONOUN = re.compile(r"^(?:其|该|本|此|所在|当事)")
@@ -128,6 +131,9 @@ class LawPools:
     """Options of each kind across the current documents: the candidates for wrong options."""
 
     bodies: list[str] = field(default_factory=list)
+    # per document: its bodies, time limits and fines — a wrong option comes from the same law first
+    # (neighbouring levels of government, its other time limits and amounts)
+    own: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     consequences: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
@@ -161,6 +167,9 @@ def law_pools(index: Index) -> LawPools:
         for fact in index.facts_of(doc_id):
             if fact.kind == "authority" and fact.value and _usable_body(fact.value):
                 pools.bodies.append(fact.value)
+                pools.own.setdefault((doc_id, "authority"), []).append(fact.value)
+            elif fact.kind in ("time_limit", "penalty") and fact.value:
+                pools.own.setdefault((doc_id, fact.kind), []).append(fact.value)
             elif fact.kind == "penalty" and (pair := _consequence(fact)):
                 pools.consequences.append(pair[1])
             elif fact.kind == "definition" and fact.subject and len(fact.subject) <= MAX_TERM_CHARS:
@@ -169,6 +178,7 @@ def law_pools(index: Index) -> LawPools:
                 pools.dates.append(m.group(0))
     for name in ("bodies", "consequences", "terms", "dates"):
         setattr(pools, name, list(dict.fromkeys(getattr(pools, name))))
+    pools.own = {k: list(dict.fromkeys(v)) for k, v in pools.own.items()}
     return pools
 
 
@@ -263,21 +273,36 @@ def _value_item(ctx: Ctx, facet: str, sentence: str, answer: str, candidates: li
 def _authority_items(ctx: Ctx, pools: LawPools) -> list[QuizItem]:
     pairs = [(f.value, f.quote) for f in ctx.facts if f.kind == "authority" and f.value and _usable_body(f.value)]
     items = []
+    own = pools.own.get((ctx.notice.doc_id, "authority"), [])
     for body, sentence in dict.fromkeys(pairs):
-        candidates = _closest(pools.bodies, body, ctx.clause.clause_id + body)
+        salt = ctx.clause.clause_id + body
+        candidates = list(dict.fromkeys(_closest(own, body, salt) + _closest(pools.bodies, body, salt)))
         if item := _value_item(ctx, "authority", sentence, body, candidates):
             items.append(item)
     return items
 
 
-def _value_items(ctx: Ctx, kind: str, neighbours) -> list[QuizItem]:
-    """Which time limit or fine an article states, with neighbouring values (十日/二十日, 500元/2000元) as the wrong options."""
-    return [
-        item
-        for fact in ctx.facts
-        if fact.kind == kind and fact.value
-        if (item := _value_item(ctx, kind, fact.quote, fact.value, neighbours(fact.value)))
-    ]
+def _value_items(ctx: Ctx, kind: str, neighbours, pools: LawPools) -> list[QuizItem]:
+    """Which time limit or fine an article states: the wrong options are the document's other time limits or
+    amounts of the same form first, then neighbouring values (十日/二十日, 500元/2000元)."""
+    own = pools.own.get((ctx.notice.doc_id, kind), [])
+    items = []
+    for fact in ctx.facts:
+        if fact.kind == kind and fact.value:
+            alike = [v for v in own if v != fact.value and _same_form(v, fact.value)]
+            candidates = list(dict.fromkeys(alike + neighbours(fact.value)))
+            if item := _value_item(ctx, kind, fact.quote, fact.value, candidates):
+                items.append(item)
+    return items
+
+
+def _same_form(a: str, b: str) -> bool:
+    """Two values of one form: time limits of one unit (十日, 十五日), fines of one shape (…元以下)."""
+    if (ma := TIME_VALUE.match(a)) and (mb := TIME_VALUE.match(b)):
+        return ma.group("unit") == mb.group("unit")
+    if (ma := FINE.match(a)) and (mb := FINE.match(b)):
+        return bool(ma.group("lo")) == bool(mb.group("lo"))
+    return False
 
 
 def _effective_items(ctx: Ctx, pools: LawPools) -> list[QuizItem]:
@@ -438,8 +463,8 @@ def law_items(index: Index, ctx: Ctx, pools: LawPools) -> list[QuizItem]:
     """Every single-choice item one article (or clause) of a current regulation yields."""
     items = [
         *_authority_items(ctx, pools),
-        *_value_items(ctx, "time_limit", time_neighbours),
-        *_value_items(ctx, "penalty", fine_neighbours),
+        *_value_items(ctx, "time_limit", time_neighbours, pools),
+        *_value_items(ctx, "penalty", fine_neighbours, pools),
         *_effective_items(ctx, pools),
         *_consequence_items(ctx, pools),
         *_definition_items(ctx, pools),

@@ -23,6 +23,7 @@ from retriever.exam.items import (
     multiple,
     near_copy,
     overlapping,
+    is_regulation,
     rng,
 )
 from retriever.exam.law_items import CONTEXT_WORDS, clean_sentence, current
@@ -52,6 +53,8 @@ class ListEntry:
     clause_id: str
     noun: str
     items: tuple[str, ...]
+    doc_id: str = ""
+    family: str = ""  # what kind of list: a regulation's, a notice's, or a catalogue (附件) — options never cross
 
 
 def _inline(fact: Fact) -> bool:
@@ -105,7 +108,8 @@ def list_pool(index: Index) -> list[ListEntry]:
         for fact in facts:
             if fact.kind == "list" and not _is_units(fact, facts) and (items := usable_items(fact)):
                 kind = index.clauses[fact.clause_id].kind if fact.clause_id in index.clauses else ""
-                pool.append(ListEntry(fact.clause_id, _noun(fact, kind), tuple(items)))
+                family = "catalogue" if kind == "appendix" else "law" if is_regulation(notice) else "notice"
+                pool.append(ListEntry(fact.clause_id, _noun(fact, kind), tuple(items), doc_id, family))
     return pool
 
 
@@ -151,13 +155,15 @@ def list_items(ctx: Ctx, pool: list[ListEntry]) -> list[QuizItem]:
             continue
         noun = _noun(fact, ctx.clause.kind)
         size = median(len(i) for i in usable)
-        candidates = [
+        family = "catalogue" if ctx.clause.kind == "appendix" else "law" if is_regulation(ctx.notice) else "notice"
+        candidates = [  # items of other lists of the same family: never a notice's list for a law's, nor a catalogue's
             i
             for entry in pool
-            if entry.clause_id != ctx.clause.clause_id
+            if entry.clause_id != ctx.clause.clause_id and entry.family == family
             for i in entry.items
             if not near_copy(ctx.text, i)
         ]
+        same_doc = {i for entry in pool if entry.doc_id == ctx.notice.doc_id for i in entry.items}
         same_noun = {i for entry in pool if noun and entry.noun == noun for i in entry.items}
         listed = "、".join(fact.items)
         variants = min(3, 1 + len(usable) // LONG_LIST)
@@ -168,7 +174,8 @@ def list_items(ctx: Ctx, pool: list[ListEntry]) -> list[QuizItem]:
             right = chosen[: 2 + (variant + len(usable)) % 2]
             wrong = list(dict.fromkeys(c for c in candidates if not any(overlapping(c, r) for r in usable)))
             shuffle(wrong)
-            wrong.sort(key=lambda w: (w not in same_noun, abs(len(w) - size) // 4))
+            # neighbouring lists first: of the same document, then of the same noun (条件, 行为), then alike in length
+            wrong.sort(key=lambda w: (w not in same_doc, w not in same_noun, abs(len(w) - size) // 4))
             explanation = _explain(ctx, fact, right)
             if item := multiple(
                 ctx,

@@ -45,6 +45,7 @@ POINTS: dict[str, float] = {"single": 1.0, "multiple": 2.0, "fill": 1.0, "judge"
 # 1 point and 20 multiple-choice items of 2 points (100 points), 150 minutes.
 MOCK_SECTIONS = (PaperSection(kind="single", count=60, points=1.0), PaperSection(kind="multiple", count=20, points=2.0))
 MOCK_MINUTES = 150.0
+MOCK_LEFT_OUT = ("article",)  # facets the exam does not ask: which article number states a rule
 MAX_MINUTES = 600.0
 ID_VERSION = 2  # the layout of paper ids; ids of another layout are refused with a message
 
@@ -265,6 +266,9 @@ def make_paper(
         and (not chaps or any(_in_chapter(i, c) for c in chaps))
         and i.item_id not in included
     ]
+    if mode == "mock":
+        # The exam never asks only for an article's number (…是哪一条的规定？): a mock paper leaves such items out.
+        pool = [i for i in pool if i.facet not in MOCK_LEFT_OUT]
     if mode == "mock" and not docs:
         # The law subject asks about laws and regulations: a mock paper draws from them when there are any.
         law = [i for i in pool if is_regulation(index.notices[i.citation.doc_id])]
