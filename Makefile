@@ -21,8 +21,9 @@ ingest: setup
 	$(PY) ingest.py
 
 # Debian packages the tests run for real: Chromium for the browser tests of the UI (never `playwright
-# install`), PostgreSQL for the learner store on a database server.
-SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-cjk postgresql
+# install`), PostgreSQL for the learner store on a database server, LibreOffice to read .doc/.wps and poppler's
+# pdftoppm to render scanned PDF pages for OCR (libgl1: the OpenCV wheel rapidocr pulls in links it).
+SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-cjk postgresql libreoffice-writer-nogui poppler-utils libgl1
 system:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +21,7 @@ def cmd_ingest(args) -> int:
     from rich.markup import escape
 
     from retriever.documents.clean import NoticeError
+    from retriever.documents.formats import limits_of
     from retriever.embed import get_embedder
     from retriever.index import build_index, parse_summary, read_kb
 
@@ -26,7 +29,7 @@ def cmd_ingest(args) -> int:
     console = Console(stderr=False, soft_wrap=True)
     try:
         if args.check:
-            report = read_kb(settings.kb_dir, settings.extra_kb_dirs)
+            report = read_kb(settings.kb_dir, settings.extra_kb_dirs, limits_of(settings))
         else:
             report = build_index(
                 settings.kb_dir,
@@ -36,6 +39,7 @@ def cmd_ingest(args) -> int:
                 progress=embedding_progress(),
                 force=args.force,
                 extra_dirs=settings.extra_kb_dirs,
+                limits=limits_of(settings),
             )
     except NoticeError as exc:
         console.print(f"[red]error[/red] {escape(str(exc))}")
@@ -55,6 +59,75 @@ def cmd_ingest(args) -> int:
     return 1 if args.strict and report.skipped else 0
 
 
+def cmd_add(args) -> int:
+    """Copy files (a zip: each file it holds) into kb/ and index; a file that cannot be read or is a duplicate is
+    reported and taken out of kb/ again, so it changes nothing. Exit 1 if any file was refused."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from retriever.documents import formats
+    from retriever.documents.clean import NoticeError
+    from retriever.embed import get_embedder
+    from retriever.index import build_index, duplicate_message, parse_summary, read_kb, read_notice, text_signature
+
+    settings = get_settings()
+    console, limits, kb = Console(soft_wrap=True), formats.limits_of(settings), settings.kb_dir
+    have = {text_signature(nb.clauses): nb.notice.file for nb in read_kb(kb, settings.extra_kb_dirs, limits).built}
+    added, refused = [], []
+    with tempfile.TemporaryDirectory(prefix="metrokb-add-") as staging:
+        for path in args.files:
+            try:
+                data = path.read_bytes()
+                kind = formats.check(data, path.name, limits)
+                members = formats.unzip(data, path.name, limits) if kind == "zip" else [formats.Member(path.name, data)]
+            except (OSError, NoticeError) as exc:
+                refused.append(str(exc) if isinstance(exc, NoticeError) else f"{path}: {exc.strerror}")
+                continue
+            for member in members:
+                if member.data is None:
+                    refused.append(member.refused or member.name)
+                    continue
+                if member.name.startswith(".") or (kb / member.name).exists():
+                    refused.append(f"{member.name}: kb/{member.name} already exists (or is hidden); rename the file")
+                    continue
+                staged = Path(staging) / member.name
+                staged.write_bytes(member.data)
+                try:  # read where it waits: what cannot be read, or is there already, never enters kb/
+                    signature = text_signature(read_notice(staged, None, limits).clauses)
+                except NoticeError as exc:
+                    refused.append(str(exc))
+                    continue
+                if signature in have:
+                    refused.append(duplicate_message(member.name, have[signature]))
+                    continue
+                have[signature] = member.name
+                shutil.copyfile(staged, kb / member.name)
+                cache = Path(staging) / formats.CACHE_DIR / f"{member.name}.json"
+                if cache.exists():
+                    (kb / formats.CACHE_DIR).mkdir(exist_ok=True)
+                    shutil.copyfile(cache, kb / formats.CACHE_DIR / cache.name)
+                added.append(member.name)
+    report = build_index(
+        kb,
+        settings.index_dir,
+        get_embedder(settings.embedder),
+        settings.chunk_chars,
+        extra_dirs=settings.extra_kb_dirs,
+        limits=limits,
+    )
+    for name in added:
+        if name in report.skipped:
+            refused.append(report.skipped[name])
+            (kb / name).unlink(missing_ok=True)
+            (kb / formats.CACHE_DIR / f"{name}.json").unlink(missing_ok=True)
+    for nb in report.built:
+        if nb.notice.file in added:
+            _print_summary(console, parse_summary(nb))
+    for reason in refused:
+        console.print(f"[red]refused[/red] {escape(reason)}")
+    return 1 if refused else 0
+
+
 def _print_summary(console, report) -> None:
     """One document of the parse report: what it is, its structure, its facts, and what to look at."""
     from rich.markup import escape
@@ -63,13 +136,16 @@ def _print_summary(console, report) -> None:
     console.print(f"[bold]{escape(s['file'])}[/bold] → {s['doc_id']}  《{escape(s['title'])}》")
     where = f"{s['region'] or '—'}/{s['level']}"
     version = "" if s["status"] == "current" else f"  superseded by {s['superseded_by']}"
+    if s["part_of"]:
+        version += f"  part: {escape(s['part'] or '—')} of {s['part_of']}"
     console.print(
         f"  {s['kind']}  {where}  issuer: {s['issuer'] or '—'}  date: {s['date'] or '—'}  "
         f"effective: {s['effective'] or '—'}  style: {s['style']}{version}"
     )
     structure = "  ".join(f"{k}: {v}" for k, v in s["clauses"].items())
     if s["articles"]:
-        structure += f"  (articles {s['articles']} of 第{s['last_article']}条)"
+        first = f"{s['first_article']}–" if (s["first_article"] or 1) > 1 else ""
+        structure += f"  (articles {s['articles']} of 第{first}{s['last_article']}条)"
     console.print(f"  clauses: {sum(s['clauses'].values())}  {structure}  references: {s['references']}")
     console.print("  facts: " + ("  ".join(f"{k}: {v}" for k, v in sorted(s["facts"].items())) or "none"))
     for note in s["notes"]:
@@ -282,6 +358,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.set_defaults(func=cmd_ingest)
 
+    p = sub.add_parser(
+        "add", help="copy documents (PDF, Word, WPS, web pages, text, or zips of these) into kb/ and index"
+    )
+    p.add_argument("files", nargs="+", type=Path)
+    p.set_defaults(func=cmd_add)
+
     p = sub.add_parser("ask", help="answer one question with citations")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the same JSON object as POST /ask")
@@ -353,6 +435,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--probes", type=int, default=600, help="generated questions per size (default 600)")
     p.add_argument("-o", "--output", type=Path, help="also write the table (markdown) to this file")
     p.add_argument("--keep", action="store_true", help="keep the temporary work directory")
+    p.add_argument(
+        "--formats",
+        action="store_true",
+        help="only measure reading documents: pages/s for text PDFs, scanned PDFs (OCR), .doc, against embedding",
+    )
     p.set_defaults(func=cmd_bench)
 
     from eval.runner import add_arguments as add_eval_arguments
@@ -371,7 +458,12 @@ def cmd_eval(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    """Run bench/run.py and print its one table (progress goes to stderr)."""
+    """Run bench/run.py and print its one table (progress goes to stderr); --formats runs bench/formats.py."""
+    if args.formats:
+        from bench.formats import run as run_formats
+
+        print(run_formats(get_settings().embedder))
+        return 0
     from bench.run import run
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]

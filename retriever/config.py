@@ -50,7 +50,11 @@ class Settings(BaseSettings):
     admin_key: str | None = None
     keys: dict[str, NamedKey] = {}
     session_hours: float = 12.0  # how long a browser login lasts
-    max_upload_bytes: int = 5 * 1024 * 1024
+    # An upload (or a file in a zip) may be this large: a 50-page notice scanned at 200 dpi is ~20–40 MiB.
+    max_upload_bytes: int = 64 * 1024 * 1024
+    max_pages: int = 300  # pages per PDF; a longer one is refused (split it)
+    conversion_timeout_s: float = 180.0  # per LibreOffice conversion and per page rendered for OCR
+    max_zip_files: int = 200  # files in one uploaded zip
     audit_path: Path | None = None  # JSON lines; default: audit.jsonl beside feedback_path
 
     @property

@@ -32,7 +32,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from rank_bm25 import BM25Okapi
 
-from retriever.documents import meta, refs
+from retriever.documents import formats, meta, refs
 from retriever import patterns as P
 from retriever.documents.catalog import read_catalog
 from retriever.documents.clean import NoticeError, fold
@@ -141,14 +141,14 @@ class Report:
 
 
 def notice_files(kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -> list[Path]:
-    """Document files (.txt, .md) of kb/ and of any extra folders, each folder's README.md aside."""
+    """Document files (formats.SUFFIXES) of kb/ and of any extra folders, each folder's README.md aside."""
     found = []
     for folder in (kb_dir, *extra_dirs):
         found += sorted(
             p
             for p in folder.iterdir()
             if p.is_file()
-            and p.suffix.lower() in (".txt", ".md")
+            and p.suffix.lower() in formats.SUFFIXES
             and not (folder != kb_dir and p.name.lower() == "readme.md")
         )
     return found
@@ -159,12 +159,20 @@ def slug(name: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in Path(name).stem).strip("-").lower() or "notice"
 
 
-def read_notice(path: Path, entry: dict | None) -> NoticeBuild:
-    data = path.read_bytes()
+def read_notice(
+    path: Path,
+    entry: dict | None,
+    limits: formats.Limits = formats.Limits(),
+    progress: formats.PageProgress | None = None,
+) -> NoticeBuild:
+    """Read, clean and parse one document file of any supported format (see documents/formats.py)."""
+    extracted = formats.read_file(path, limits, progress)
+    data = path.read_bytes() if extracted.kind == "text" else extracted.text.encode("utf-8")
     doc_id = (entry or {}).get("doc_id") or slug(path.name)
     parsed = parse_file(data, path.name, doc_id, (entry or {}).get("repairs"))
-    warnings = list(parsed.warnings)
+    warnings = list(parsed.warnings) + extracted.warnings
     notes = [] if entry is not None else ["no catalog entry in kb/catalog.yaml; metadata read from the text"]
+    notes += extracted.notes()
     if parsed.notice.title == path.name and not (entry or {}).get("title"):
         warnings.append("no title line found; the file name stands in (give a title in kb/catalog.yaml)")
     overrides = {
@@ -172,6 +180,9 @@ def read_notice(path: Path, entry: dict | None) -> NoticeBuild:
         for k, v in (entry or {}).items()
         if k in CATALOG_FIELDS and v is not None
     }
+    if extracted.kind == "pdf":
+        find = formats.page_of(extracted.pages, extracted.text)
+        parsed.clauses[:] = [c.model_copy(update={"page": find(c.text)}) for c in parsed.clauses]
     facts, fact_warnings = extract(parsed.clauses)
     warnings += fact_warnings
     catalog_text = json.dumps(entry or {}, sort_keys=True, ensure_ascii=False, default=str).encode()
@@ -201,6 +212,9 @@ def parse_summary(nb: NoticeBuild) -> ParseReport:
         clauses=dict(Counter(c.kind for c in nb.clauses)),
         articles=len(articles),
         last_article=max((c.number or 0 for c in articles), default=None),
+        first_article=min((c.number or 0 for c in articles), default=None),
+        part=n.part,
+        part_of=n.part_of,
         facts=dict(Counter(f.kind for f in nb.facts)),
         references=sum(len(c.refs) for c in nb.clauses),
         warnings=tuple(nb.warnings),
@@ -208,15 +222,27 @@ def parse_summary(nb: NoticeBuild) -> ParseReport:
     )
 
 
-def read_kb(kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -> Report:
+def text_signature(clauses: list[Clause]) -> str:
+    """What makes two files the same document: the same clauses with the same text, whatever their format."""
+    h = hashlib.sha256()
+    for c in clauses:
+        h.update(f"{c.clause_id.split('/', 1)[-1]}\0{fold(c.text)}\0".encode())
+    return h.hexdigest()
+
+
+def read_kb(
+    kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = (), limits: formats.Limits = formats.Limits()
+) -> Report:
     """Parse every document in kb/ (and extra folders, read in place); a bad file is reported by name and
-    the rest still build. The catalog is kb/catalog.yaml, keyed by file name."""
+    the rest still build; a second file with the same text (another format) is reported as a duplicate.
+    The catalog is kb/catalog.yaml, keyed by file name."""
     report = Report()
     catalog = read_catalog(kb_dir)
     seen: dict[str, str] = {}
+    texts: dict[str, str] = {}  # text signature -> file
     for path in notice_files(kb_dir, extra_dirs):
         try:
-            nb = read_notice(path, catalog.get(path.name))
+            nb = read_notice(path, catalog.get(path.name), limits)
         except NoticeError as exc:
             report.skipped[path.name] = str(exc)
             log.warning("%s", exc)
@@ -224,21 +250,37 @@ def read_kb(kb_dir: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -> Rep
         except OSError as exc:
             report.skipped[path.name] = f"{path.name}: cannot be read ({exc.strerror}); skipped"
             continue
+        signature = text_signature(nb.clauses)
+        if signature in texts:
+            report.skipped[path.name] = duplicate_message(path.name, texts[signature])
+            continue
         if nb.notice.doc_id in seen:
             report.skipped[path.name] = (
                 f"{path.name}: doc_id {nb.notice.doc_id!r} is already used by "
                 f"{seen[nb.notice.doc_id]}; give it its own doc_id in kb/catalog.yaml"
             )
             continue
-        seen[nb.notice.doc_id] = path.name
+        seen[nb.notice.doc_id], texts[signature] = path.name, path.name
         report.built.append(nb)
     _link(report.built)
     return report
 
 
+def duplicate_message(file: str, original: str) -> str:
+    return (
+        f"{file}: the same text as {original} (the same document in another format); not indexed twice — "
+        f"remove one of the two files"
+    )
+
+
 def _link(built: list[NoticeBuild]) -> None:
     """What only the whole knowledge base tells: which version of a document is current, what references resolve to."""
-    notices = meta.assign_versions([nb.notice for nb in built])
+    articles = {
+        nb.notice.doc_id: (min(numbers), max(numbers))
+        for nb in built
+        if (numbers := [c.number for c in nb.clauses if c.kind == "article" and c.number])
+    }
+    notices = meta.assign_versions([nb.notice for nb in built], articles)
     clauses = refs.resolve(notices, {nb.notice.doc_id: nb.clauses for nb in built})
     for nb in built:
         nb.notice, nb.clauses = notices[nb.notice.doc_id], clauses[nb.notice.doc_id]
@@ -325,10 +367,11 @@ def build_index(
     progress: Callable[[int, int], None] | None = None,
     force: bool = False,
     extra_dirs: tuple[Path, ...] | list[Path] = (),
+    limits: formats.Limits = formats.Limits(),
 ) -> Report:
     """Parse kb/ (and extra folders), embed what changed, write a new build beside the old one and swap it in."""
     started = time.perf_counter()
-    report = read_kb(kb_dir, extra_dirs)
+    report = read_kb(kb_dir, extra_dirs, limits)
     if not report.built:
         report.seconds = time.perf_counter() - started
         return report

@@ -17,7 +17,9 @@ class _Frozen(BaseModel):
 
 Level = Literal["国家", "省", "市", "县", "未知"]
 # What a document is, in the hierarchy of Chinese legal sources (法律 > 行政法规 > 地方性法规 / 规章 > 规范性文件).
-DocKind = Literal["法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "规范性文件", "通知·意见", "未知"]
+DocKind = Literal[
+    "法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "司法解释", "规范性文件", "通知·意见", "未知"
+]
 # How a document's body is written: 一、(一)1. clauses, 第X条 articles, or neither (each paragraph a clause).
 DocStyle = Literal["notice", "articles", "mixed", "paragraphs"]
 ClauseKind = Literal[
@@ -80,6 +82,11 @@ class Notice(_Frozen):
     events: tuple[Event, ...] = ()
     effective: str | None = None  # ISO date the document takes effect, when it says so
     series: str = ""  # versions of one document share it: its normalised title, or the catalog's `series`
+    # A code published in part files (民法典's 编): each file is a document of its own (its clause ids, its file) and
+    # names its part (人格权编); every part of one code shares `part_of`, the doc_id of its first part (itself
+    # included). Parts share their status: a version is a whole edition of the code, never one part.
+    part: str | None = None
+    part_of: str | None = None
     status: Literal["current", "superseded"] = "current"
     superseded_by: str | None = None  # doc_id of the next newer version
     content_hash: str = ""
@@ -134,6 +141,7 @@ class Clause(_Frozen):
     number: int | None = None  # article number (第九条 → 9)
     parts: tuple[Part, ...] = ()
     refs: tuple[Ref, ...] = ()
+    page: int | None = None  # the page of the original PDF the clause starts on (documents read from PDF)
 
     @property
     def label(self) -> str:
@@ -527,6 +535,9 @@ class ParseReport(_Frozen):
     clauses: dict[str, int] = Field(description="clause kind → count")
     articles: int = Field(0, description="articles (第X条) found")
     last_article: int | None = Field(None, description="the number of the last article, to check the count against")
+    first_article: int | None = Field(None, description="the number of the first article (above 1 in a code's part)")
+    part: str | None = Field(None, description="the part of a code this file holds, e.g. 人格权编")
+    part_of: str | None = Field(None, description="the doc_id of the code's first part, shared by all its parts")
     facts: dict[str, int] = Field(description="fact kind → count")
     references: int = Field(0, description="cross-references to articles")
     warnings: tuple[str, ...] = ()
@@ -552,6 +563,21 @@ class Job(_Frozen):
     message: str | None = Field(None, description="why it failed, or what it changed")
     report: ParseReport | None = None
     current: str | None = Field(None, description="replace: the doc_id that is now the current version")
+
+
+class RefusedFile(_Frozen):
+    """A file of an uploaded zip that was not queued, and why (what to do is in the reason)."""
+
+    file: str
+    reason: str
+
+
+class UploadBatch(_Frozen):
+    """What an uploaded zip became: one job per file it holds, and the files refused outright."""
+
+    archive: str
+    jobs: list[Job] = []
+    refused: list[RefusedFile] = []
 
 
 class AuditEntry(_Frozen):

@@ -42,6 +42,8 @@ BOILERPLATE_LINE = re.compile(
 TRAILER_START = re.compile(r"^(?:链接|相关链接|附件下载)[:：]?$")
 # A markdown heading or link scaffolding: "#### 一、…", "[网站地图](#)".
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
+# A Markdown blockquote marker, as some publishers set a law's history: "> 2013年10月30日…通过".
+MARKDOWN_QUOTE = re.compile(r"^(?:>\s?)+")
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 # Characters (folded) that end a sentence or a line a writer meant to end; a long line ending
@@ -86,7 +88,7 @@ INLINE_ITEM = re.compile(rf"(?<=[:;。])\(([{CN_NUM}]{{1,3}})\)")
 # 第五十四条第(三)项. A short name (计量法) stops at 本, punctuation and 《》.
 CROSS_REF = re.compile(
     r"(?:(?P<this>本(?:法|条例|实施细则|细则|办法|规定|规则|决定))|《(?P<title>[^《》]{2,60})》的?"
-    r"|(?P<short>[^\s本,。;:、《》()\[\]]{1,20}?(?:法|条例|细则|办法|规定))(?=第))?"
+    r"|(?P<short>[^\s本,。;:、《》()\[\]]{1,20}?(?:法典|法|条例|细则|办法|规定))(?=第))?"
     rf"第(?P<art>[{LEGAL_NUM}]{{1,7}})条(?P<sub>之[一二三四五六七八九十]{{1,3}})?"
     r"(?:第(?P<para>[一二三四五六七八九十]{1,3})款)?(?:第\((?P<item>[一二三四五六七八九十]{1,3})\)项)?"
 )
@@ -110,15 +112,19 @@ TITLE = re.compile(
     r"^.{0,40}关于.{2,80}(?:通知|意见|措施|办法|方案|规划|决定)$|^.{2,40}(?:若干措施|实施意见|指导意见)$"
 )
 ADDRESSEES = re.compile(r"^(?=[^。]*各)[^。]{4,800}:$")
-ISSUER = re.compile(r"^.{2,30}(?:人民政府|监督管理局|办公厅|办公室|委员会|总局|厅|局)$")
+ISSUER = re.compile(r"^.{2,30}(?:人民政府|监督管理局|办公厅|办公室|委员会|总局|厅|局)$|^(?:国务院|国务院办公厅)$")
 PUBLIC_NOTE = re.compile(r"^\(此件.{2,8}\)$")
+# The signature under a decree: 局长 某某, 部长　某某某 (a title of office and a name).
+SIGNATURE = re.compile(
+    r"^(?:局长|部长|主任|署长|总理|院长|检察长|省长|市长|县长|区长|主席|署长)\s*[\u4e00-\u9fff]{2,4}$"
+)
 
 # --- header of laws, regulations and rules ---------------------------------------
 
 # The title line of a law, regulation, rule or notice: 中华人民共和国计量法, 浙江省计量监督管理条例,
 # 中华人民共和国计量法实施细则(2022年修订); no sentence punctuation inside.
 LEGAL_TITLE = re.compile(
-    r"^[^。;,:!?]{2,60}(?:法|条例|规定|办法|细则|规则|决定|命令|通知|意见|方案|规划|纲要|公告|通告|批复|措施|要点)"
+    r"^[^。;,:!?]{2,60}(?:法|法典|条例|规定|办法|细则|规则|决定|命令|通知|意见|方案|规划|纲要|公告|通告|批复|措施|要点|解释)"
     r"(?:\([^()]{2,16}\))?$"
 )
 # A version note after a title: (2018年修正), (2022年修订本), (试行) stays.
@@ -128,17 +134,40 @@ DATE_IN_TEXT = re.compile(
     r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4}) ?年 ?(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3}) ?月 ?"
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3}) ?日"
 )
-# What happened on a date in a document's front matter (the last of these words in the event wins).
-EVENT_ACTION = re.compile(r"通过|修正|修订|批准|发布|公布|施行|印发|颁布|实施")
+# What happened on a date in a document's front matter (the last of these words in the event wins; 修订通过 is a
+# revision).
+EVENT_ACTION = re.compile(r"修订通过|修正通过|通过|修正|修订|批准|发布|公布|施行|印发|颁布|实施")
 # Words around the acting body in an event that are not its name: 第十三届, 第六次会议, 公告第5号, 令第3号.
 EVENT_NOISE = re.compile(
-    r"第[0-9一二三四五六七八九十百]+(?:届|次会议|次全体会议|次常务会议|次|号)|公告|令(?= ?第| ?\(?\d{4}|$)|根据|同意|会议$|[()]"
+    r"第[0-9一二三四五六七八九十百]+(?:届|次会议|次全体会议|次常务会议|次|号)|公告|令(?= ?第| ?\(?\d{4}|$)|根据|同意"
+    r"|会议$|[()]|^起|自$"
 )
 # A front-matter line that records adoption, amendment or publication (dated, ending in an action word),
 # possibly several in one parenthesised line: (1985年9月6日…通过 根据2009年8月27日…第一次修正).
 EVENT_LINE = re.compile(
-    r"^\(?(?:根据)?(?:\d{4}|[〇零一二三四五六七八九]{4}) ?年.{0,200}(?:通过|修正|修订|批准|发布|公布|施行|印发|颁布)\)?$"
+    r"^\(?(?:根据)?(?:\d{4}|[〇零一二三四五六七八九]{4}) ?年.{0,1000}(?:通过|修正|修订|批准|发布|公布|施行|印发|颁布)"
+    r"(?:的《[^《》]+》)?\)?$"
 )
+# The act a step adopted, after its action word: …会议通过的《中华人民共和国刑法修正案(二)》.
+EVENT_INSTRUMENT = re.compile(r"的《(?P<title>[^《》]+)》")
+# An act that amends another: a 修正案, or a decision 关于修改….
+AMENDING_ACT = re.compile(r"修正案|修改")
+# The part of a code a part file holds, named under the code's title: 总则, 人格权编, 附则, 上册. (第三编 合同 is a
+# heading of the body, and never front matter.)
+PART_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}编$|^(?:总则|分则|附则)$|^[上中下]册$")
+# The decree that publishes a rule: 《…办法》已经2024年1月10日市场监管总局第2次局务会议审议通过,现予公布,自2024年5月1日起
+# 施行; also a notice's 已经2023年第13次市政府常务会审议通过,现印发给你们 (the date may be a year or missing; the body
+# is the one whose meeting adopted it).
+DECREE = re.compile(
+    r"(?:《(?P<title>[^《》]{2,60})》)?(?:已经|经)(?P<when>(?:\d{4}|[〇零一二三四五六七八九]{4}) ?年(?:[^,。]{1,8}?日)?)?"
+    r"(?P<by>[^,。;《》]{2,40}?)(?:第[0-9一二三四五六七八九十百]+次)?(?:局务|部务|委务|署务|行务|常务|主任|全体)?会议?"
+    r"(?:审议|讨论)?通过,?现(?:予|将其?)?(?P<act>公布|发布|印发)"
+)
+# A notice that issues another document: 关于印发《…办法》的通知, 关于发布…的公告, 某局办公厅印发《…》的通知.
+ISSUES_ANOTHER = re.compile(r"关于(?:印发|发布|颁布|公布)|(?:印发|发布|颁布|公布)《[^《》]+》的(?:通知|公告|决定)$")
+# A decree's heading and number on two lines: 国家市场监督管理总局令 / 第99号 (the issuer's name before 令).
+ORDER_HEADING = re.compile(r"^(?P<body>[\u4e00-\u9fff]{2,30}?)令$")
+ORDER_NO_LINE = re.compile(r"^\(?第 ?[0-9一二三四五六七八九十百]+ ?号\)?$")
 # When the document takes effect: 本法自1986年7月1日起施行 / 自发布之日起施行.
 EFFECTIVE = re.compile(
     r"自(?P<when>(?:\d{4}|[〇零一二三四五六七八九]{4})年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日"
@@ -147,24 +176,46 @@ EFFECTIVE = re.compile(
 
 # Kinds of document (models.DocKind), by what the title ends with and who adopted it.
 NOTICE_TITLE = re.compile(r"(?:通知|意见|方案|规划|措施|要点|纲要|通告|公告|批复|函)(?:\([^()]*\))?$")
-LAW_TITLE = re.compile(r"(?<!办)法(?:\([^()]*\))?$")
+LAW_TITLE = re.compile(r"(?<!办)法典?(?:\([^()]*\))?$")
 REGULATION_TITLE = re.compile(r"(?:条例|规定|办法|细则|规则|决定|命令)(?:\([^()]*\))?$")
 NATIONAL_LEGISLATURE = re.compile(r"全国人民代表大会")
 LOCAL_LEGISLATURE = re.compile(r"(?<!全国)人民代表大会")
 STATE_COUNCIL = re.compile(r"国务院")
+# A judicial interpretation (司法解释): the Supreme People's Court or Procuratorate interpreting law, by its title.
+JUDICIAL_TITLE = re.compile(r"^最高人民(?:法院|检察院).{2,80}(?:解释|规定|批复|决定)(?:\([^()]*\))?$")
 # A rule's order number, its 文号: 国家市场监督管理总局令第3号, 浙江省人民政府令第300号.
-ORDER_NUMBER = re.compile(r"[\u4e00-\u9fff]{2,24}?令 ?(?:\(?\d{4}\)?年?)?第? ?[0-9一二三四五六七八九十百]+ ?号")
+# Also 总局第88号令. It starts after a date or a non-Chinese character (never inside 2023年3月16日国家…).
+ORDER_NUMBER = re.compile(
+    r"(?:(?<=\d日)|(?<=[一二三四五六七八九十]日)|(?<![\u4e00-\u9fff0-9]))"
+    r"(?:[\u4e00-\u9fff]{2,24}?令 ?(?:\(?\d{4}\)?年?)?第? ?[0-9一二三四五六七八九十百]+ ?号"
+    r"|[\u4e00-\u9fff]{2,24}?第 ?[0-9一二三四五六七八九十百]+ ?号令)"
+)
 
 # --- regions and levels ---------------------------------------------------------
 
 # A national body or document: 中华人民共和国…, 国务院, 全国人大, 国家…局, 市场监管总局, 教育部.
 NATIONAL = re.compile(
-    r"^(?:中华人民共和国|中国|中共中央|中央|全国|国家|国务院)|^[\u4e00-\u9fff]{0,8}(?:总局|部)(?:办公厅)?$|^[^省市县区]{2,8}总局"
+    r"^(?:中华人民共和国|中国|中共中央|中央|全国|国家|国务院|最高人民法院|最高人民检察院)|^[\u4e00-\u9fff]{0,8}(?:总局|部)(?:办公厅)?$|^[^省市县区]{2,8}总局"
 )
 # A place that opens a title or a body's name: 浙江省…, 嘉兴市人民政府, 湘西土家族苗族自治州…, 中共南昌市委…
 # (市 followed by 场 is 市场; 省 followed by 级 is 省级).
+# A 经济特区 is its city's (深圳经济特区… → 深圳, 市); an autonomous division's peoples are not part of its short name
+# (湘西土家族苗族自治州 → 湘西). A county or district right after its city (上海市浦东新区…) is matched by SUB_PLACE.
+PEOPLES = (
+    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
+    "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 "
+    "塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
+).split()
+_people = "|".join(sorted(PEOPLES, key=len, reverse=True))
+PLACE_SUFFIXES = r"经济特区|特别行政区|自治区|自治州|自治县|自治旗|省|市|地区|盟|新区|县|区|旗"
 PLACE_PREFIX = re.compile(
-    r"^(?:中共)?(?P<place>[\u4e00-\u9fff]{2,8}?)(?:(?:壮族|回族|维吾尔)?(?P<suffix>特别行政区|自治区|自治州|自治县|省|市|地区|盟|县|区|旗))(?![场级直属])"
+    rf"^(?:中共)?(?P<place>[\u4e00-\u9fff]{{2,8}}?)(?:(?:{_people})族?)*(?P<suffix>{PLACE_SUFFIXES})(?![场级直属域划])"
+)
+# A county-level place right after a city or province, as the seat of a body: (上海市)浦东新区人民政府,
+# (嘉兴市)南湖区市场监督管理局 — not a zone a title names (风景名胜区条例).
+SUB_PLACE = re.compile(
+    rf"^(?P<place>[\u4e00-\u9fff]{{2,6}}?)(?:(?:{_people})族?)*(?P<suffix>新区|自治县|自治旗|区|县|旗)"
+    r"(?=人民政府|人民代表大会|人大常委会|市场监督管理局|市场监管局|质量技术监督局|委员会|政府办公室)"
 )
 # A place named in running text as the seat of a government or legislature: 嘉兴市人民政府, 济南市人大常委会.
 PLACE_IN_TEXT = re.compile(
@@ -180,7 +231,10 @@ LEVEL_OF_SUFFIX = {
     "自治州": "市",
     "地区": "市",
     "盟": "市",
+    "经济特区": "市",
     "县": "县",
+    "自治旗": "县",
+    "新区": "县",
     "自治县": "县",
     "区": "县",
     "旗": "县",
@@ -831,3 +885,14 @@ KEY_JUDGE = JUDGE_WORDS | {
     "n": "错",
     "no": "错",
 }
+
+# --- page furniture of documents read from PDF and scans (documents/formats.py) -----------------------------
+
+# A page number line of an official document: — 3 —, - 3 -, 第3页, 第 3 页 共 10 页, 3/10, a bare 3.
+PAGE_NUMBER = re.compile(
+    r"^[\s\-—–·]*(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,4})[\s\-—–·]*$"
+)
+# A space between two Chinese characters; a PDF line with several is letter-spaced (通 知, 计 量 法).
+CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。、；：“”（）《》]) (?=[\u4e00-\u9fff，。、；：“”（）《》])")
+# A 文号's year bracket that OCR closed or opened with a Latin bracket: 〔2024]12号, [2024〕12号 (not （2024）12号).
+OCR_YEAR_BRACKET = re.compile(r"〔(\d{4})[\]】）)](?=\d{1,4}号)|[\[【（(](\d{4})〕(?=\d{1,4}号)")

@@ -13,25 +13,25 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from retriever.admin.service import Admin, AdminError
-from retriever.models import AuditEntry, CatalogEdit, Job, Principal
+from retriever.models import AuditEntry, CatalogEdit, Job, Principal, UploadBatch
 from server.deps import COMMON_ERRORS, get_admin, require_admin
 
 STATUS = {"invalid": 400, "not_found": 404, "conflict": 409, "too_large": 413, "unsupported": 415}
 
 ERRORS = COMMON_ERRORS | {
-    400: {"description": "Bad upload (name, empty, no clauses) or nothing to change"},
+    400: {"description": "Bad upload (name, empty, no clauses, an empty zip) or nothing to change"},
     403: {"description": "Not an admin key, or administration is off (no METROKB_ADMIN_KEY)"},
     404: {"description": "Unknown doc_id or job id"},
     409: {"description": "The file name or doc_id is taken, or the document is the only one"},
-    413: {"description": "File over METROKB_MAX_UPLOAD_BYTES"},
-    415: {"description": "Not a .txt/.md file, binary, or not decodable text"},
+    413: {"description": "File over METROKB_MAX_UPLOAD_BYTES or METROKB_MAX_PAGES"},
+    415: {"description": "Content of no supported kind, a PDF that needs a password, a damaged file"},
     422: {"description": "Malformed request or catalog field"},
 }
 
 router = APIRouter(tags=["administration"], dependencies=[Depends(require_admin)], responses=ERRORS)
 
 
-def _call(action, *args, **kwargs) -> Job:
+def _call(action, *args, **kwargs):
     try:
         return action(*args, **kwargs)
     except AdminError as exc:
@@ -65,22 +65,26 @@ def _form(
         raise RequestValidationError([e | {"loc": ("body", *e["loc"])} for e in exc.errors()]) from exc
 
 
-@router.post("/documents", response_model=Job, status_code=202)
+@router.post("/documents", response_model=Job | UploadBatch, status_code=202)
 async def add_document(
-    file: Annotated[UploadFile, File(description="the notice, .txt or .md (UTF-8, UTF-16 with BOM, GBK/GB18030)")],
+    file: Annotated[
+        UploadFile,
+        File(description="the document: PDF (scanned too), .docx, .doc, .wps, a saved web page, .txt, .md, or a zip"),
+    ],
     edit: Annotated[CatalogEdit, Depends(_form)],
     doc_id: Annotated[str | None, Form(description="default: from the file name")] = None,
     who: Principal = Depends(require_admin),
     admin: Admin = Depends(get_admin),
-) -> Job:
-    """Store a new document in kb/ and index it in the background; follow the returned job."""
-    return _call(admin.add, who, file.filename or "", await file.read(), edit, doc_id or None)
+) -> Job | UploadBatch:
+    """Store a new document in kb/ and index it in the background; follow the returned job. A zip answers with one
+    job per file it holds and the files it refused (a zip's region, level and issuer apply to each file)."""
+    return _call(admin.upload, who, file.filename or "", await file.read(), edit, doc_id or None)
 
 
 @router.put("/documents/{doc_id}", response_model=Job, status_code=202)
 async def replace_document(
     doc_id: str,
-    file: Annotated[UploadFile, File(description="the new version, .txt or .md")],
+    file: Annotated[UploadFile, File(description="the new version, in any format POST /documents reads")],
     edit: Annotated[CatalogEdit, Depends(_form)],
     new_doc_id: Annotated[
         str | None, Form(description="doc_id of the new version; default: from the file name")

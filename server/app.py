@@ -6,13 +6,14 @@ Every route but /health and the login page is behind server.access.AccessMiddlew
 from __future__ import annotations
 
 import logging
+import mimetypes
 from contextlib import asynccontextmanager
 from typing import Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.routing import Mount
 
@@ -140,6 +141,24 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
         if doc_id not in index.notices:
             raise HTTPException(404, f"unknown doc_id {doc_id!r}; GET /documents lists them")
         return DocumentDetail(notice=index.notices[doc_id], clauses=index.clauses_of(doc_id))
+
+    @app.get(
+        "/documents/{doc_id}/original",
+        response_class=FileResponse,
+        responses=ERRORS | {404: {"description": "Unknown doc_id, or its file is no longer there"}},
+        dependencies=secured,
+    )
+    def original(doc_id: str, engine: Engine = Depends(get_engine)) -> FileResponse:
+        """The document's file as it was added (a PDF opens at a clause's page with `#page=N`)."""
+        notice = engine.index.notices.get(doc_id)
+        if notice is None:
+            raise HTTPException(404, f"unknown doc_id {doc_id!r}; GET /documents lists them")
+        folders = (engine.settings.kb_dir, *engine.settings.extra_kb_dirs)
+        path = next((d / notice.file for d in folders if (d / notice.file).is_file()), None)
+        if path is None:
+            raise HTTPException(404, f"{notice.file} is no longer in the knowledge base folder; re-run ingest")
+        media = mimetypes.guess_type(notice.file)[0] or "application/octet-stream"
+        return FileResponse(path, media_type=media, filename=notice.file, content_disposition_type="inline")
 
     @app.get(
         "/clauses/{clause_id:path}",

@@ -182,7 +182,9 @@ def test_replace_keeps_both_versions_in_one_series_and_names_the_current_one(adm
     answer = admin.engine.ask("赣州到2026年电子计价秤检定率目标是多少？", filters={"doc_id": "ganzhou-2025-v2"})
     assert "99%" in answer.answer
 
-    third = wait(admin, admin.replace(ADMIN, "ganzhou-2025-v2", "赣州民生计量通知.txt", newer))  # a Chinese file name
+    # the same text again would be a duplicate, not a version: this one changes a clause
+    newest = newer.replace("每年开展一次".encode(), "每年开展两次".encode())
+    third = wait(admin, admin.replace(ADMIN, "ganzhou-2025-v2", "赣州民生计量通知.txt", newest))  # a Chinese file name
     # the same date as the version it replaces: the later upload is current
     assert (third.status, third.doc_id, third.current) == ("done", "赣州民生计量通知", "赣州民生计量通知")
     assert read_catalog(admin_settings.kb_dir)["赣州民生计量通知.txt"]["series"] == "ganzhou-2025"

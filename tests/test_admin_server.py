@@ -154,9 +154,11 @@ def test_delete_removes_the_document_from_kb_and_from_answers(server, admin_sett
 # --- bad uploads -------------------------------------------------------------------------------------------
 
 BAD_UPLOADS = [
-    ("notice.pdf", b"%PDF-1.7\n", 415, "only .txt and .md notices can be added (got .pdf)"),
-    ("notice.docx", NOTICE, 415, "only .txt and .md"),
-    ("notice", NOTICE, 415, "got no extension"),
+    ("notice.pdf", b"%PDF-1.7\n", 415, "damaged PDF"),
+    ("notice.docx", b"PK\x03\x04" + b"\x00" * 64, 415, "damaged zip or Office file"),
+    ("notice.doc", b"\x00\x01\x02\x03ELF" * 50, 415, "content of no supported kind"),
+    ("notice.exe", NOTICE, 415, "files named .exe are not read"),
+    ("notice", NOTICE, 415, "files named without an extension are not read"),
     ("big.txt", NOTICE + b"a" * 2048, 413, "the limit is 1,500 bytes (METROKB_MAX_UPLOAD_BYTES)"),
     ("huge.txt", b"a" * 200_000, 413, None),  # far over: refused before it is read
     ("binary.txt", b"\x00\x01\x02\x03ELF" * 50, 415, "binary file (NUL bytes)"),

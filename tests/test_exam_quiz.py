@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import sqlite3
 import zipfile
 from collections import Counter
@@ -16,6 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from retriever.answering.answer import ask
+from retriever.answering.cite import document_name, version_of
 from retriever.documents.clean import fold
 from retriever.models import QUIZ_KINDS, PaperSection
 from retriever.exam.quiz import (
@@ -39,20 +40,9 @@ PUNCT = re.compile(r"[，。；、：:“”‘’\"'（）()《》〈〉\[\]【
 
 
 @pytest.fixture(scope="module")
-def law_index(tmp_path_factory, embedder):
-    """A real index of kb/ and the shared regulations, assembled in a temporary folder as a user would."""
-    if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is absent: the shared regulations are not here, so only kb/ items are checked")
-    from retriever.index import build_index, load_index
-
-    kb = tmp_path_factory.mktemp("law-kb")
-    for path in [*(ROOT / "kb").iterdir(), *SHARED.glob("*.md")]:
-        if path.name != "README.md":
-            shutil.copy(path, kb)
-    path = tmp_path_factory.mktemp("law-index")
-    report = build_index(kb, path, embedder)
-    assert not report.skipped, report.skipped
-    return load_index(path, embedder)
+def law_index(regulations_index):
+    """The session's real index of kb/ and the shared regulations (skipped when they are absent)."""
+    return regulations_index
 
 
 # --- independent checks of what a clause states ------------------------------------------------
@@ -280,10 +270,10 @@ def check_item(index, item):
         else:
             check_notice_item(index, item, clause.text, c, where)
         return
-    assert c.version == notice.version_label, where
+    assert c.version == version_of(index, notice), where
     if clause.kind == "article":
         first_line = c.quote.split("\n", 1)[0]
-        lead = f"依据《{notice.title.strip('《》')}》{clause.label}{c.part or ''}："
+        lead = f"依据{document_name(index, notice)}{clause.label}{c.part or ''}："
         assert lead in item.explanation, f"{where}: explanation does not name the article: {item.explanation[:80]}"
         body = first_line[len(clause.label) :].strip() if first_line.startswith(clause.label) else first_line
         assert body[:20] in item.explanation, where
@@ -346,7 +336,7 @@ def test_known_regulation_items(law_index):
     for item in nine:
         assert set(item.answers) <= areas and not (set(item.options) - set(item.answers)) & areas
         assert "依据《中华人民共和国计量法》第九条第一款：" in item.explanation
-        assert item.citation.part == "第一款" and item.citation.version == "2018年10月26日修正版"
+        assert item.citation.part == "第一款" and item.citation.version is None  # the only version held
         assert item.chapter == "第二章 计量基准器具、计量标准器具和计量检定"
 
     refer = next(
@@ -907,3 +897,23 @@ def test_http_errors(client, path, payload, status, message):
     r = client.post(path, json=payload)
     assert r.status_code == status, r.text
     assert message in r.text
+
+
+def test_chat_and_quiz_cite_an_article_the_same_way(law_index):
+    """One way to cite: a quiz explanation and a chat answer name the document, its version (only where the
+    knowledge base holds several versions) and the article alike."""
+    items = all_items(law_index)
+    by_doc = {}
+    for item in items:
+        if item.citation.clause_id.endswith("条") and item.kind == "single":
+            by_doc.setdefault(item.citation.doc_id, item)
+    two_versions = by_doc["计量法实施细则-2022-03-29"]
+    one_version = by_doc["计量法-2018-10-26"]
+    assert two_versions.citation.version == "2022年3月29日修订版"
+    assert "《中华人民共和国计量法实施细则》（2022年3月29日修订版）第" in two_versions.explanation
+    assert one_version.citation.version is None and "《中华人民共和国计量法》第" in one_version.explanation
+    for item in (two_versions, one_version):
+        clause = law_index.clauses[item.citation.clause_id]
+        answer = ask(law_index, clause.text.split("。")[0][len(clause.label) :])
+        chat = next(c for c in answer.citations if c.clause_id == clause.clause_id)
+        assert chat.version == item.citation.version, (chat, item.citation)

@@ -857,6 +857,71 @@ def test_key_judge_reads_true_and_false_as_banks_write_them():
     assert "a" not in P.KEY_JUDGE and "b" not in P.KEY_JUDGE  # option letters are never read as 对/错
 
 
+def test_front_matter_forms():
+    assert P.MARKDOWN_QUOTE.sub("", "> 2013年10月30日某市人大常委会通过") == "2013年10月30日某市人大常委会通过"
+    assert P.MARKDOWN_QUOTE.sub("", ">> 引文") == "引文" and not P.MARKDOWN_QUOTE.match("第一条 a>b")
+    m = search(
+        P.DECREE, "《某某办法》已经2024年1月10日市场监管总局第2次局务会议审议通过，现予公布，自2024年5月1日起施行。"
+    )
+    assert (m.group("title"), m.group("when"), m.group("by"), m.group("act")) == (
+        "某某办法",
+        "2024年1月10日",
+        "市场监管总局",
+        "公布",
+    )
+    assert search(P.DECREE, "已经某部部务会议审议通过，现予发布").group("by") == "某部"
+    assert not search(P.DECREE, "经县级以上人民政府计量行政部门考核合格")
+    m = search(P.DECREE, "《某某意见》已经2023年第13次市政府常务会审议通过，现印发给你们")
+    assert (m.group("when"), m.group("act")) == ("2023年", "印发") and "市政府" in m.group("by")
+    assert match(P.ORDER_HEADING, "国家市场监督管理总局令").group("body") == "国家市场监督管理总局"
+    assert match(P.ORDER_NO_LINE, "第99号") and match(P.ORDER_NO_LINE, "（第 7 号）")
+    assert not match(P.ORDER_NO_LINE, "第九条") and not match(P.ORDER_HEADING, "某某命令通知")
+    assert search(P.ISSUES_ANOTHER, "某局关于印发《某办法》的通知") and not search(
+        P.ISSUES_ANOTHER, "关于加强计量工作的意见"
+    )
+    assert search(P.ISSUES_ANOTHER, "某局办公厅印发《某某意见》的通知")
+    for line in ("人格权编", "总则", "附则", "下册"):
+        assert match(P.PART_LABEL, line), line
+    for line in ("第一章 总则", "编辑", "本法所称计量器具"):
+        assert not match(P.PART_LABEL, line), line
+    assert match(P.SIGNATURE, "局长　某某某") and match(P.SIGNATURE, "部长 张三")
+    assert not match(P.SIGNATURE, "局长负责本办法的解释。")
+    assert search(P.ORDER_NUMBER, "（总局第88号令）").group(0) == "总局第88号令"
+    assert (
+        search(P.ORDER_NUMBER, "2023年3月16日国家市场监督管理总局令第70号公布").group(0)
+        == "国家市场监督管理总局令第70号"
+    )
+
+
+def test_amending_acts():
+    line = fold("2001年8月31日 某届全国人民代表大会常务委员会第二十三次会议通过的《中华人民共和国某法修正案（二）》")
+    assert P.EVENT_LINE.match(line)
+    assert P.EVENT_INSTRUMENT.search(line).group("title") == "中华人民共和国某法修正案(二)"
+    assert P.AMENDING_ACT.search("某法修正案(二)") and P.AMENDING_ACT.search("关于修改部分法律的决定")
+    assert not P.AMENDING_ACT.search("关于惩治某类犯罪的决定")
+
+
+def test_judicial_and_code_titles():
+    assert P.JUDICIAL_TITLE.match("最高人民法院关于审理某类纠纷案件适用法律若干问题的解释(一)")
+    assert P.JUDICIAL_TITLE.match("最高人民法院、最高人民检察院关于办理某类案件若干问题的规定")
+    assert not P.JUDICIAL_TITLE.match("最高人民法院工作报告")
+    assert P.LAW_TITLE.search("中华人民共和国某某法典") and P.LEGAL_TITLE.match("某某若干问题的解释")
+    assert P.NATIONAL.match("最高人民检察院")
+
+
+def test_places_with_peoples_zones_and_districts():
+    assert "土家" in P.PEOPLES and "维吾尔" in P.PEOPLES and len(P.PEOPLES) == 55
+    assert {"经济特区", "自治州", "新区"} <= set(P.PLACE_SUFFIXES.split("|"))
+    m = P.PLACE_PREFIX.match("深圳经济特区某某条例")
+    assert (m.group("place"), m.group("suffix")) == ("深圳", "经济特区") and P.LEVEL_OF_SUFFIX["经济特区"] == "市"
+    assert P.PLACE_PREFIX.match("黔东南苗族侗族自治州人民政府").group("place") == "黔东南"
+    assert P.PLACE_PREFIX.match("湘西土家族苗族自治州人民政府").group("place") == "湘西"
+    m = P.SUB_PLACE.match("浦东新区人民政府关于…")
+    assert (m.group("place"), m.group("suffix")) == ("浦东", "新区")
+    assert P.SUB_PLACE.match("南湖区市场监督管理局").group("place") == "南湖"
+    assert not P.SUB_PLACE.match("风景名胜区管理办法")
+
+
 # The patterns this module has a case for; a new pattern without a case fails the next test.
 COVERED = (
     "TONE_VOWELS PINYIN_ANNOTATION DAMAGE BOILERPLATE_LINE TRAILER_START MARKDOWN_HEADING "
@@ -867,13 +932,16 @@ COVERED = (
     "OLD_VERSION FILE_DATE DOC_KIND_WORD ISSUER_OFFICE ASKS EFFECTIVE_ASK STATED_QUANTITY MUST_ASK MAY_MODALS "
     "MUST_MODALS RECIPIENT_ACTS ORDINAL_VERSION FINE_STATED FINE_ASK NAMED_AS LIST_HEAD LISTED_NOUN ASKED_MEASURE "
     "PROHIBITION "
+    "PAGE_NUMBER CJK_GAP OCR_YEAR_BRACKET "
     "QUESTION_STOPWORDS SMALL_TALK PLANTED_INSTRUCTION CHINESE_QUANTITY PLURAL_ASK ATTRIBUTE_TERMS SYNONYMS_ZH "
     "LEGAL_NUM ARTICLE LEGAL_HEADING APPENDIX INLINE_ITEM CROSS_REF REF_LEAD TABLE_LINE HTML_COMMENT SENTENCE_FINAL "
     "HEADING_MAX_CHARS LEGAL_TITLE TITLE_VERSION EVENT_ACTION EVENT_NOISE EVENT_LINE EFFECTIVE NOTICE_TITLE LAW_TITLE "
     "REGULATION_TITLE NATIONAL_LEGISLATURE LOCAL_LEGISLATURE STATE_COUNCIL ORDER_NUMBER NATIONAL PLACE_PREFIX "
     "PLACE_IN_TEXT LEVEL_OF_SUFFIX NOT_A_PLACE AMOUNT_NUM PENALTY_WORD PENALTY_AMOUNT PENALTY_ACT TIME_LIMIT AUTHORITY "
     "AUTHORITY_BODY AUTHORITY_GAP BODY_END DEFINITION MODAL ENUMERATION ENUM_LEAD ENUM_TAIL "
-    "BANK_HEADERS BANK_OPTION_HEADER BANK_KIND KEY_SEPARATOR KEY_LEAD KEY_JUDGE"
+    "BANK_HEADERS BANK_OPTION_HEADER BANK_KIND KEY_SEPARATOR KEY_LEAD KEY_JUDGE "
+    "MARKDOWN_QUOTE DECREE ORDER_HEADING ORDER_NO_LINE ISSUES_ANOTHER PART_LABEL SIGNATURE JUDICIAL_TITLE PEOPLES "
+    "PLACE_SUFFIXES SUB_PLACE EVENT_INSTRUMENT AMENDING_ACT"
 ).split()
 
 
@@ -905,3 +973,34 @@ def test_a_how_much_question_is_answered_by_a_number_beside_what_it_measures():
 def test_a_question_about_what_is_forbidden_wants_a_list_of_prohibitions():
     assert search(P.PROHIBITION, "某省条例禁止哪些行为") and search(P.PROHIBITION, "任何单位和个人不得有下列行为")
     assert not search(P.PROHIBITION, "查处计量违法行为，可以行使下列职权")
+
+
+# --- page furniture of PDFs and scans (documents/formats.py) ------------------------------------------------
+
+
+@pytest.mark.parametrize("line", ["— 3 —", "- 12 -", "第3页", "第 3 页 共 10 页", "3/10", "7"])
+def test_page_number_lines(line):
+    assert P.PAGE_NUMBER.match(line)
+
+
+@pytest.mark.parametrize("line", ["第三条 本办法自2019年10月1日起施行。", "2019年", "一、工作目标", "1. 检查范围"])
+def test_page_number_leaves_text_lines(line):
+    assert not P.PAGE_NUMBER.match(line)
+
+
+def test_cjk_gap_finds_the_spaces_of_a_letter_spaced_title_only_between_chinese_characters():
+    assert len(P.CJK_GAP.findall("通 知")) == 1 and len(P.CJK_GAP.findall("计 量 法 实 施")) == 4
+    assert not P.CJK_GAP.findall("GB 17167 标准") and not P.CJK_GAP.findall("2024 年")
+
+
+@pytest.mark.parametrize(
+    "text, year", [("某市监〔2024]12号", "2024"), ("某市监[2023〕5号", "2023"), ("某市监〔2022）7号", "2022")]
+)
+def test_ocr_year_bracket_finds_a_half_misread_doc_number_bracket(text, year):
+    m = P.OCR_YEAR_BRACKET.search(text)
+    assert m and (m.group(1) or m.group(2)) == year
+
+
+@pytest.mark.parametrize("text", ["某市监〔2024〕12号", "某府发（2024）3号", "第[2024]号文件"])
+def test_ocr_year_bracket_leaves_brackets_that_match(text):
+    assert not P.OCR_YEAR_BRACKET.search(text)

@@ -232,6 +232,38 @@ def test_admin_logs_in_uploads_a_notice_sees_its_report_asks_about_it_and_delete
     assert ADMIN_KEY not in text and READER_KEY not in text  # keys are never logged
 
 
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils missing: run `make system`")
+def test_admin_uploads_a_scanned_pdf_notice_and_asks_about_it(browser, admin_server, tmp_path):
+    from bench.office_files import NOTICE, write_scanned_pdf
+
+    url, kb, _ = admin_server
+    scan = write_scanned_pdf(NOTICE, tmp_path / "jiayou-2024.pdf")
+    page = login(browser, url, ADMIN_KEY)
+    page.get_by_role("tab", name="知识库管理").click()
+    page.set_input_files("#admin-file input[type=file]", str(scan))
+    page.wait_for_selector("#admin-file :text('jiayou-2024.pdf')")
+    page.click("#admin-upload")
+    page.wait_for_selector(
+        "#admin-job [data-status=done], #admin-job [data-status=failed], #admin-job [data-status=refused]",
+        timeout=600_000,  # OCR on a busy machine; a hang guard, not a timing assertion
+    )
+    report = page.locator("#admin-job").inner_text()
+    assert "已完成" in report, report
+    assert "读取方式：read as pdf, 1 page(s); OCR on page(s) 1" in report
+    assert (kb / "jiayou-2024.pdf").read_bytes() == scan.read_bytes()
+    page.get_by_role("tab", name="问答").click()
+    answer = ask(page, "加油站专项检查中加油机抽检比例不低于多少？")
+    assert "百分之三十" in answer.inner_text()
+    page.wait_for_function("document.querySelector('#sources').innerText.includes('加油站计量专项检查')")
+    link = page.locator("#sources a.source-page").first  # the PDF page the quote came from
+    assert link.inner_text() == "原文 PDF 第1页"
+    href = link.get_attribute("href")
+    assert href == "/documents/jiayou-2024/original#page=1"
+    fetched = page.evaluate(f"fetch('{href}').then(r => [r.status, r.headers.get('content-type')])")
+    assert fetched == [200, "application/pdf"]
+    page.context.close()
+
+
 def test_a_reader_sees_no_admin_tab_and_cannot_upload(browser, admin_server):
     url, kb, _ = admin_server
     page = login(browser, url, READER_KEY)

@@ -18,9 +18,9 @@ import gradio as gr
 from pydantic import ValidationError
 
 from retriever.admin.access import SESSION_COOKIE, AccessError, Keyring
-from retriever.admin.service import Admin, AdminError
+from retriever.admin.service import SUFFIXES as UPLOAD_SUFFIXES, Admin, AdminError
 from retriever.engine import Engine
-from retriever.models import CatalogEdit, Job, Notice, Principal
+from retriever.models import CatalogEdit, Job, Notice, Principal, UploadBatch
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ STAGES = {
     "stopped": "已中断",
 }
 EMBEDDING = re.compile(r"embedding (\d+)/(\d+)")
+READING = re.compile(r"reading page (\d+)/(\d+)")
 AUDIT_HEADERS = ["时间", "操作人", "操作", "doc_id", "文件", "SHA-256", "任务", "结果"]
 
 
@@ -78,6 +79,8 @@ def principal_of(keyring: Keyring, request: gr.Request | None) -> Principal | No
 def _stage(job: Job) -> str:
     if job.status == "queued":
         return f"排队中：等待任务 #{job.waiting_for} 完成" if job.waiting_for else "排队中"
+    if m := READING.match(job.stage):
+        return f"读取页面（含文字识别）{m.group(1)}/{m.group(2)}"
     m = EMBEDDING.match(job.stage)
     return f"向量化新段落 {m.group(1)}/{m.group(2)}" if m else STAGES.get(job.stage, job.stage)
 
@@ -112,6 +115,9 @@ def job_html(job: Job) -> str:
             f"<div>条款：{_counts(report.clauses, CLAUSE_KINDS)}（共 {sum(report.clauses.values())} 条）</div>"
             f"<div>抽取事实：{_counts(report.facts, FACT_KINDS)}</div>"
         )
+        for note in report.notes:
+            if note.startswith("read as"):  # how the file was read: its format, pages, OCR'd pages
+                parts.append(f'<div class="source-meta report-format">读取方式：{escape(note)}</div>')
         if report.warnings:
             items = "".join(f"<li>{escape(w)}</li>" for w in report.warnings)
             parts.append(
@@ -210,21 +216,24 @@ def admin_tab(
             raise AccessError("administration is not running on this server (start it with `metrokb serve`)")
         return admin
 
-    def run(start: Callable[[Admin, Principal], Job], request: gr.Request | None):
-        """Start a change and follow its job to the end: yields the tab's job view as it goes."""
+    def run(start: Callable[[Admin, Principal], Job | UploadBatch], request: gr.Request | None):
+        """Start a change and follow its job (a zip: its jobs) to the end: yields the tab's job view as it goes."""
         try:
             admin = allowed(request)
-            job = start(admin, principal_of(keyring, request))
+            started = start(admin, principal_of(keyring, request))
         except (AccessError, AdminError) as exc:
             yield refused_html(str(exc))
             return
         except ValidationError as exc:
             yield refused_html(_invalid(exc))
             return
+        jobs = started.jobs if isinstance(started, UploadBatch) else [started]
+        refused = started.refused if isinstance(started, UploadBatch) else []
+        refused_view = "".join(refused_html(f"{r.file}：{r.reason}") for r in refused)
         while True:
-            job = admin.job(job.job_id)
-            yield job_html(job)
-            if job.status in ("done", "failed"):
+            jobs = [admin.job(job.job_id) for job in jobs]
+            yield "".join(job_html(job) for job in jobs) + refused_view
+            if all(job.status in ("done", "failed") for job in jobs):
                 return
             time.sleep(POLL_SECONDS)
 
@@ -241,13 +250,13 @@ def admin_tab(
     ):
         values = (title, doc_number, region, level, date, issuer)  # FIELDS order
         if not path:
-            yield refused_html("请先选择要上传的文件（.txt 或 .md）。")
+            yield refused_html("请先选择要上传的文件（PDF、Word、WPS、网页、文本或它们的 zip 压缩包）。")
             return
         data, name = Path(path).read_bytes(), Path(path).name
         if replace_of:
             yield from run(lambda a, who: a.replace(who, replace_of, name, data, _edit(values)), request)
         else:
-            yield from run(lambda a, who: a.add(who, name, data, _edit(values)), request)
+            yield from run(lambda a, who: a.upload(who, name, data, _edit(values)), request)
 
     def save(
         doc_id: str, title: str, doc_number: str, region: str, level: str, date: str, issuer: str, request: gr.Request
@@ -310,8 +319,8 @@ def admin_tab(
             with gr.Column(scale=3):
                 gr.Markdown("#### 上传文件")
                 file = gr.File(
-                    label=f"选择文件（.txt 或 .md，不超过 {limit}）",
-                    file_types=[".txt", ".md"],
+                    label=f"选择文件（PDF 含扫描件、Word、WPS、网页、文本或 zip，不超过 {limit}）",
+                    file_types=[*UPLOAD_SUFFIXES],
                     type="filepath",
                     elem_id="admin-file",
                 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from urllib.parse import quote
 
 from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice
@@ -98,8 +99,14 @@ def error_markdown(message: str) -> str:
     return f'<span class="badge badge-error">出错了</span>\n\n{md_text(message)}'
 
 
-def _card(n: str, c: Citation, notice: Notice | None, related: bool) -> str:
+def _card(n: str, c: Citation, notice: Notice | None, related: bool, page: int | None = None) -> str:
     css = "source related" if related else "source"
+    pdf = (
+        f'<a class="source-page" href="/documents/{quote(c.doc_id)}/original#page={page}" target="_blank" '
+        f'rel="noopener">原文 PDF 第{page}页</a> · '
+        if page
+        else ""
+    )
     return (
         f'<div class="{css}" data-source="{_e(n)}" role="button" tabindex="0" title="点击查看该条款在原文中的位置">'
         f'<div class="source-head"><span class="source-n">{_e(n)}</span>'
@@ -107,7 +114,7 @@ def _card(n: str, c: Citation, notice: Notice | None, related: bool) -> str:
         f'<div class="source-meta">{_e(notice_line(notice))} · <b>{_e(c.clause)}{_e(c.part or "")}</b>'
         f"{(' · ' + _e(c.version)) if c.version else ''}</div>"
         f'<div class="source-text">{highlight(c.text, c.quote)}</div>'
-        f'<div class="source-go">在原文中查看 ›</div></div>'
+        f'<div class="source-go">{pdf}在原文中查看 ›</div></div>'
     )
 
 
@@ -115,6 +122,12 @@ def source_keys(answer: Answer) -> list[tuple[str, Citation]]:
     """Each citation and related clause with the label its card shows: [1], [2]... then 相关1, 相关2..."""
     keys = [(f"[{i}]", c) for i, c in enumerate(answer.citations, 1)]
     return keys + [(f"相关{i}", c) for i, c in enumerate(answer.related, 1)]
+
+
+def _page(index: Index | None, c: Citation) -> int | None:
+    """The PDF page a cited clause starts on, when its document was read from a PDF."""
+    clause = index.clauses.get(c.clause_id) if index is not None else None
+    return clause.page if clause is not None else None
 
 
 def sources_html(answer: Answer | None, index: Index | None) -> str:
@@ -127,12 +140,12 @@ def sources_html(answer: Answer | None, index: Index | None) -> str:
     parts = []
     if cited:
         parts.append(f'<div class="sources-title">引用来源（{len(cited)}）</div>')
-        parts += [_card(k, c, notices.get(c.doc_id), False) for k, c in cited]
+        parts += [_card(k, c, notices.get(c.doc_id), False, _page(index, c)) for k, c in cited]
     elif answer.abstained:
         parts.append('<div class="sources-abstained">未找到可引用的答案：没有条款支持回答。</div>')
     if related:
         title = "相关条款（仅供参考，并非答案）" if answer.abstained else f"其他相关条款（{len(related)}）"
-        cards = "".join(_card(k, c, notices.get(c.doc_id), True) for k, c in related)
+        cards = "".join(_card(k, c, notices.get(c.doc_id), True, _page(index, c)) for k, c in related)
         if answer.abstained:
             parts.append(f'<div class="sources-title related-title">{title}</div>{cards}')
         else:

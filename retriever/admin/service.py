@@ -21,18 +21,28 @@ from pathlib import Path
 from typing import Literal
 
 from retriever.admin import audit
+from retriever.documents import formats
 from retriever.documents.catalog import update_catalog
 from retriever.documents.clean import NoticeError, decode
 from retriever.config import Settings
 from retriever.engine import Engine
 from retriever.documents.catalog import read_catalog
-from retriever.index import NoticeBuild, build_index, parse_summary, read_notice, slug
+from retriever.index import (
+    NoticeBuild,
+    build_index,
+    duplicate_message,
+    parse_summary,
+    read_notice,
+    slug,
+    text_signature,
+)
 from retriever.admin.jobs import JobFailed, JobQueue, Progress, now
-from retriever.models import AuditEntry, CatalogEdit, Job, JobAction, Principal
+from retriever.models import AuditEntry, CatalogEdit, Job, JobAction, Principal, RefusedFile, UploadBatch
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".md")  # what ingest reads
+SUFFIXES = formats.SUFFIXES  # what an upload may be named (its content decides how it is read)
+PER_FILE = ("region", "level", "issuer")  # the catalog fields sent with a zip that apply to each of its files
 MAX_NAME_CHARS = 120
 INHERITED = ("region", "level", "issuer")  # what a new version takes from the one it replaces, unless given
 DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # a doc_id given with an upload: lower-case, digits, hyphens
@@ -54,7 +64,7 @@ class AdminError(ValueError):
 def check_name(name: str) -> str:
     """The file name to store in kb/; refused if it names a path, a hidden file or a type ingest does not read."""
     if not name or not name.strip():
-        raise AdminError("invalid", "the upload has no file name; send the notice as a .txt or .md file")
+        raise AdminError("invalid", "the upload has no file name; send the document as a file (PDF, Word, text…)")
     if "/" in name or "\\" in name or name.startswith((".", "~")) or ".." in name or ":" in name:
         raise AdminError(
             "invalid",
@@ -68,26 +78,36 @@ def check_name(name: str) -> str:
     if Path(name).suffix.lower() not in SUFFIXES:
         raise AdminError(
             "unsupported",
-            f"{name}: only .txt and .md notices can be added (got "
-            f"{Path(name).suffix or 'no extension'}); save the notice as text",
+            f"{name}: files named {Path(name).suffix or 'without an extension'} are not read; "
+            f"MetroKB reads {formats.SUPPORTED}",
         )
     return name
 
 
-def check_content(name: str, data: bytes, max_bytes: int) -> None:
-    """Refuse content over the size limit, empty, binary or not decodable as UTF-8, UTF-16 or GB18030 text."""
-    if len(data) > max_bytes:
+def check_content(name: str, data: bytes, limits: formats.Limits) -> formats.Kind:
+    """The upload's format (told by content), after refusing what is over the limits, empty, of no supported
+    kind, a PDF that needs a password or is damaged, or text that does not decode."""
+    if len(data) > limits.max_bytes:
         raise AdminError(
-            "too_large", f"{name} is {len(data):,} bytes; the limit is {max_bytes:,} bytes (METROKB_MAX_UPLOAD_BYTES)"
+            "too_large",
+            f"{name} is {len(data):,} bytes; the limit is {limits.max_bytes:,} bytes (METROKB_MAX_UPLOAD_BYTES)",
         )
     if not data.strip():
-        raise AdminError("invalid", f"{name}: the file is empty; upload the notice's text")
+        raise AdminError("invalid", f"{name}: the file is empty; upload the document")
+    try:
+        kind = formats.check(data, name, limits)
+    except NoticeError as exc:
+        reason = "too_large" if "the limit is" in str(exc) else "unsupported"
+        raise AdminError(reason, f"{exc}; nothing was stored") from exc
+    if kind != "text":
+        return kind
     try:
         text = decode(data, name)
     except NoticeError as exc:
         raise AdminError("unsupported", f"{exc}".replace("; skipped", "") + "; nothing was stored") from exc
     if not text.strip():
         raise AdminError("invalid", f"{name}: the file has no text; upload the notice's text")
+    return kind
 
 
 def check_doc_id(doc_id: str) -> str:
@@ -111,6 +131,8 @@ class Plan:
     """What the worker does for one job; kept in memory only."""
 
     staged: Path | None = None  # the uploaded file, waiting to be moved into kb/
+    extract: bool = False  # read the staged file in the job (OCR, conversion), with its pages as progress
+    signature: str | None = None  # text signature of the staged file when it was read at once
     catalog: dict[str, dict | None] = field(default_factory=dict)  # file -> fields to set (None: drop the entry)
     remove: str | None = None  # a file to delete from kb/
     series: str | None = None  # replace: the series whose current version the report names
@@ -131,6 +153,7 @@ class Admin:
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings, self.engine = settings, engine
         self.kb_dir = settings.kb_dir
+        self.limits = formats.limits_of(settings)
         self.work_dir = settings.index_dir / "admin"
         self.uploads = self.work_dir / "uploads"
         self.kb_lock = threading.Lock()  # held while kb/ is changed and indexed: hold it to make changes wait
@@ -143,12 +166,41 @@ class Admin:
 
     # --- asking for changes
 
+    def upload(
+        self, who: Principal, name: str, data: bytes, edit: CatalogEdit | None = None, doc_id: str | None = None
+    ) -> Job | UploadBatch:
+        """`add` for one file; for a zip, one `add` per file it holds, each queued or refused on its own."""
+        name = check_name(name)
+        if check_content(name, data, self.limits) != "zip":
+            return self.add(who, name, data, edit, doc_id)
+        if doc_id:
+            raise AdminError("invalid", f"{name}: a zip holds several documents; send it without a doc_id")
+        try:
+            members = formats.unzip(data, name, self.limits)
+        except NoticeError as exc:
+            raise AdminError("unsupported", f"{exc}; nothing was stored") from exc
+        if not members:
+            raise AdminError("invalid", f"{name}: the zip holds no files")
+        shared = CatalogEdit(**{k: v for k, v in (edit.fields() if edit else {}).items() if k in PER_FILE})
+        jobs, refused = [], []
+        for member in members:
+            if member.data is None:
+                refused.append(RefusedFile(file=member.name, reason=member.refused or "refused"))
+                continue
+            try:
+                jobs.append(self.add(who, member.name, member.data, shared))
+            except AdminError as exc:
+                refused.append(RefusedFile(file=member.name, reason=str(exc)))
+        return UploadBatch(archive=name, jobs=jobs, refused=refused)
+
     def add(
         self, who: Principal, name: str, data: bytes, edit: CatalogEdit | None = None, doc_id: str | None = None
     ) -> Job:
         """Queue a new document; refused (AdminError) if its name is taken or it cannot be used."""
         name = check_name(name)
-        check_content(name, data, self.settings.max_upload_bytes)
+        kind = check_content(name, data, self.limits)
+        if kind == "zip":
+            raise AdminError("unsupported", f"{name}: a zip inside a zip is not unpacked; unpack it first")
         fields = (edit.fields() if edit else {}) | ({"doc_id": check_doc_id(doc_id)} if doc_id else {})
         with self._accepting:
             if name in self._files_taken():
@@ -157,7 +209,7 @@ class Admin:
                     f"kb/{name} already exists; to upload a new version use "
                     f"PUT /documents/{{doc_id}}, or give the file another name",
                 )
-            return self._stage_and_queue(who, "add", name, data, fields, series=None)
+            return self._stage_and_queue(who, "add", name, data, fields, series=None, kind=kind)
 
     def replace(
         self,
@@ -171,7 +223,9 @@ class Admin:
         """Queue a new version of `doc_id`, stored beside it in kb/ in the same series; the old one stays."""
         old = self._notice(doc_id)
         name = check_name(name)
-        check_content(name, data, self.settings.max_upload_bytes)
+        kind = check_content(name, data, self.limits)
+        if kind == "zip":
+            raise AdminError("unsupported", f"{name}: a new version is one document, not a zip; send the file itself")
         entry = read_catalog(self.kb_dir).get(old.file) or {}
         series = str(entry.get("series") or doc_id)
         inherited = {k: getattr(old, k) for k in INHERITED if getattr(old, k) not in (None, "未知")}
@@ -187,6 +241,7 @@ class Admin:
                 fields,
                 series=series,
                 extra={old.file: {"series": series}} if not entry.get("series") else None,
+                kind=kind,
             )
 
     def edit(self, who: Principal, doc_id: str, edit: CatalogEdit) -> Job:
@@ -279,17 +334,24 @@ class Admin:
         fields: dict,
         series: str | None,
         extra: dict | None = None,
+        kind: formats.Kind = "text",
     ) -> Job:
-        """Parse the upload where it waits (refusing what ingest would skip), then queue it; under `_accepting`."""
+        """Parse a text upload where it waits (refusing what ingest would skip), then queue it; under `_accepting`.
+        Other formats are read by the job (OCR and conversions take a while; the job shows pages done)."""
         staged = self.uploads / uuid.uuid4().hex / name
         staged.parent.mkdir(parents=True)
         staged.write_bytes(data)
+        signature = None
         try:
-            nb = read_notice(staged, fields or None)
-            if nb.notice.doc_id in self._doc_ids_taken():
+            if kind == "text":
+                nb = read_notice(staged, fields or None, self.limits)
+                doc_id, signature = nb.notice.doc_id, text_signature(nb.clauses)
+            else:
+                doc_id = fields.get("doc_id") or slug(name)
+            if doc_id in self._doc_ids_taken():
                 raise AdminError(
                     "conflict",
-                    f"doc_id {nb.notice.doc_id!r} is already used; give the upload another file name or its own doc_id",
+                    f"doc_id {doc_id!r} is already used; give the upload another file name or its own doc_id",
                 )
         except NoticeError as exc:
             shutil.rmtree(staged.parent, ignore_errors=True)
@@ -300,9 +362,9 @@ class Admin:
             raise
         catalog = ({name: fields} if fields else {}) | (extra or {})
         return self.jobs.submit(
-            Plan(staged=staged, catalog=catalog, series=series),
+            Plan(staged=staged, catalog=catalog, series=series, extract=kind != "text", signature=signature),
             action=action,
-            doc_id=nb.notice.doc_id,
+            doc_id=doc_id,
             file=name,
             sha256=sha256(data),
             key_name=who.name,
@@ -310,14 +372,39 @@ class Admin:
 
     # --- the worker
 
+    def _read_staged(self, job: Job, plan: Plan, progress: Progress) -> None:
+        """Read an upload of another format (pages done as progress), refuse a duplicate of an indexed document;
+        a failure leaves kb/ and the index untouched."""
+        fields = plan.catalog.get(plan.staged.name) if plan.staged else None
+        if plan.staged is None:
+            return
+        if plan.extract:
+
+            def pages(done: int, total: int) -> None:
+                progress(0.02 + 0.4 * done / max(total, 1), f"reading page {done}/{total}")
+
+            try:
+                nb = read_notice(plan.staged, fields, self.limits, pages)
+            except NoticeError as exc:
+                shutil.rmtree(plan.staged.parent, ignore_errors=True)
+                raise JobFailed(f"{exc}; the upload was refused and nothing was stored") from exc
+            plan.signature = text_signature(nb.clauses)
+        index = self.engine.index
+        for doc_id, notice in index.notices.items():
+            if text_signature(index.clauses_of(doc_id)) == plan.signature:
+                shutil.rmtree(plan.staged.parent, ignore_errors=True)
+                raise JobFailed(f"{duplicate_message(job.file or '', notice.file)}; nothing was stored")
+
     def _run(self, job: Job, plan: Plan, progress: Progress) -> Job:
         with self.kb_lock:
-            progress(0.02, "changing kb/")
+            self._read_staged(job, plan, progress)
+            start = 0.45 if plan.extract else 0.1
+            progress(start - 0.05, "changing kb/")
             self._apply(plan)
-            progress(0.1, "parsing kb/")
+            progress(start, "parsing kb/")
 
             def embedding(done: int, total: int) -> None:
-                progress(0.1 + 0.8 * done / max(total, 1), f"embedding {done}/{total} new chunks")
+                progress(start + (0.9 - start) * done / max(total, 1), f"embedding {done}/{total} new chunks")
 
             try:
                 report = build_index(
@@ -327,6 +414,7 @@ class Admin:
                     self.settings.chunk_chars,
                     progress=embedding,
                     extra_dirs=self.settings.extra_kb_dirs,
+                    limits=self.limits,
                 )
             except NoticeError as exc:
                 raise JobFailed(f"{exc}; the previous index is still served") from exc
@@ -350,9 +438,14 @@ class Admin:
             tmp = self.kb_dir / f".{plan.staged.name}.partial"
             shutil.copyfile(plan.staged, tmp)
             os.replace(tmp, dest)
+            extracted = plan.staged.parent / formats.CACHE_DIR / f"{plan.staged.name}.json"
+            if extracted.exists():  # the text the job read, kept beside the original so ingest reads it once
+                (self.kb_dir / formats.CACHE_DIR).mkdir(exist_ok=True)
+                shutil.copyfile(extracted, self.kb_dir / formats.CACHE_DIR / extracted.name)
             shutil.rmtree(plan.staged.parent, ignore_errors=True)
         if plan.remove is not None:
             (self.kb_dir / plan.remove).unlink(missing_ok=True)
+            (self.kb_dir / formats.CACHE_DIR / f"{plan.remove}.json").unlink(missing_ok=True)
         for file, fields in plan.catalog.items():
             update_catalog(self.kb_dir, file, fields)
 

@@ -16,8 +16,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from retriever import patterns as P
-from retriever.answering.cite import cite, version_of
-from retriever.documents.clean import fold
+from retriever.answering.cite import cite, document_name
+from retriever.documents.clean import bare, fold
 from retriever.index import Index, tokenize
 from retriever.models import Citation, Clause, Fact
 from retriever.answering.query import Query, states_measure
@@ -332,7 +332,7 @@ def _older_articles(index: Index, clause: Clause) -> list[Clause]:
 
 def _differs_from_older(index: Index, clause: Clause) -> bool:
     """Whether the next older version of the document words this article otherwise."""
-    return any(_plain(same.text) != _plain(clause.text) for same in _older_articles(index, clause))
+    return any(bare(same.text) != bare(clause.text) for same in _older_articles(index, clause))
 
 
 def _other_names(q: Query, clause: Clause) -> list[str]:
@@ -409,10 +409,7 @@ def missing(q: Query, statement: Statement) -> str | None:
 
 def title_of(index: Index, clause: Clause) -> str:
     """《中华人民共和国计量法实施细则》（2022年3月29日修订版） — the version when others are in the knowledge base."""
-    notice = index.notices[clause.doc_id]
-    version = version_of(index, notice)
-    title = notice.title if notice.title.startswith("《") else f"《{notice.title}》"
-    return title + (f"（{version}）" if version else "")
+    return document_name(index, index.notices[clause.doc_id])
 
 
 def where(clause: Clause) -> str:
@@ -469,18 +466,12 @@ def _referenced(index: Index, clause: Clause, quote: str) -> tuple[Clause, str] 
 def _older_version(index: Index, clause: Clause, statement: str) -> tuple[Clause, str] | None:
     """The same article in the next older version of the document, when the words the answer quotes differ
     there: the older article and its sentence closest to the statement."""
-    ours = _plain(statement)
+    ours = bare(statement)
     for same in _older_articles(index, clause):
-        if ours in _plain(same.text):
+        if ours in bare(same.text):
             continue  # the older version says the same
         units = [same.text[a:b].strip() for a, b in _units(same)]
-        closest = max(
-            units, key=lambda s: (SequenceMatcher(None, _plain(s), ours).ratio(), -units.index(s)), default=""
-        )
-        if closest and _plain(closest) not in ours:
+        closest = max(units, key=lambda s: (SequenceMatcher(None, bare(s), ours).ratio(), -units.index(s)), default="")
+        if closest and bare(closest) not in ours:
             return same, closest
     return None
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[\s，。；：、,.;:()（）“”\"]", "", fold(text))

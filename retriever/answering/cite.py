@@ -53,11 +53,24 @@ def cite(index: Index, clause: Clause, quote: str, score: float) -> Citation:
     )
 
 
+def quoted_title(title: str) -> str:
+    """A title in 《》 as answers write it (a title that already opens with 《 keeps its own)."""
+    return title if title.startswith("《") else f"《{title}》"
+
+
+def document_name(index: Index, notice: Notice) -> str:
+    """《中华人民共和国计量法实施细则》（2022年3月29日修订版）: the version is named whenever the knowledge base
+    holds more than one version of the document — the one rule for chat answers and exam explanations."""
+    version = version_of(index, notice)
+    return quoted_title(notice.title) + (f"（{version}）" if version else "")
+
+
 def version_of(index: Index, notice: Notice) -> str | None:
     """The version label of a document that has other versions in the knowledge base, else None."""
     if notice.status == "superseded" or any(
         n.series == notice.series and n.region == notice.region and n.doc_id != notice.doc_id
         for n in index.notices.values()
+        if not (n.part_of and n.part_of == notice.part_of)  # another part of the same code is not another version
     ):
         return notice.version_label
     return None

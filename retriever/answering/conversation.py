@@ -214,10 +214,10 @@ def resolve(message: str, previous: str | None, index: Index) -> Resolved:
 def example_questions(index: Index, n: int = 6) -> list[str]:
     """Questions the documents in the index answer, one per document in turn (newest first): a target of a notice,
     the term an article defines, a time limit. The chat offers them as examples, whatever documents it holds."""
-    from retriever.answering.cite import label
+    from retriever.answering.cite import label, quoted_title
 
     def about(notice) -> list[str]:
-        name = notice.title if notice.title.startswith("《") else f"《{notice.title}》"
+        name = quoted_title(notice.title)
         found = []
         for fact in index.facts_of(notice.doc_id):
             if fact.kind == "target" and fact.metric and fact.value and fact.deadline:

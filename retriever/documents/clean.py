@@ -97,6 +97,16 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
+# Punctuation, brackets and spaces, which say nothing about whether two texts state the same words.
+_PUNCTUATION = re.compile(r"[，。；、：:“”‘’\"'（）()《》〈〉\[\]【】!！?？,.;\s·—\-]")
+
+
+def bare(text: str) -> str:
+    """Text for comparing wordings (an option with a clause, two versions of a sentence): folded, without
+    punctuation or spaces."""
+    return _PUNCTUATION.sub("", fold(text))
+
+
 _READABLE = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"})
 _ASCII_RUN = re.compile(r"(?<=[0-9A-Za-z])[:,](?=[0-9A-Za-z])")
 
@@ -108,12 +118,13 @@ def readable(line: str) -> str:
 
 
 def drop_boilerplate(lines: list[str], origins: list[int] | None = None) -> list[str]:
-    """Drop page furniture; Markdown headings keep their text. `origins` receives each kept line's old index."""
+    """Drop page furniture; Markdown headings and blockquotes keep their text. `origins` receives each kept line's
+    old index."""
     kept, where = [], []
     for i, line in enumerate(lines):
         if P.TRAILER_START.match(fold(line)):
             break
-        line = P.MARKDOWN_LINK.sub(r"\1", P.MARKDOWN_HEADING.sub("", line)).strip()
+        line = P.MARKDOWN_LINK.sub(r"\1", P.MARKDOWN_HEADING.sub("", P.MARKDOWN_QUOTE.sub("", line))).strip()
         if not line or P.BOILERPLATE_LINE.match(fold(line)) or set(line) <= set("|-—=*# "):
             continue
         kept.append(line)

@@ -83,8 +83,9 @@ def _is_bare_line(folded: str) -> bool:
 class _Tree:
     """The state of one pass over a document's body."""
 
-    def __init__(self, lines: list[str], folded: list[str], headings: dict[int, int]) -> None:
+    def __init__(self, lines: list[str], folded: list[str], headings: dict[int, int], continues: bool = False) -> None:
         self.lines, self.folded, self.headings = lines, folded, headings
+        self.continues = continues  # a part file of a code: its first article continues the code's numbering
         self.opened: list[_Open] = []
         self.trailer: list[str] = []
         self.warnings: list[str] = []
@@ -215,7 +216,7 @@ class _Tree:
         scope_key = scope.key if scope else ""
         last = self.last_article.get(scope_key, 0)
         label = f"第{m.group('num')}条" + (m.group("sub") or "")
-        if n > last + 1 and not m.group("sub"):
+        if n > last + 1 and not m.group("sub") and not (self.continues and not self.last_article):
             self.warnings.append(
                 f"article numbering jumps from 第{int_to_cn(last)}条 to {label}" + (f" in {scope.key}" if scope else "")
             )
@@ -286,6 +287,10 @@ class _Tree:
     def _loose(self, i: int) -> None:
         """A line that opens nothing: a trailer line, a new part, a heading, or more of the open clause."""
         line, f = self.lines[i], self.folded[i]
+        if self._heading_goes_on(i):  # 第四章 犯罪嫌疑人…案件 / 违法所得的没收程序: one title broken over two lines
+            node = self.opened[-1]
+            node.heading, node.lines[-1] = node.heading + line, node.lines[-1] + line
+            return None
         role = meta.line_role(f)
         if role in ("date", "issuer", "public_note"):
             self.trailer.append(line)
@@ -302,6 +307,19 @@ class _Tree:
             return self._unnumbered_heading(line)
         self.opened[-1].lines.append(line)
         return None
+
+    def _heading_goes_on(self, i: int) -> bool:
+        """A bare line right after a numbered legal heading, itself right before an article or heading: the rest of
+        the heading's title."""
+        node = self.opened[-1] if self.opened else None
+        nxt = self.folded[i + 1] if i + 1 < len(self.folded) else ""
+        return (
+            node is not None
+            and node.level in ("编", "分编", "章", "节")
+            and len(node.lines) == 1
+            and _is_bare_line(self.folded[i])
+            and bool(P.ARTICLE.match(nxt) or P.LEGAL_HEADING.match(nxt))
+        )
 
     def _starts_table(self, i: int) -> bool:
         """A bare title line followed by a table: an appended table without an 附件 marker."""
@@ -328,6 +346,30 @@ def _skip_contents(lines: list[str], folded: list[str], start: int) -> int:
     return start
 
 
+def _heading_text(folded: str) -> str | None:
+    """The text of a line that can head a table-of-contents entry: a legal heading or a notice chapter (二、回避)."""
+    if P.LEGAL_HEADING.match(folded) or (P.CHAPTER.match(folded) and _is_bare_line(P.CHAPTER.match(folded).group(2))):
+        return folded.replace(" ", "")
+    return None
+
+
+def _contents_run(folded: list[str], start: int) -> int:
+    """A table of contents without the word 目录: a run of at least three heading lines from `start`, with nothing
+    between them, that recur below as the body's headings. The index just past it, else `start`."""
+    j = start
+    while j < len(folded) and _heading_text(folded[j]):
+        j += 1
+    if j - start < CONTENTS_MIN_HEADINGS:
+        return start
+    below = {_heading_text(f) for f in folded[j:]} - {None}
+    run = [_heading_text(f) for f in folded[start:j]]
+    return j if all(h in below for h in run) else start
+
+
+# The fewest headings in a row taken for a table of contents that has no 目录 line.
+CONTENTS_MIN_HEADINGS = 3
+
+
 def parse_lines(
     lines: list[str], doc_id: str, file: str, headings: dict[int, int] | None = None, front_end: int | None = None
 ) -> Parsed:
@@ -336,9 +378,15 @@ def parse_lines(
     folded = [fold(line) for line in lines]
     body_start = front_end or 0
     first = next((i for i in range(body_start, len(folded)) if _opens(folded[i])), None)
-    if first is not None and front_end is None:
-        toc_end = _skip_contents(lines, folded, 0)
-        if toc_end:
+    contents: set[int] = set()  # lines of a table of contents: neither front matter nor text
+    if first is not None:
+        toc_start = next((i for i in range(body_start, first + 1) if folded[i].replace(" ", "") == "目录"), None)
+        toc_end = _skip_contents(lines, folded, toc_start) if toc_start is not None else body_start
+        if toc_start is not None and toc_end > toc_start:
+            contents = set(range(toc_start, toc_end))
+        elif (run_end := _contents_run(folded, first)) > first:
+            contents, toc_end = set(range(first, run_end)), run_end
+        if contents:
             first = next((i for i in range(toc_end, len(folded)) if _opens(folded[i])), first)
     warnings: list[str] = []
     style_note = None
@@ -355,17 +403,22 @@ def parse_lines(
 
     if front_end is not None:
         roles = [meta.line_role(f) or "front" for f in folded[:front_end]] + [None] * (first - front_end)
+        _mark_repeated_title(folded, roles, front_end, first, headings)
     else:
         roles = [meta.line_role(f) for f in folded[:first]]
     if roles and "title" not in roles and _untitled_title(folded[0]):
         roles[0] = "title"  # a bare first line names the document even in no title pattern's words
+    if "title" in roles:  # a title set over lines (最高人民法院 / 关于适用《…》的 / 解释) is one title
+        start = roles.index("title")
+        stop = meta.title_run(lines, folded, start)[1]
+        roles[start:stop] = ["title"] * (stop - start)
     titles = [i for i, r in enumerate(roles) if r == "title"]
     last_title = titles[-1] if titles else -1
     header_end = front_end if front_end is not None else last_title + 1
-    header_idx = [i for i in range(first) if i < header_end or roles[i]]
-    preamble = [ln for i, ln in enumerate(lines[:first]) if i >= header_end and not roles[i]]
+    header_idx = [i for i in range(first) if (i < header_end or roles[i]) and i not in contents]
+    preamble = [ln for i, ln in enumerate(lines[:first]) if i >= header_end and not roles[i] and i not in contents]
 
-    tree = _Tree(lines, folded, headings)
+    tree = _Tree(lines, folded, headings, continues="part" in roles)
     if style_note:
         for n, line in enumerate(lines[first:], 1):
             tree.opened.append(_Open("paragraph", [f"第{n}段"], f"第{n}段", "", [line]))
@@ -402,6 +455,23 @@ def parse_lines(
     notice = meta.describe(doc_id, file, lines, folded, header_idx, tree.trailer, headings)
     style = _style(tree.opened) if not style_note else "paragraphs"
     return Parsed(notice.model_copy(update={"style": style}), clauses, warnings)
+
+
+def _mark_repeated_title(folded: list[str], roles: list, start: int, end: int, headings: dict[int, int]) -> None:
+    """Lines after the front matter that spell the title again, broken over lines, are part of the front matter."""
+    title = next(
+        (f for i, (f, r) in enumerate(zip(folded[:start], roles)) if r == "title" or headings.get(i) == 1), None
+    )
+    if not title:
+        return
+    key, joined = title.replace(" ", "").lstrip("#"), ""
+    for i in range(start, end):
+        joined += folded[i].replace(" ", "")
+        if not key.startswith(joined):
+            return
+        if joined == key:
+            roles[start : i + 1] = ["title"] * (i + 1 - start)
+            return
 
 
 def _style(opened: list[_Open]) -> str:
@@ -508,13 +578,13 @@ def _numbering_gaps(opened: list[_Open]) -> list[str]:
     for node in opened:
         if node.kind == "article" or node.kind == "appendix" or node.kind == "paragraph":
             continue
-        if node.level:  # 第X章 / 第X节 / 第X编
-            scope = ("legal", node.level, id(node.parent))
+        if node.level:  # 第X章 / 第X节 / 第X编: counted within their parent, or on through the whole text
+            scope, whole = ("legal", node.level, id(node.parent)), ("legal", node.level)
             n = node.number or 0
-            prev = last.get(scope, 0)
-            if n != prev + 1:
+            prev, prev_whole = last.get(scope, 0), last.get(whole, 0)
+            if n not in (prev + 1, prev_whole + 1):
                 warnings.append(f"{node.level} numbering jumps from {prev} to {node.path}")
-            last[scope] = n
+            last[scope] = last[whole] = n
             continue
         if node.kind not in ("chapter", "section", "item") or not _is_number(node.key):
             continue

@@ -36,23 +36,43 @@ def find_refs(clause: Clause) -> list[Ref]:
     return refs
 
 
-def _doc_for(name: str, by_series: dict[str, str]) -> str | None:
-    """The current document a reference names: its full title, or a short name such as 计量法 (any tail of it)."""
+def _doc_for(name: str, by_series: dict[str, list[str]]) -> list[str]:
+    """The current document a reference names (all its parts, for a code in parts): its full title, or a short name
+    such as 计量法 (any tail of it)."""
     key = series_key(name)
     if key in by_series:
         return by_series[key]
     for start in range(1, max(len(key) - 2, 1)):
         if key[start:] in by_series:
             return by_series[key[start:]]
-    return None
+    return []
+
+
+def parts_of(notices: dict[str, Notice], doc_id: str) -> list[str]:
+    """The documents that hold a document's articles: itself, or every part of the code it is a part of."""
+    part_of = notices[doc_id].part_of if doc_id in notices else None
+    if not part_of:
+        return [doc_id]
+    return [d for d, n in notices.items() if n.part_of == part_of]
+
+
+def article_id(doc_ids: list[str], article: str, ids: dict[str, set[str]]) -> str | None:
+    """The clause id of an article (第五十六条) in the first of these documents that has it: how 民法典第五十六条
+    resolves to the part file that holds it."""
+    return next((f"{d}/{article}" for d in doc_ids if f"{d}/{article}" in ids.get(d, ())), None)
 
 
 def resolve(notices: dict[str, Notice], clauses: dict[str, list[Clause]]) -> dict[str, list[Clause]]:
     """Every clause with its references found and, where the knowledge base has the target, resolved."""
-    by_series: dict[str, str] = {}  # a current version per series; a national one where several regions share it
+    by_series: dict[str, list[str]] = {}  # the current version per series (all its parts); a national one first
     for doc_id, notice in sorted(notices.items(), key=lambda kv: kv[1].level != "国家"):
-        if notice.status == "current":
-            by_series.setdefault(notice.series, doc_id)
+        if notice.status != "current":
+            continue
+        held = by_series.get(notice.series)
+        if held is None:
+            by_series[notice.series] = [doc_id]
+        elif notice.part_of and notices[held[0]].part_of == notice.part_of:
+            held.append(doc_id)
     ids = {d: {c.clause_id for c in cs} for d, cs in clauses.items()}
     out: dict[str, list[Clause]] = {}
     for doc_id, doc_clauses in clauses.items():
@@ -66,9 +86,9 @@ def resolve(notices: dict[str, Notice], clauses: dict[str, list[Clause]]) -> dic
             )
             resolved = []
             for ref in refs:
-                target_doc = _doc_for(ref.title, by_series) if ref.title else doc_id
-                target = f"{target_doc}/{ref.article}" if target_doc else None
-                if target and target in ids.get(target_doc, ()) and target != clause.clause_id:
+                docs = _doc_for(ref.title, by_series) if ref.title else parts_of(notices, doc_id)
+                target = article_id(docs, ref.article, ids)
+                if target and target != clause.clause_id:
                     ref = ref.model_copy(update={"target": target})
                 resolved.append(ref)
             done.append(clause.model_copy(update={"refs": tuple(resolved)}) if resolved else clause)

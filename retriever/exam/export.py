@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+from retriever.answering.cite import quoted_title
 from retriever.models import OPTION_LABELS, QUIZ_KIND_NAMES, QUIZ_KINDS, Citation, Paper, QuizItem
 from retriever.exam.scoring import PARTIAL_SHARE
 
@@ -116,7 +117,7 @@ def section_rule(kind: str, points: float, scoring: str) -> str:
 def source_line(c: Citation) -> str:
     """出处：《title》第九条第一款（2018年10月26日修正版）, or the notice clause path."""
     version = f"（{c.version}）" if c.version else ""
-    return f"出处：《{c.title.strip('《》')}》{c.clause.rsplit(' ', 1)[-1]}{c.part or ''}{version}"
+    return f"出处：{quoted_title(c.title)}{c.clause.rsplit(' ', 1)[-1]}{c.part or ''}{version}"
 
 
 def to_markdown(paper: Paper) -> str:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
-import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from retriever.documents.clean import fold
+from retriever.answering.cite import cite, document_name
+from retriever.documents.clean import bare
+from retriever.index import Index
 from retriever.models import Citation, Clause, Fact, Notice, QuizItem, QuizKind
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,6 @@ MULTIPLE_OPTIONS = 4  # a 多项选择题 has four options: two or three right, 
 MAX_OPTION_CHARS = 30  # longer options are not offered: a candidate must read four of them at a glance
 GAP = "（　　）"  # the gap of a choice stem
 # Punctuation and spaces, ignored when deciding whether a text states an option.
-PUNCTUATION = re.compile(r"[，。；、：:“”‘’\"'（）()《》〈〉\[\]【】!！?？,.;\s·—\-]")
 # A distractor that repeats this share of its characters as one run of the clause is a paraphrase of the
 # clause, not a wrong option (违反计量检定规程进行检定活动的 vs …进行计量检定的).
 NEAR_COPY = 0.6
@@ -36,11 +36,6 @@ def digest(*parts: str, size: int = 8) -> str:
 
 def rng(*parts: str) -> random.Random:
     return random.Random(int(digest(*parts, size=16), 16))
-
-
-def bare(text: str) -> str:
-    """Text for comparing an option with a clause: folded, without punctuation or spaces."""
-    return PUNCTUATION.sub("", fold(text))
 
 
 def states(text: str, option: str) -> bool:
@@ -78,10 +73,6 @@ def end(sentence: str) -> str:
     return sentence.rstrip("，；,;。： ") + "。"
 
 
-def title_of(notice: Notice) -> str:
-    return notice.title if "《" in notice.title else f"《{notice.title}》"
-
-
 def is_regulation(notice: Notice) -> bool:
     return notice.kind != "通知·意见"
 
@@ -90,6 +81,7 @@ def is_regulation(notice: Notice) -> bool:
 class Ctx:
     """Everything item builders need about one clause of one document."""
 
+    index: Index
     notice: Notice
     clause: Clause
     facts: list[Fact]
@@ -101,36 +93,17 @@ class Ctx:
 
     @property
     def title(self) -> str:
-        return title_of(self.notice)
+        return document_name(self.index, self.notice)
 
-    def part(self, quote: str) -> str | None:
-        """The 款/项 the quote lies in, as cited after the article; a lone 第一款 is not cited."""
-        start = self.text.find(quote)
-        if start < 0 or self.clause.kind != "article":
-            return None
-        part = self.clause.part_at(start, start + len(quote))
-        if part is None or (part.kind == "款" and sum(p.kind == "款" for p in self.clause.parts) == 1):
-            return None
-        return part.label
+    def citation(self, quote: str) -> Citation:
+        """The citation of `quote`, made as every chat answer makes it (document, version, article, 款/项)."""
+        return cite(self.index, self.clause, quote, 1.0)
 
     def where(self, quote: str) -> str:
         """《计量法》第九条第一款 (articles) or 《…》（二、(三)1.加强计量标准建设） (notice clauses)."""
         if self.clause.kind == "article":
-            return f"{self.title}{self.clause.label}{self.part(quote) or ''}"
+            return f"{self.title}{self.clause.label}{self.citation(quote).part or ''}"
         return f"{self.title}（{self.clause.path}{self.clause.heading}）"
-
-    def citation(self, quote: str) -> Citation:
-        return Citation(
-            doc_id=self.notice.doc_id,
-            title=self.notice.title,
-            clause_id=self.clause.clause_id,
-            clause=self.clause.path,
-            text=self.clause.text,
-            quote=quote,
-            score=1.0,
-            part=self.part(quote),
-            version=self.notice.version_label if is_regulation(self.notice) else None,
-        )
 
     def basis(self, quote: str) -> str:
         """依据《中华人民共和国计量法》第九条第一款：“the sentence around quote”"""

@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 import cn2an
 
 from retriever import patterns as P
+from retriever.answering.cite import quoted_title
 from retriever.index import Index
 from retriever.models import Fact, Notice, QuizItem
 from retriever.exam.items import (
@@ -32,7 +33,6 @@ from retriever.exam.items import (
     rng,
     single,
     states,
-    title_of,
 )
 
 # Words that make a sentence lean on its neighbours (上述条件, 前款规定, 下列情形): such a sentence is no stem.
@@ -103,11 +103,6 @@ RULE_CHARS = (15, 60)
 STRICT_MODALS = ("必须", "应当", "不得", "禁止", "不准")
 
 
-def current(notice: Notice) -> bool:
-    """Whether items come from this document: an older version is skipped when a current one exists."""
-    return notice.status == "current"
-
-
 def clean_sentence(quote: str) -> str:
     return ITEM_MARKER.sub("", quote.strip())
 
@@ -161,7 +156,7 @@ def _consequence(fact: Fact) -> tuple[str, str] | None:
 def law_pools(index: Index) -> LawPools:
     pools = LawPools()
     for doc_id, notice in sorted(index.notices.items()):
-        if not current(notice) or not is_regulation(notice):
+        if doc_id not in index.current or not is_regulation(notice):
             continue
         pools.regulations.append(notice)
         for fact in index.facts_of(doc_id):
@@ -441,7 +436,7 @@ def _source_item(index: Index, ctx: Ctx, pools: LawPools) -> QuizItem | None:
     rule = rules[-1]
     statement = end(rule.quote)
     wrong = [
-        title_of(n)
+        quoted_title(n.title)
         for n in pools.regulations
         if n.series != ctx.notice.series
         and not any(near_copy(c.text, statement, SOURCE_NEAR) for c in index.clauses_of(n.doc_id))
@@ -453,9 +448,9 @@ def _source_item(index: Index, ctx: Ctx, pools: LawPools) -> QuizItem | None:
         rule.quote,
         ctx.notice.doc_id,
         f"“{statement}”出自下列哪部法规？{GAP}",
-        ctx.title,
+        quoted_title(ctx.notice.title),
         wrong,
-        f"{ctx.basis(rule.quote)}答案：{ctx.title}。",
+        f"{ctx.basis(rule.quote)}答案：{quoted_title(ctx.notice.title)}。",
     )
 
 

@@ -52,25 +52,37 @@ SCHEMA_VERSION = 2
 
 metadata = MetaData()
 schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
-learners = Table(
-    "learners",
-    metadata,
-    Column("learner_id", String(64), primary_key=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
+
+
+def _v1_learner_columns() -> list[Column]:
+    """The learners table as version 1 created it (fresh Column objects each call: a column has one table)."""
+    return [
+        Column("learner_id", String(64), primary_key=True),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    ]
+
+
+def _v1_attempt_columns() -> list[Column]:
+    """The attempts table as version 1 created it; later versions only add columns after these."""
+    return [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("learner_id", String(64), ForeignKey("learners.learner_id"), nullable=False, index=True),
+        Column("item_id", String(400), nullable=False),
+        Column("paper_id", Text),
+        Column("correct", Boolean, nullable=False),
+        Column("points", Float, nullable=False),
+        Column("answered_at", DateTime(timezone=True), nullable=False),
+        Column("doc_id", String(200), nullable=False),
+        Column("chapter", String(400)),
+        Column("kind", String(16), nullable=False),
+    ]
+
+
+learners = Table("learners", metadata, *_v1_learner_columns())
 attempts = Table(
     "attempts",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("learner_id", String(64), ForeignKey("learners.learner_id"), nullable=False, index=True),
-    Column("item_id", String(400), nullable=False),
-    Column("paper_id", Text),
-    Column("correct", Boolean, nullable=False),
-    Column("points", Float, nullable=False),
-    Column("answered_at", DateTime(timezone=True), nullable=False),
-    Column("doc_id", String(200), nullable=False),
-    Column("chapter", String(400)),
-    Column("kind", String(16), nullable=False),
+    *_v1_attempt_columns(),
     Column("max_points", Float),  # version 2
     Column("given", String(200)),  # version 2
 )
@@ -109,29 +121,11 @@ def check_learner_id(learner_id: str) -> str:
 
 
 def _v1(conn: Connection) -> None:
-    """Version 1: learners and their attempts. (Each step spells out its own tables: later changes to the
-    tables above must not change what an old step creates.)"""
+    """Version 1: learners and their attempts, as the _v1_* column lists say (later versions add columns in
+    steps of their own and never change those lists)."""
     v1 = MetaData()
-    Table(
-        "learners",
-        v1,
-        Column("learner_id", String(64), primary_key=True),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-    )
-    Table(
-        "attempts",
-        v1,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("learner_id", String(64), ForeignKey("learners.learner_id"), nullable=False, index=True),
-        Column("item_id", String(400), nullable=False),
-        Column("paper_id", Text),
-        Column("correct", Boolean, nullable=False),
-        Column("points", Float, nullable=False),
-        Column("answered_at", DateTime(timezone=True), nullable=False),
-        Column("doc_id", String(200), nullable=False),
-        Column("chapter", String(400)),
-        Column("kind", String(16), nullable=False),
-    )
+    Table("learners", v1, *_v1_learner_columns())
+    Table("attempts", v1, *_v1_attempt_columns())
     v1.create_all(conn)
 
 

@@ -26,7 +26,7 @@ from retriever.exam.items import (
     is_regulation,
     rng,
 )
-from retriever.exam.law_items import CONTEXT_WORDS, clean_sentence, current
+from retriever.exam.law_items import CONTEXT_WORDS, clean_sentence
 
 # An item that says "and the rest" (国家规定的其他条件) or defines a term is no option.
 NOT_AN_OPTION = re.compile(r"其他|其它|是指|等$")
@@ -102,7 +102,7 @@ def list_pool(index: Index) -> list[ListEntry]:
     """Every usable list of the current documents, the source of wrong options for the others."""
     pool = []
     for doc_id, notice in sorted(index.notices.items()):
-        if not current(notice):
+        if doc_id not in index.current:
             continue
         facts = index.facts_of(doc_id)
         for fact in facts:

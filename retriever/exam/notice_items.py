@@ -188,36 +188,15 @@ def _judges(
 ) -> list[QuizItem]:
     """A 判断题 keeping the fact and one changing it; `say(x)` is the statement with x in the fact's place."""
     lead = ctx.lead()
-    items = [
-        make_item(
-            ctx,
-            "judge",
-            facet,
-            quote,
-            truth,
-            lead + end(say(truth)),
-            TRUE,
-            f"{basis}题干与原文一致。",
-            shown=truth,
-            variant="kept",
-        )
-    ]
+
+    def judge(shown: str, key: str, why: str, variant: str) -> QuizItem:
+        stem = lead + end(say(shown))
+        return make_item(ctx, "judge", facet, quote, truth, stem, key, basis + why, shown=shown, variant=variant)
+
+    items = [judge(truth, TRUE, "题干与原文一致。", "kept")]
     if wrong:
         why = why_false or f"原文为“{truth}”，题干改为“{wrong}”。"
-        items.append(
-            make_item(
-                ctx,
-                "judge",
-                facet,
-                quote,
-                truth,
-                lead + end(say(wrong)),
-                FALSE,
-                f"{basis}{why.replace('{wrong}', wrong)}",
-                shown=wrong,
-                variant="altered",
-            )
-        )
+        items.append(judge(wrong, FALSE, why.replace("{wrong}", wrong), "altered"))
     return items
 
 

@@ -31,7 +31,7 @@ from retriever.models import (
     QuizMode,
 )
 from retriever.exam.items import Ctx, digest, is_regulation, sentence_of
-from retriever.exam.law_items import current, law_items, law_pools
+from retriever.exam.law_items import law_items, law_pools
 from retriever.exam.list_items import list_items, list_pool
 from retriever.exam.notice_items import notice_items, unit_pool
 from retriever.exam.scoring import PASS_MARK, SCORINGS, AnswerError, chosen, passed, points_for
@@ -85,10 +85,10 @@ def all_items(index: Index) -> tuple[QuizItem, ...]:
     items, seen = [], set()
     for doc_id in sorted(index.notices):
         notice = index.notices[doc_id]
-        if not current(notice):
+        if doc_id not in index.current:
             continue
         for clause in index.clauses_of(doc_id):
-            ctx = Ctx(notice, clause, index.facts.get(clause.clause_id, []), chapter_of(index, clause))
+            ctx = Ctx(index, notice, clause, index.facts.get(clause.clause_id, []), chapter_of(index, clause))
             made = law_items(index, ctx, laws) if is_regulation(notice) else notice_items(index, ctx, units)
             for item in [*made, *list_items(ctx, lists)]:
                 if (item.kind, item.stem, item.options) not in seen and item.item_id not in seen:
@@ -143,7 +143,7 @@ def _docs(index: Index, doc_ids: Iterable[str] | str | None) -> tuple[str, ...]:
     docs = sorted(set(_listed(doc_ids)))
     if unknown := [d for d in docs if d not in index.notices]:
         raise QuizError(f"unknown doc_ids: {', '.join(unknown)}; known: {', '.join(sorted(index.notices))}")
-    if old := [d for d in docs if not current(index.notices[d])]:
+    if old := [d for d in docs if d not in index.current]:
         newer = ", ".join(index.notices[d].superseded_by or "?" for d in old)
         raise QuizError(f"{', '.join(old)} is an older version; items come from the current one ({newer})")
     return tuple(docs)

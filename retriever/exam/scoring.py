@@ -32,7 +32,8 @@ class AnswerError(ValueError):
     """An answer that cannot be read (for example a multiple-choice answer naming no option)."""
 
 
-def _plain(text: str) -> str:
+def answer_form(text: str) -> str:
+    """A written answer in the form answer keys are compared in: folded, no spaces, upper case, ranges as a-b."""
     text = re.sub(r"\s+", "", fold(text)).upper().strip("。.，,")
     return re.sub(r"(?<=\d)[~～—–至到](?=\d)", "-", text)
 
@@ -42,7 +43,7 @@ def _letter(item: QuizItem, given: str) -> str | None:
     m = LETTER.match(given.strip().upper())
     if m and OPTION_LABELS.index(m.group(1)) < len(item.options):
         return m.group(1)
-    return next((OPTION_LABELS[i] for i, o in enumerate(item.options) if _plain(o) == _plain(given)), None)
+    return next((OPTION_LABELS[i] for i, o in enumerate(item.options) if answer_form(o) == answer_form(given)), None)
 
 
 def chosen(item: QuizItem, given: str | Iterable[str] | None) -> str | None:
@@ -86,7 +87,7 @@ def is_correct(item: QuizItem, given: str | Iterable[str] | None) -> bool:
     if item.kind == "judge":
         word = picked.lower()
         return (item.answer == TRUE and word in TRUE_WORDS) or (item.answer == FALSE and word in FALSE_WORDS)
-    expected, got = _plain(item.answer), _plain(picked)
+    expected, got = answer_form(item.answer), answer_form(picked)
     return got in {
         expected,
         FILL_UNITS.sub("", expected),
