@@ -169,6 +169,8 @@ def check_gate(summary: dict, bank: dict | None) -> dict:
     values = {**summary, "agreement": bank["agreement"] if bank else None}
     checks = []
     for metric, op, threshold in GATE:
+        if metric == "agreement" and bank is None:
+            continue  # the bank was not run (--no-bank)
         value = values.get(metric)
         checks.append(
             {
@@ -238,3 +240,34 @@ def run(index: Index, set_path: Path, split: str, bank: bool = True) -> dict:
     results["meta"] = {"set": str(set_path), "split": split, "seconds": round(time.perf_counter() - started, 1)}
     results["report"] = render(results)
     return results
+
+
+def main(args, kb: str, settings) -> int:
+    """`metrokb eval --set eval/exam_items.jsonl [--split dev] [--no-bank] [--gate]`: report on stdout, JSON and
+    Markdown files; exit 1 when --gate fails, 0 (with a message) when the knowledge base is not on this machine."""
+    import sys
+
+    from eval import kbs
+    from retriever.embed import get_embedder
+    from ui.progress import embedding_progress
+
+    try:
+        index = kbs.index_for(kb, settings, get_embedder(settings.embedder), embedding_progress())
+        results = run(index, args.set_path, args.split, bank=not args.no_bank)
+    except kbs.KBMissing as exc:
+        print(f"metrokb eval: skipped: {exc}", file=sys.stderr)
+        return 0
+    except ExamSetError as exc:
+        print(f"metrokb eval: {exc}", file=sys.stderr)
+        return 2
+    data = {k: v for k, v in results.items() if k != "report"}
+    for path, text in (
+        (args.json_path, json.dumps(data, ensure_ascii=False, indent=1)),
+        (args.md_path, results["report"]),
+    ):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text + "\n", encoding="utf-8")
+    print(results["report"])
+    if args.gate and not results["gate"]["passed"]:
+        return 1
+    return 0

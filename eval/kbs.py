@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 REGULATIONS = ROOT.parent / "shared" / "regulations"
 KBS: dict[str, tuple[Path, ...]] = {"kb": (), "kb+regulations": (REGULATIONS,)}
 # The knowledge base a set is written for (file name → KB); others run on kb/ alone.
-SET_KB = {"regulations.jsonl": "kb+regulations"}
+SET_KB = {"regulations.jsonl": "kb+regulations", "exam_items.jsonl": "kb+regulations"}
 
 
 class KBMissing(RuntimeError):

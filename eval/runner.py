@@ -254,6 +254,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--top-k", type=int, default=None, help="citations per answer (default: the settings' top_k)")
     parser.add_argument("--gate", action="store_true", help="exit 1 when the product misses a CI threshold")
     parser.add_argument(
+        "--no-bank",
+        action="store_true",
+        help="exam_items.jsonl: skip solving every generated exam item (the generator–solver agreement, minutes)",
+    )
+    parser.add_argument(
         "--report",
         action="store_true",
         help="write eval/REPORT.md: the notice questions on kb/ and on kb/ plus the regulations, "
@@ -276,7 +281,7 @@ def run(args) -> int:
     --gate fails, 2 on bad arguments."""
     import sys
 
-    from eval import kbs
+    from eval import exam, kbs
     from eval.dataset import SetError, load_set, select
     from retriever.config import get_settings
     from retriever.embed import EmbedderError, get_embedder
@@ -301,6 +306,8 @@ def run(args) -> int:
         return write_report(systems, args.top_k)
     settings = get_settings()
     kb = args.kb or kbs.kb_for(args.set_path)
+    if Path(args.set_path).name == exam.SET_NAME:  # pasted exam items are scored by their choice
+        return exam.main(args, kb, settings)
     try:
         items = select(load_set(args.set_path), args.split)
         embedder = get_embedder(settings.embedder)

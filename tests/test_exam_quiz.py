@@ -899,6 +899,51 @@ def test_http_errors(client, path, payload, status, message):
     assert message in r.text
 
 
+# --- items that look like the exam -------------------------------------------------------------------
+
+
+def test_mock_papers_leave_out_items_that_ask_only_for_an_article_number(law_index):
+    assert any(i.facet == "article" for i in all_items(law_index))  # practice still has them
+    paper = make_paper(law_index, mode="mock", seed=11)
+    assert paper.items and not [i for i in paper.items if i.facet == "article" or "哪一条的规定" in i.stem]
+
+
+def test_near_synonyms_of_a_body_are_one_body():
+    from retriever.exam.law_items import body_form
+
+    assert body_form("上一级人民政府计量行政部门") == body_form("上级人民政府计量行政部门")
+    assert body_form("本级人民政府") == body_form("同级人民政府")
+    assert body_form("上级人民政府计量行政部门") != body_form("国务院计量行政部门")
+
+
+def test_time_limits_and_fines_of_one_form_are_alike():
+    from retriever.exam.law_items import _same_form
+
+    assert _same_form("十五日", "三十日") and not _same_form("十五日", "六个月")
+    assert _same_form("1000元以下", "5000元以下") and not _same_form("1000元以下", "一千元以上一万元以下")
+
+
+def test_list_distractors_come_from_lists_of_the_same_family(law_index):
+    from retriever.exam.list_items import list_pool
+
+    family = {}
+    for entry in list_pool(law_index):
+        for i in entry.items:
+            family.setdefault(i, set()).add(entry.family)
+    checked = 0
+    for item in all_items(law_index):
+        if item.facet != "list":
+            continue
+        clause = law_index.clauses[item.citation.clause_id]
+        notice = law_index.notices[clause.doc_id]
+        own = "catalogue" if clause.kind == "appendix" else "law" if notice.kind != "通知·意见" else "notice"
+        for option in item.options:
+            if option not in item.answers and option in family:
+                assert own in family[option], (item.item_id, option, family[option])
+                checked += 1
+    assert checked > 20
+
+
 def test_chat_and_quiz_cite_an_article_the_same_way(law_index):
     """One way to cite: a quiz explanation and a chat answer name the document, its version (only where the
     knowledge base holds several versions) and the article alike."""

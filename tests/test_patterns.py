@@ -941,7 +941,9 @@ COVERED = (
     "AUTHORITY_BODY AUTHORITY_GAP BODY_END DEFINITION MODAL ENUMERATION ENUM_LEAD ENUM_TAIL "
     "BANK_HEADERS BANK_OPTION_HEADER BANK_KIND KEY_SEPARATOR KEY_LEAD KEY_JUDGE "
     "MARKDOWN_QUOTE DECREE ORDER_HEADING ORDER_NO_LINE ISSUES_ANOTHER PART_LABEL SIGNATURE JUDICIAL_TITLE PEOPLES "
-    "PLACE_SUFFIXES SUB_PLACE EVENT_INSTRUMENT AMENDING_ACT"
+    "PLACE_SUFFIXES SUB_PLACE EVENT_INSTRUMENT AMENDING_ACT "
+    "EXAM_LABEL EXAM_LABEL_KINDS EXAM_NUMBER EXAM_OPTION EXAM_BLANK JUDGE_BOX JUDGE_WORDS EXAM_NEGATIVE "
+    "EXAM_MULTIPLE_HINT"
 ).split()
 
 
@@ -973,6 +975,73 @@ def test_a_how_much_question_is_answered_by_a_number_beside_what_it_measures():
 def test_a_question_about_what_is_forbidden_wants_a_list_of_prohibitions():
     assert search(P.PROHIBITION, "某省条例禁止哪些行为") and search(P.PROHIBITION, "任何单位和个人不得有下列行为")
     assert not search(P.PROHIBITION, "查处计量违法行为，可以行使下列职权")
+
+
+# --- pasted exam items ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("【单选题】1.", "单选"),
+        ("[多项选择题] ", "多项选择"),
+        ("(判断题)", "判断"),
+        ("单选题:", "单选"),
+        ("二、多选题 ", "多选"),
+    ],
+)
+def test_exam_label_names_the_kind(text, label):
+    m = P.EXAM_LABEL.match(fold(text))
+    assert m and m.group("label") == label and P.EXAM_LABEL_KINDS[label] in ("single", "multiple", "judge")
+
+
+@pytest.mark.parametrize(
+    "text, number", [("12. 计量", "12"), ("12、计量", "12"), ("(3)计量", "3"), ("第7题 计量", "7")]
+)
+def test_exam_number_is_read_before_the_stem(text, number):
+    m = P.EXAM_NUMBER.match(fold(text))
+    assert m and number in m.groups()
+
+
+def test_exam_option_letters_not_inside_words_or_numbers():
+    found = [
+        m.group("p") or m.group("l") or m.group("s")
+        for m in P.EXAM_OPTION.finditer(fold("执行(　)。A．规程 B、标准 (C)规范 D)其他"))
+    ]
+    assert found == ["a", "b", "c", "d"]
+    assert not list(P.EXAM_OPTION.finditer(fold("GB/T 19022 和 pH值、A类不确定度")))
+
+
+@pytest.mark.parametrize("text", ["（　　）", "( )", "______", "＿＿"])
+def test_exam_blank(text):
+    assert P.EXAM_BLANK.search(fold(f"由{text}决定"))
+
+
+@pytest.mark.parametrize("box", ["（ ）", "（×）", "(对/错)", "（√/×）", "\n对/错", "（正确/错误）"])
+def test_judge_box_after_a_statement_only(box):
+    assert P.JUDGE_BOX.search(fold(f"计量检定必须执行计量检定规程。{box}"))
+    assert not P.JUDGE_BOX.search(fold("计量检定必须执行（ ）。"))
+    assert P.JUDGE_WORDS["√"] == P.JUDGE_WORDS["正确"] == "对" and P.JUDGE_WORDS["错误"] == "错"
+
+
+@pytest.mark.parametrize(
+    "stem, negative",
+    [
+        ("下列说法不正确的是( )。", True),
+        ("以下不属于…的是", True),
+        ("…( )除外", True),
+        ("不是最高等级的，由( )考核", False),
+    ],
+)
+def test_exam_negative_is_the_question_asking_for_the_wrong_option(stem, negative):
+    assert bool(P.EXAM_NEGATIVE.search(fold(stem))) is negative
+
+
+@pytest.mark.parametrize(
+    "stem, hint", [("下列属于…的有( )。", True), ("…包括( )", True), ("哪些行为", True), ("由( )决定。", False)]
+)
+def test_exam_multiple_hint(stem, hint):
+    assert bool(P.EXAM_MULTIPLE_HINT.search(fold(stem))) is hint
 
 
 # --- page furniture of PDFs and scans (documents/formats.py) ------------------------------------------------

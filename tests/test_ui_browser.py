@@ -307,3 +307,17 @@ def test_feedback_rows_append_as_json_lines(tmp_path):
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [r["rating"] for r in rows] == ["down", "up"]
     assert rows[0]["message"] == "那温州呢？" and rows[0]["citations"][0]["clause_id"] == "d/一"
+
+
+def test_a_pasted_exam_item_shows_the_choice_the_article_and_the_option_lines(page):
+    ask(page, "温州到2025年强检计量器具检定覆盖率目标是多少？")  # an item after a question stands alone
+    item = "【单选题】到2025年，南昌市全市强检计量器具检定覆盖率达到（　　）以上。\nA．90%\nB．92%\nC．95%\nD．98%"
+    answer = ask(page, item)
+    text = answer.inner_text()
+    assert text.startswith("答案：B"), text
+    assert "依据：《南昌市人民政府关于深入推进计量工作高质量发展的实施意见》" in text and "92%以上" in text
+    for line in ("A．90%：错误", "B．92%：正确", "C．95%：错误", "D．98%：错误"):
+        assert line in text
+    assert "按上下文理解为" not in text
+    page.wait_for_function("document.querySelector('#sources mark.quote') !== null")
+    assert "92%以上" in page.locator("#sources .source mark.quote").first.inner_text()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+from difflib import Match, SequenceMatcher
 from weakref import WeakKeyDictionary
 
 from retriever import patterns as P
@@ -21,8 +21,7 @@ from retriever.answering.article_answer import title_of, where
 from retriever.answering.cite import cite, sentences, version_of
 from retriever.answering.query import understand
 from retriever.answering.search import retrieve
-from retriever.documents.clean import fold
-from retriever.exam.items import PUNCTUATION, bare
+from retriever.documents.clean import bare, fold
 from retriever.exam.paste import read_item
 from retriever.index import Index
 from retriever.models import JUDGE_FALSE, JUDGE_TRUE, Citation, Clause, ExamItem, Solution
@@ -82,6 +81,8 @@ NO_GAP_SCALE = 0.6
 # An option whose distinctive words (its core, without what all options share) are in the window counts this
 # share of one found whole; a core shorter than MIN_CORE characters is no core.
 CORE_SCALE = 0.9
+# An option found only in a later sentence of the window than the stem's counts this share.
+LATER_SENTENCE = 0.6
 MIN_CORE = 2
 # A window of a document other than those the stem names (依据《浙江省…条例》) counts this much: the stem may
 # name a document it only cites (违反《计量法》第十四条规定…), so it is not left out.
@@ -161,7 +162,7 @@ def _bare_with_stops(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     """bare(text), and where in it the text had a mark that ends a phrase (，。；：) and a sentence (。；！？)."""
     out, stops, ends = [], [], []
     for ch in fold(text):
-        if PUNCTUATION.fullmatch(ch):
+        if not bare(ch):
             if ch in STOP_MARKS:
                 stops.append(len(out))
             if ch in END_MARKS:
@@ -291,21 +292,6 @@ def _at_blank(option: str, left: str, right: str, window: str) -> float:
     )
 
 
-def _stated_at_blank(left: str, right: str, window: str) -> str:
-    """What the window says where the stem has its blank: the text between the stem's context on either side."""
-    for k in range(min(CONTEXT + 2, len(left)), 1, -1):
-        i = window.find(left[-k:])
-        if i < 0:
-            continue
-        start = i + k
-        for j in range(min(CONTEXT + 2, len(right)), 1, -1):
-            stop = window.find(right[:j], start)
-            if stop > start:
-                return window[start:stop]
-        return window[start : start + 12]
-    return ""
-
-
 def _partial(option: str, window: str) -> float:
     """An option the window holds only in pieces (无检定合格印、证的计量器具 in 使用无检定合格印、证或者…的计量器具):
     the share of its characters in runs of two or more, in order, within a stretch of the window at most
@@ -338,14 +324,19 @@ def judge_statement(statement: str, window: Window) -> tuple[float, bool, str]:
     if not s:
         return 0.0, False, ""
     text = window.context + window.bare + window.implied
-    blocks = [m for m in SequenceMatcher(None, s, text, autojunk=False).get_matching_blocks() if m.size]
+    blocks = []
+    for m in SequenceMatcher(None, s, text, autojunk=False).get_matching_blocks():
+        cuts = [e + len(window.context) for e in window.ends if m.b < e + len(window.context) < m.b + m.size]
+        for a, b in zip([m.b, *cuts], [*cuts, m.b + m.size]):  # a run across a sentence's end is two runs
+            if b > a:
+                blocks.append(Match(m.a + a - m.b, a, b - a))
     groups: list[list] = []
     for m in blocks:
         body = m.b >= len(window.context)
         if groups and body and groups[-1][-1].b >= len(window.context):
             last = groups[-1][-1]
             gap_start, gap_end = last.b + last.size - len(window.context), m.b - len(window.context)
-            if m.b - (last.b + last.size) > STITCH_GAP or any(gap_start <= e < gap_end for e in window.ends):
+            if m.b - (last.b + last.size) > STITCH_GAP or any(gap_start <= e <= gap_end for e in window.ends):
                 groups.append([m])
                 continue
         if groups:
@@ -433,7 +424,7 @@ def _cores(options: dict[str, str]) -> dict[str, str]:
     out = {}
     for k, o in bares.items():
         others = [v for j, v in bares.items() if j != k]
-        need = max(1, len(others) // 2)
+        need = max(1, (len(others) + 1) // 2)
 
         def shared(cut) -> int:
             n = 0
@@ -458,16 +449,31 @@ def _names(index: Index) -> frozenset[str]:
 _NAMES: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def _place(option: str, parts: tuple[str, str] | None, w: Window, titles: frozenset[str]) -> float:
-    """How the window holds an option: at the blank, elsewhere, partly; or names the clause (《…》, 第十条)."""
+def _place(option: str, parts: tuple[str, str] | None, w: Window, titles: frozenset[str], stem: str = "") -> float:
+    """How the window holds an option: at the blank, elsewhere, partly; or names the clause (《…》, 第十条).
+    Words the stem itself has are no evidence; an option in a later sentence than the one the stem ends in
+    (对检定不合格的，发给… after …对检定合格的计量器具，发给…) counts less."""
     o = bare(option)
     if NAMES_CLAUSE.match(fold(option)) or o.removeprefix(NATIONAL) in titles:  # names this clause or not
         return AT_BLANK if o.removeprefix(NATIONAL) in {n.removeprefix(NATIONAL) for n in w.names} else 0.0
+    if o and o in stem:
+        return 0.0
     if o and o in w.bare:
-        return max(_at_blank(option, *parts, w.bare), IN_WINDOW) if parts else AT_BLANK
+        place = max(_at_blank(option, *parts, w.bare), IN_WINDOW) if parts else AT_BLANK
+        return place * (LATER_SENTENCE if _later_sentence(stem, o, w) else 1.0)
     if o and o in w.implied:
         return IN_WINDOW
     return _partial(option, w.bare)
+
+
+def _later_sentence(stem: str, option: str, w: Window) -> bool:
+    """Whether every place the window has the option lies in a sentence after the one the stem's words end in."""
+    blocks = [m for m in SequenceMatcher(None, stem, w.bare, autojunk=False).get_matching_blocks() if m.size >= 2]
+    if not blocks or not stem:
+        return False
+    end = blocks[-1].b + blocks[-1].size
+    at = [i for i in range(len(w.bare)) if w.bare.startswith(option, i)]
+    return bool(at) and all(i >= end and any(end <= e <= i for e in w.ends) for i in at)
 
 
 def _read_statement(statement: str, windows: list[Window]) -> Reading:
@@ -517,9 +523,12 @@ def _readings(index: Index, item: ExamItem, clauses: list[Clause]) -> dict[str, 
                 if place < HOLDS and bare(option) in getattr(gap, "sentence", ""):
                     place = HOLDS  # the sentence goes on to say it (是由…批准成立，负责…的技术性非法人组织)
             else:
-                place = _place(option, parts, w, titles) * (1.0 if named else elsewhere)
-            if not named and place < HOLDS and cores[letter] != bare(option) and cores[letter] in w.bare:
-                place = max(place, CORE_SCALE * IN_WINDOW)  # what tells the option apart is in the window
+                place = _place(option, parts, w, titles, stem) * (1.0 if named else elsewhere)
+            core = cores[letter]
+            if not named and place < HOLDS and core != bare(option) and core in w.bare and core not in stem:
+                later = LATER_SENTENCE if _later_sentence(stem, core, w) else 1.0
+                core_place = CORE_SCALE * IN_WINDOW * later * elsewhere  # what tells the option apart is in the window
+                place = max(place, core_place)
             support = m * place * (m / best_match) ** SHARPEN  # windows stating the stem less well count less
             if support > best.support:
                 stated = gap if gap and place < AT_BLANK else ""
