@@ -236,6 +236,11 @@ def _layout(args) -> list[dict] | None:
 
 def cmd_quiz(args) -> int:
     """Generate a seeded practice or mock paper and write it as json, csv, md (with answer key) or apkg."""
+    if args.action == "check":
+        return cmd_quiz_check(args)
+    if args.action or args.bank:
+        print("error: `metrokb quiz check BANK` checks a bank; a paper takes options only", file=sys.stderr)
+        return 2
 
     from retriever.embed import get_embedder
     from retriever.exam.export import ExportError, format_for, render, write
@@ -289,6 +294,49 @@ def cmd_quiz(args) -> int:
     return 0
 
 
+def cmd_quiz_check(args) -> int:
+    """Check a question bank against the knowledge base: a summary and every row not agreeing on stdout, the full
+    report to -o FILE (.csv or .xlsx)."""
+    from retriever.embed import get_embedder
+    from retriever.exam.bank import BankError, check_bank, read_bank
+    from retriever.exam.bank_export import report_csv, report_xlsx, summary_line
+    from retriever.index import IndexLoadError, load_index
+    from retriever.models import BANK_VERDICT_NAMES
+    from ui.progress import counter
+
+    settings = get_settings()
+    if not args.bank:
+        print("error: name the bank to check: metrokb quiz check bank.xlsx [-o report.xlsx]", file=sys.stderr)
+        return 2
+    if args.output and args.output.suffix.lower() not in (".csv", ".xlsx"):
+        print(f"error: -o {args.output}: the report is written as .csv or .xlsx", file=sys.stderr)
+        return 2
+    try:
+        bank = read_bank(args.bank.name, args.bank.read_bytes(), settings.bank_max_rows, settings.bank_max_bytes)
+    except OSError as exc:
+        print(f"error: cannot read {args.bank}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except BankError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        embedder = get_embedder(settings.embedder)
+        index = load_index(settings.index_dir, embedder)
+    except IndexLoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    report = check_bank(index, embedder, bank, counter("checking items", "item"))
+    print(summary_line(report))
+    for row in report.rows:
+        if row.verdict != "agree":
+            print(f"第{row.row}行\t{BANK_VERDICT_NAMES[row.verdict]}\t{row.note}")
+    if args.output:
+        data = report_xlsx(report) if args.output.suffix.lower() == ".xlsx" else report_csv(report)
+        args.output.write_bytes(data)
+        print(f"{args.output}: report of {report.summary.total} items", file=sys.stderr)
+    return 0
+
+
 def cmd_ui(args) -> int:
     from retriever.engine import Engine
     from ui.app import launch
@@ -337,7 +385,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(func=cmd_ui)
 
-    p = sub.add_parser("quiz", help="exam practice or mock paper (单选/多选, also 填空/判断) as json, csv, md or Anki")
+    p = sub.add_parser(
+        "quiz",
+        help="exam practice or mock paper (单选/多选, also 填空/判断) as json, csv, md or Anki; "
+        "`quiz check BANK` checks a question bank (.csv, .xlsx, .xls) against the knowledge base",
+    )
+    p.add_argument("action", nargs="?", choices=["check"], help="check: check the question bank BANK")
+    p.add_argument("bank", nargs="?", type=Path, help="check: the bank, .csv (UTF-8 or GBK), .xlsx or .xls")
     p.add_argument(
         "--mode",
         choices=["practice", "mock"],
@@ -360,7 +414,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="multiple choice: partial (错选0分，少选每项0.5分; default, METROKB_MULTIPLE_SCORING) or all_or_nothing",
     )
     p.add_argument("--format", choices=["json", "csv", "md", "apkg"], help="default: from -o's suffix, else md")
-    p.add_argument("-o", "--output", type=Path, help="file to write (default: print to stdout)")
+    p.add_argument(
+        "-o", "--output", type=Path, help="file to write (default: print to stdout); check: the report, .csv or .xlsx"
+    )
     p.add_argument("--stats", action="store_true", help="print how many items of each kind each document yields")
     p.set_defaults(func=cmd_quiz)
 

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     multiple_scoring: Literal["partial", "all_or_nothing"] = "partial"
     # The day boundary of "due for review today".
     learner_timezone: str = "Asia/Shanghai"
+    # Checking a trainer's question bank (题库核对: POST /quiz/check, the 考试练习 tab, `metrokb quiz check`):
+    # the largest bank accepted, in item rows and in bytes; a larger one is refused whole, before any checking.
+    bank_max_rows: int = 2000
+    bank_max_bytes: int = 5 * 1024 * 1024
 
     def learner_database(self) -> str:
         """The learner database URL: METROKB_DATABASE_URL, else a SQLite file in the data directory."""

@@ -610,3 +610,63 @@ class AuditEntry(_Frozen):
     job_id: int
     outcome: Literal["done", "failed"]
     message: str | None = None
+
+
+# --- checking a trainer's question bank (题库核对) ----------------------------------------------------
+
+BankVerdict = Literal["agree", "disagree", "undecidable", "not_item"]
+BANK_VERDICT_NAMES: dict[str, str] = {
+    "agree": "一致",
+    "disagree": "不一致",
+    "undecidable": "无法判定",
+    "not_item": "非考题",
+}
+BankCheckStatus = Literal["queued", "running", "done", "failed"]
+
+
+class BankRow(_Frozen):
+    """One row of a checked bank: its own cells, the key MetroKB finds with its article, and the verdict."""
+
+    row: int = Field(description="the row's number in the file (the header row counted), as a spreadsheet shows it")
+    cells: list[str] = Field(description="the bank's own cells, in its column order")
+    verdict: BankVerdict = Field(
+        description="agree / disagree with the current law; undecidable from the knowledge base; not_item (why in note)"
+    )
+    bank_key: str = Field("", description="the bank's key as read: `ACD`, `对`; empty when unreadable")
+    found_key: str | None = Field(None, description="the key the knowledge base supports; null when undecided")
+    citation: Citation | None = Field(None, description="the article that decides the item (current version)")
+    matches_version: str | None = Field(
+        None, description="disagree: the older version of the deciding document whose wording the bank's key matches"
+    )
+    note: str = Field("", description="why, in one or two sentences (Chinese)")
+
+
+class BankSummary(_Frozen):
+    total: int
+    agree: int = 0
+    disagree: int = 0
+    undecidable: int = 0
+    not_item: int = 0
+
+
+class BankReport(_Frozen):
+    """A checked bank: its own columns and rows, each with what MetroKB found."""
+
+    file: str
+    columns: list[str] = Field(description="the bank's own column headers, in order")
+    rows: list[BankRow]
+    summary: BankSummary
+
+
+class BankCheck(_Frozen):
+    """A bank being checked in the background; `report` once it is done."""
+
+    check_id: str
+    file: str
+    status: BankCheckStatus = "queued"
+    total: int = Field(description="item rows in the bank")
+    done: int = Field(0, description="rows checked so far")
+    created: str
+    finished: str | None = None
+    message: str | None = Field(None, description="why it failed")
+    report: BankReport | None = None

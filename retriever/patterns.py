@@ -963,6 +963,44 @@ PHRASE_PRESENCE = re.compile(r"有没有|有无|是否有|是否提到|提到过
 EXAM_OPTION = re.compile(r"(?:^|\n|\s)[A-Ha-h][\.．、:：)）]\s*\S")
 # Where one question ends and the next begins in a compound question: ？ ? ； ; and the English ", and when".
 QUESTION_BREAK = re.compile(r"(?<=[？?])\s*|(?<=[；;])\s*")
+# --- question banks (题库 exports: CSV and spreadsheets) -----------------------------
+
+# A bank's column headers, by what the column holds; each header is folded and stripped of spaces and
+# brackets before it is looked up. The first row that names a stem and a key column is the header row.
+BANK_HEADERS = {
+    "kind": ("题型", "题目类型", "试题类型", "类型", "题类"),
+    "stem": ("题干", "题目", "试题", "题目内容", "试题内容", "问题", "题干内容"),
+    "options": ("选项", "备选项", "选项内容", "备选答案", "答案选项"),
+    "key": ("答案", "正确答案", "参考答案", "标准答案", "答案选项字母"),
+    "explanation": ("解析", "答案解析", "试题解析", "题目解析", "说明", "依据"),
+}
+# One option per column: 选项A, A, A选项, 选项a, 选项 A (folded: lower case, no spaces).
+BANK_OPTION_HEADER = re.compile(r"^(?:选项)?([a-h])(?:选项|项)?$")
+# A bank's 题型 cell, read as an exam kind (folded); 不定项 is multiple choice with one or more keys.
+BANK_KIND = {
+    "single": re.compile(r"^(?:单选|单项选择|单项|single)"),
+    "multiple": re.compile(r"^(?:多选|多项选择|多项|不定项|multiple)"),
+    "judge": re.compile(r"^(?:判断|是非|对错|true ?/ ?false|judge)"),
+}
+# What separates the letters of a key written ACD, A,C,D, A、C、D, A C D, A/C/D, A和C (folded).
+KEY_SEPARATOR = re.compile(r"[\s,、;/|+&和及与]+")
+# A lead before the key itself (folded): 答案：B, 正确答案为ACD, 参考答案 B.
+KEY_LEAD = re.compile(r"^(?:正确答案|参考答案|标准答案|答案)\s*[:为是]?\s*")
+# 判断 keys as banks write them (folded): the 判断 words above (对/错, 正确/错误, √/×), and ✔/✘, t/f,
+# true/false (a spreadsheet's TRUE cell), yes/no; x is ×, typed on a keyboard.
+KEY_JUDGE = JUDGE_WORDS | {
+    "✔": "对",
+    "t": "对",
+    "true": "对",
+    "y": "对",
+    "yes": "对",
+    "✘": "错",
+    "x": "错",
+    "f": "错",
+    "false": "错",
+    "n": "错",
+    "no": "错",
+}
 
 # --- page furniture of documents read from PDF and scans (documents/formats.py) -----------------------------
 

@@ -28,6 +28,7 @@ from retriever.answering.query import FilterError
 from server.access import FORM_OVERHEAD, UI_PATH, AccessMiddleware, UploadLimit, login_router
 from server.admin_routes import router as admin_router
 from server.deps import COMMON_ERRORS, get_engine, require_api_key
+from server.quiz_routes import check_router
 from server.quiz_routes import router as quiz_router
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
         return found
 
     app.include_router(quiz_router, dependencies=secured)
+    app.include_router(check_router, dependencies=secured, max_body_size=settings.bank_max_bytes + FORM_OVERHEAD)
     app.include_router(admin_router, max_body_size=settings.max_upload_bytes + FORM_OVERHEAD)
     app.include_router(login_router(keyring, settings.session_hours * 3600))
     if with_ui:

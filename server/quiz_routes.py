@@ -1,18 +1,25 @@
 """HTTP exam practice: POST /quiz hands out a practice or mock paper without answers, POST /quiz/grade scores one
 (and records the attempt for a learner), GET /learners/{id}/progress and /review show a learner's record and
-the 错题本 items due for review."""
+the 错题本 items due for review; POST /quiz/check checks a trainer's question bank in the background (check_router,
+included with the bank size as its body limit)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from retriever.index import Index
 from retriever.exam.learners import LearnerError, LearnerStore, StoreError, check_learner_id, open_store
 from retriever.models import BookEntry, GradeResult, MultipleScoring, Progress, QuizKind, QuizMode, QuizPaper
 from retriever.exam.quiz import MAX_ITEMS, MAX_MINUTES, QuizError, due_first, grade, make_paper, review_paper
+from retriever.exam.bank import BankError, read_bank
+from retriever.exam.bank_export import report_csv, report_xlsx, template_csv, template_xlsx
+from retriever.exam.bank_jobs import shared as bank_checks
+from retriever.models import BankCheck
 from server.deps import COMMON_ERRORS, get_index
 
 router = APIRouter(tags=["quiz"])
@@ -169,3 +176,94 @@ def learner_review(learner_id: str, request: Request, index: Index = Depends(get
         book=store.book(learner_id),
         paper=paper.for_candidates() if paper else None,
     )
+
+
+# --- checking a trainer's question bank ---------------------------------------------------------------
+
+check_router = APIRouter(tags=["quiz"])
+BANK_STATUS = {"invalid": 400, "too_large": 413, "unsupported": 415}
+CHECK_ERRORS = COMMON_ERRORS | {
+    400: {"description": "A bank without a 题干 or 答案 column, without items, or empty"},
+    404: {"description": "No check with this id (finished checks are kept for a while, not across a restart)"},
+    409: {"description": "The check has not finished, or failed: no report"},
+    413: {"description": "Over METROKB_BANK_MAX_BYTES or METROKB_BANK_MAX_ROWS"},
+    415: {"description": "Not a CSV (UTF-8 or GBK), .xlsx or .xls file, or one that cannot be read"},
+    422: {"description": "Malformed request: no file, `wait` outside 0..60"},
+}
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+WAIT_MAX = 60.0
+
+
+def _file(data: bytes, fmt: str, name: str) -> Response:
+    # RFC 5987: a Chinese file name in filename*, an ASCII one for old clients.
+    from urllib.parse import quote
+
+    disposition = f"attachment; filename=\"bank.{fmt}\"; filename*=UTF-8''{quote(name)}"
+    return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
+
+
+def _check(check_id: str) -> BankCheck:
+    check = bank_checks().get(check_id)
+    if check is None:
+        raise HTTPException(
+            404, f"no bank check {check_id!r}: checks are kept in memory for a while; upload the bank again"
+        )
+    return check
+
+
+@check_router.get("/quiz/check/template.{fmt}", responses=CHECK_ERRORS, response_class=Response)
+def bank_template(fmt: Literal["csv", "xlsx"]) -> Response:
+    """The bank template: 序号, 题型, 题干, 选项A–E, 答案, 解析, with an example row of each kind."""
+    return _file(template_csv() if fmt == "csv" else template_xlsx(), fmt, f"题库模板.{fmt}")
+
+
+@check_router.post("/quiz/check", response_model=BankCheck, status_code=202, responses=CHECK_ERRORS)
+async def start_bank_check(
+    request: Request,
+    response: Response,
+    file: Annotated[UploadFile, File(description="the bank: .csv (UTF-8 or GBK), .xlsx or .xls")],
+    wait: Annotated[
+        float, Form(ge=0, le=WAIT_MAX, description="seconds to wait for the result: 200 with the report if done")
+    ] = 0,
+    index: Index = Depends(get_index),
+) -> BankCheck:
+    """Read the bank whole (a bad file is refused with nothing checked), then check it in the background: 202 with
+    the check to follow at GET /quiz/check/{check_id}, or 200 with the report when it finishes within `wait`."""
+    engine = request.app.state.engine
+    settings = engine.settings
+    data = await file.read()
+    try:
+        bank = await run_in_threadpool(
+            read_bank, file.filename or "", data, settings.bank_max_rows, settings.bank_max_bytes
+        )
+    except BankError as exc:
+        raise HTTPException(BANK_STATUS[exc.reason], str(exc)) from exc
+    check = bank_checks().submit(bank, index, engine.embedder)
+    if wait:
+        check = await run_in_threadpool(bank_checks().wait, check.check_id, wait) or check
+    if check.status in ("done", "failed"):
+        response.status_code = 200
+    return check
+
+
+@check_router.get("/quiz/check/{check_id}", response_model=BankCheck, responses=CHECK_ERRORS)
+def bank_check(check_id: str) -> BankCheck:
+    """A check's progress (`done` of `total` rows); its report with every row once `status` is done."""
+    return _check(check_id)
+
+
+@check_router.get("/quiz/check/{check_id}/report.{fmt}", responses=CHECK_ERRORS, response_class=Response)
+def bank_report(check_id: str, fmt: Literal["csv", "xlsx"]) -> Response:
+    """The checked bank as CSV or Excel: the bank's own columns, then MetroKB's key, article, verdict and note."""
+    check = _check(check_id)
+    if check.report is None:
+        raise HTTPException(
+            409,
+            f"bank check {check_id} is {check.status}" + (f": {check.message}" if check.message else "; no report yet"),
+        )
+    stem = check.file.rsplit(".", 1)[0] or "题库"
+    data = report_csv(check.report) if fmt == "csv" else report_xlsx(check.report)
+    return _file(data, fmt, f"{stem}-核对结果.{fmt}")

@@ -230,6 +230,19 @@ def stard_index_dir(tmp_path_factory, embedder) -> Path:
     if seed and Path(seed).is_dir():
         shutil.copytree(seed, path, symlinks=True)
     report = build_index(KB, path, embedder, extra_dirs=[SHARED_REGULATIONS, SHARED_STARD_LAWS])
+
+
+WRITTEN_REGULATIONS = ROOT / "tests" / "data" / "regulations"
+
+
+@pytest.fixture(scope="session")
+def written_regulations_index_dir(tmp_path_factory, embedder) -> Path:
+    """A real index of kb/ plus the regulations written for the tests (tests/data/regulations: a national law, two
+    versions of a provincial regulation, a city's notice), built once."""
+    from retriever.index import build_index
+
+    path = tmp_path_factory.mktemp("index-written-regulations")
+    report = build_index(KB, path, embedder, extra_dirs=[WRITTEN_REGULATIONS])
     assert not report.skipped, report.skipped
     return path
 
@@ -239,3 +252,9 @@ def stard_index(stard_index_dir, embedder):
     from retriever.index import load_index
 
     return load_index(stard_index_dir, embedder)
+
+
+def written_regulations_index(written_regulations_index_dir, embedder):
+    from retriever.index import load_index
+
+    return load_index(written_regulations_index_dir, embedder)

@@ -818,6 +818,65 @@ def test_enumeration():
     assert not search(P.ENUMERATION, "计量器具、检定")
 
 
+# --- question banks -----------------------------------------------------------------------------
+
+
+def test_bank_headers_name_the_columns_a_bank_export_has():
+    named = {name: field for field, names in P.BANK_HEADERS.items() for name in names}
+    assert (named["题型"], named["题干"], named["正确答案"], named["答案解析"]) == (
+        "kind",
+        "stem",
+        "key",
+        "explanation",
+    )
+    assert named["选项"] == "options" and "备注" not in named and "序号" not in named
+    assert len(named) == sum(len(names) for names in P.BANK_HEADERS.values()), "a header names one field only"
+
+
+@pytest.mark.parametrize("header, letter", [("选项A", "a"), ("a", "a"), ("A选项", "a"), ("选项Ｅ", "e"), ("d项", "d")])
+def test_bank_option_header_is_one_option_column(header, letter):
+    assert match(P.BANK_OPTION_HEADER, header).group(1) == letter
+
+
+@pytest.mark.parametrize("header", ["选项", "答案A", "ab", "选项AB", "选项1"])
+def test_bank_option_header_is_not_another_column(header):
+    assert not match(P.BANK_OPTION_HEADER, header)
+
+
+@pytest.mark.parametrize(
+    "cell, kind",
+    [
+        ("单选题", "single"),
+        ("单项选择题", "single"),
+        ("多选", "multiple"),
+        ("不定项选择题", "multiple"),
+        ("判断题", "judge"),
+        ("是非题", "judge"),
+        ("Single", "single"),
+    ],
+)
+def test_bank_kind_reads_a_kind_cell(cell, kind):
+    assert [k for k, pattern in P.BANK_KIND.items() if match(pattern, cell)] == [kind]
+
+
+@pytest.mark.parametrize("cell", ["填空题", "简答题", "案例分析题", "计算题"])
+def test_bank_kind_leaves_other_kinds_alone(cell):
+    assert not any(match(pattern, cell) for pattern in P.BANK_KIND.values())
+
+
+def test_key_separator_and_lead_leave_the_letters():
+    for key in ("A,C,D", "A、C、D", "A C D", "A/C/D", "A；C；D", "A和C和D"):
+        assert "".join(P.KEY_SEPARATOR.split(fold(key))) == "acd", key
+    assert P.KEY_LEAD.sub("", fold("正确答案：B")) == "b" and P.KEY_LEAD.sub("", fold("答案为ACD")) == "acd"
+    assert P.KEY_LEAD.sub("", fold("ABC")) == "abc"  # no lead: the key is left as it is
+
+
+def test_key_judge_reads_true_and_false_as_banks_write_them():
+    assert {P.KEY_JUDGE[fold(k)] for k in ("对", "正确", "√", "✔", "TRUE", "T", "Yes")} == {"对"}
+    assert {P.KEY_JUDGE[fold(k)] for k in ("错", "错误", "×", "✘", "FALSE", "F", "x", "No")} == {"错"}
+    assert "a" not in P.KEY_JUDGE and "b" not in P.KEY_JUDGE  # option letters are never read as 对/错
+
+
 def test_front_matter_forms():
     assert P.MARKDOWN_QUOTE.sub("", "> 2013年10月30日某市人大常委会通过") == "2013年10月30日某市人大常委会通过"
     assert P.MARKDOWN_QUOTE.sub("", ">> 引文") == "引文" and not P.MARKDOWN_QUOTE.match("第一条 a>b")
@@ -903,6 +962,7 @@ COVERED = (
     "ARTICLE_ASKED ARTICLE_ASKED_EN PART_ASKED NEXT_ARTICLE PREVIOUS_ARTICLE ARTICLE_TEXT_ASK TITLE_TYPE_WORD "
     "TITLE_JOINERS HISTORY_ASPECTS FIRST_STEP VERSIONS_ASK VERSION_CUE QUOTED_PHRASE PHRASE_PRESENCE EXAM_OPTION "
     "QUESTION_BREAK HISTORY_WORDS ARTICLE_BREACHED "
+    "BANK_HEADERS BANK_OPTION_HEADER BANK_KIND KEY_SEPARATOR KEY_LEAD KEY_JUDGE "
     "MARKDOWN_QUOTE DECREE ORDER_HEADING ORDER_NO_LINE ISSUES_ANOTHER PART_LABEL SIGNATURE JUDICIAL_TITLE PEOPLES "
     "PLACE_SUFFIXES SUB_PLACE EVENT_INSTRUMENT AMENDING_ACT "
     "EXAM_LABEL EXAM_LABEL_KINDS EXAM_NUMBER EXAM_OPTION EXAM_BLANK JUDGE_BOX JUDGE_WORDS EXAM_NEGATIVE "

@@ -4,8 +4,8 @@ through callbacks and draws nothing)."""
 import sys
 
 
-def embedding_progress():
-    """A progress bar for the chunks an index build embeds (none when the index is up to date)."""
+def counter(desc: str, unit: str):
+    """A progress bar on stderr fed with (done, total) callbacks."""
     from tqdm import tqdm
 
     bar = None
@@ -13,9 +13,14 @@ def embedding_progress():
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, desc="embedding chunks", unit="chunk", file=sys.stderr)
+            bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr)
         bar.update(done - bar.n)
         if done >= total:
             bar.close()
 
     return update
+
+
+def embedding_progress():
+    """A progress bar for the chunks an index build embeds (none when the index is up to date)."""
+    return counter("embedding chunks", "chunk")

@@ -14,6 +14,7 @@ from html import escape
 import gradio as gr
 import pandas as pd
 
+from retriever.config import get_settings
 from retriever.engine import Engine
 from retriever.exam.export import section_rule, source_line
 from retriever.exam.learners import LearnerError, LearnerStore, StoreError, check_learner_id, open_store
@@ -32,6 +33,7 @@ from retriever.exam.quiz import (
     make_paper,
     review_paper,
 )
+from ui.bank_tab import bank_view
 from ui.render import highlight, md_text
 
 log = logging.getLogger(__name__)
@@ -434,6 +436,7 @@ def quiz_tab(demo: gr.Blocks, get_engine: Callable[[], Engine]) -> None:
                         y_lim=[0, 100],
                         elem_id="progress-kind",
                     )
+            bank_view(get_settings().bank_max_bytes)
         progress_out = [summary, chart_chapter, chart_doc, chart_kind]
 
         with questions_area:
