@@ -230,6 +230,15 @@ def stard_index_dir(tmp_path_factory, embedder) -> Path:
     if seed and Path(seed).is_dir():
         shutil.copytree(seed, path, symlinks=True)
     report = build_index(KB, path, embedder, extra_dirs=[SHARED_REGULATIONS, SHARED_STARD_LAWS])
+    assert not report.skipped, report.skipped
+    return path
+
+
+@pytest.fixture(scope="session")
+def stard_index(stard_index_dir, embedder):
+    from retriever.index import load_index
+
+    return load_index(stard_index_dir, embedder)
 
 
 WRITTEN_REGULATIONS = ROOT / "tests" / "data" / "regulations"
@@ -248,12 +257,6 @@ def written_regulations_index_dir(tmp_path_factory, embedder) -> Path:
 
 
 @pytest.fixture(scope="session")
-def stard_index(stard_index_dir, embedder):
-    from retriever.index import load_index
-
-    return load_index(stard_index_dir, embedder)
-
-
 def written_regulations_index(written_regulations_index_dir, embedder):
     from retriever.index import load_index
 

@@ -10,7 +10,7 @@ import re
 
 from retriever import patterns as P
 from retriever.documents.clean import fold
-from retriever.gazetteer import CITIES
+from retriever import places
 from retriever.models import Event, Notice
 from retriever.numerals import DIGITS, cn_to_int
 
@@ -221,7 +221,7 @@ def PLACE_OF(name: str) -> tuple[str, str] | None:  # noqa: N802 -- reads like t
     shown = name.strip("《》 ")
     start, stop, level, end = m.start("place"), m.end("place"), P.LEVEL_OF_SUFFIX[m.group("suffix")], m.end()
     if level == "省" and (city := P.PLACE_PREFIX.match(folded[end:])):
-        if city.group("place") in CITIES and P.LEVEL_OF_SUFFIX[city.group("suffix")] == "市":  # 浙江省嘉兴市 → 嘉兴
+        if _is_city(city.group("place")) and P.LEVEL_OF_SUFFIX[city.group("suffix")] == "市":  # 浙江省嘉兴市 → 嘉兴
             start, stop, level, end = end + city.start("place"), end + city.end("place"), "市", end + city.end()
     if level != "县" and (sub := P.SUB_PLACE.match(folded[end:])):
         if not P.NOT_A_PLACE.match(sub.group("place")):  # a county or district of the city: 上海市浦东新区 → 浦东
@@ -403,3 +403,9 @@ def _as_parts(edition: list[Notice]) -> list[Notice]:
         return edition
     effective = next((n.effective for n in edition if n.effective), None)
     return [n.model_copy(update={"part_of": edition[0].doc_id, "effective": n.effective or effective}) for n in edition]
+
+
+def _is_city(name: str) -> bool:
+    """Whether China's administrative divisions know `name` as a city (嘉兴), from the same data questions use."""
+    chain = places.resolve(name)
+    return bool(chain) and chain[0][1] == "市"
