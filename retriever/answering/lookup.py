@@ -297,7 +297,7 @@ def article_answer_for(index: Index, q: Query, ask: ArticleAsk) -> Answer | None
     doc_ids = documents_named(index, q.norm, ask.start)
     if not doc_ids and q.doc_ids and len({index.notices[d].series for d in q.doc_ids}) == 1:
         doc_ids = set(q.doc_ids)
-    if not doc_ids and not q.unknown_places:  # 北京条例第五条: no 北京 document, refused as such
+    if not doc_ids and not (q.place and not q.local):  # 北京条例第五条: no 北京 document, refused as such
         doc_ids = _by_type_word(index, q.norm[: ask.start])
     if not doc_ids:
         return None
