@@ -960,7 +960,7 @@ QUOTED_PHRASE = re.compile(r"[“\"「『]([^”\"」』]{2,60})[”\"」』]")
 # A question whether words occur at all (有没有…这个说法, 是否提到, 出现过): answered by finding them.
 PHRASE_PRESENCE = re.compile(r"有没有|有无|是否有|是否提到|提到过?|说法|字样|表述|出现过?|\bmention")
 # The signs of an exam item pasted whole (options A. B. C. on their own lines or after the stem): never split.
-EXAM_OPTION = re.compile(r"(?:^|\n|\s)[A-Ha-h][\.．、:：)）]\s*\S")
+PASTED_OPTIONS = re.compile(r"(?:^|\n|\s)[A-Ha-h][\.．、:：)）]\s*\S")
 # Where one question ends and the next begins in a compound question: ？ ? ； ; and the English ", and when".
 QUESTION_BREAK = re.compile(r"(?<=[？?])\s*|(?<=[；;])\s*")
 # --- question banks (题库 exports: CSV and spreadsheets) -----------------------------

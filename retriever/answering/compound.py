@@ -30,7 +30,7 @@ ENGLISH_JOIN = re.compile(r",\s+and\s+(?=(?:when|what|who|how|where|which|why|is
 
 def split_question(text: str) -> list[str]:
     """The questions a message asks, in order; one element when it asks one (or holds exam options)."""
-    if P.EXAM_OPTION.search(text):
+    if P.PASTED_OPTIONS.search(text):
         return [text]
     pieces = [p.strip() for p in P.QUESTION_BREAK.split(text)]
     pieces = [q for p in pieces for q in ENGLISH_JOIN.split(p)]
