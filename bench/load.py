@@ -86,4 +86,14 @@ def run_load(
     stop: threading.Event | None = None,
 ) -> LoadResult:
     """`clients` concurrent clients POST /ask in a loop for `seconds`, until `max_requests` are sent or `stop` is set."""
-    return asyncio.run(_run(base_url, questions, clients, seconds, max_requests, headers or {}, timeout, stop))
+    run = lambda: asyncio.run(_run(base_url, questions, clients, seconds, max_requests, headers or {}, timeout, stop))  # noqa: E731
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no loop in this thread: run here
+        return run()
+    # Called from code whose event loop is running in this thread (a test or a notebook): a thread of its own.
+    done: list[LoadResult] = []
+    worker = threading.Thread(target=lambda: done.append(run()))
+    worker.start()
+    worker.join()
+    return done[0]
