@@ -179,7 +179,7 @@ def cmd_ask(args) -> int:
     from retriever.answering.answer import QuestionError, as_text
     from retriever.engine import Engine
     from retriever.answering.generate import GenerationUnavailable
-    from retriever.answering.search import FilterError
+    from retriever.answering.query import FilterError
 
     filters = {
         k: v
