@@ -94,8 +94,12 @@ class Notice(_Frozen):
 
     @property
     def version_label(self) -> str:
-        """How an answer names this version: 2022年3月29日修订版 / 2018年版."""
+        """How an answer names this version: 2022年3月29日修订版 / 2018年版 (2018年3月19日版 when the version is
+        dated later than the last amendment its history states)."""
         last = next((e for e in reversed(self.events) if e.action in ("修正", "修订")), None)
+        if last and self.date and len(self.date) == 10 and self.date > last.date:
+            y, m, d = (int(x) for x in self.date.split("-"))
+            return f"{y}年{m}月{d}日版"
         if last:
             y, m, d = (int(x) for x in last.date.split("-"))
             return f"{y}年{m}月{d}日{last.action}版"

@@ -129,6 +129,8 @@ LEGAL_TITLE = re.compile(
 )
 # A version note after a title: (2018年修正), (2022年修订本), (试行) stays.
 TITLE_VERSION = re.compile(r"\((?:\d{4}年)?[^()]{0,6}(?:修正|修订|修改)[^()]{0,4}\)$")
+# A version's date a repository puts at the end of a file name: 计量法实施细则(2018-03-19).md.
+FILE_NAME_DATE = re.compile(r"[(（](\d{4}-\d{2}-\d{2})[)）]$")
 # A date anywhere in a line: 2018年10月26日, 一九八六年七月一日.
 DATE_IN_TEXT = re.compile(
     r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4}) ?年 ?(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3}) ?月 ?"

@@ -75,6 +75,15 @@ def test_a_history_in_parentheses_on_one_line():
     assert "第一次修正" in header(p) and n.version_label == "2020年9月24日修订版"
 
 
+def test_a_repository_dates_a_version_later_than_the_history_it_prints():
+    """A file named by its version's date (title(yyyy-mm-dd)) whose history stops at an earlier amendment is that
+    later version; a date in the name older than the history changes nothing."""
+    later = parse_file(MANY_LINES.encode("utf-8"), "西川省计量监督条例(2019-05-01).md", "later").notice
+    assert (later.date, later.version_label) == ("2019-05-01", "2019年5月1日版")
+    older = parse_file(MANY_LINES.encode("utf-8"), "西川省计量监督条例(2010-05-01).md", "older").notice
+    assert (older.date, older.version_label) == ("2017-11-30", "2017年11月30日修正版")
+
+
 def test_a_history_in_parentheses_over_several_lines():
     p = parse(MANY_LINES)
     assert [s[:2] for s in steps(p)] == [("1996-06-21", "通过"), ("2004-07-02", "修正"), ("2017-11-30", "修正")]

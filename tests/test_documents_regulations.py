@@ -86,6 +86,7 @@ def test_the_two_versions_of_the_implementing_rules(built):
     assert old.series == new.series
     assert (old.status, old.superseded_by) == ("superseded", new.doc_id)
     assert new.status == "current" and new.version_label == "2022年3月29日修订版"
+    assert old.version_label == "2018年3月19日版"  # its history stops at 2017; the file is the 2018 revision
 
 
 def test_metrology_law_article_nine_and_thirty_one(built):

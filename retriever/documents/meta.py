@@ -7,6 +7,7 @@ Everything here is read from the text; kb/catalog.yaml completes or overrides it
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from retriever import patterns as P
 from retriever.documents.clean import fold
@@ -290,6 +291,8 @@ def describe(
     adopted = [e for e in steps if e.action not in ("施行", "实施")]
     if adopted:
         date = max(e.date for e in adopted) if date is None else date
+    if (named := P.FILE_NAME_DATE.search(Path(file).stem)) and signed is None and adopted and named[1] > date:
+        date = named[1]  # a history that stops before the version its repository dates the file by
     issuer = roles.get("issuer") or order_body or _issuer(steps)
     if P.ISSUES_ANOTHER.search(fold(title)) and signed and not any(e.action == "印发" for e in steps):
         steps.append(Event(date=signed, action="印发", by=issuer, text=roles["date"]))
