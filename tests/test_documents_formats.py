@@ -87,6 +87,38 @@ def test_ocr_reads_a_scanned_pdf_with_at_least_98_percent_of_characters_right(ma
     assert re.search(r"OCR on page\(s\) 1.*mean confidence [01]\.\d\d", report), report
 
 
+# A list of duties (（一）…（十）, lines the page width wraps), in the shape of a county's work plan: on this page the
+# detector cuts （二） off its line into pieces too small to read alone.
+ENUMERATED = """某某县计量工作要点
+第一条 县市场监督管理局应当履行下列职责：
+（一）建立在用计量器具管理档案，督促经营者使用合格的计量器具；
+（二）组织加油机强制检定工作，并定期向社会公布检查结果；
+（三）督促能源计量审查和评价，及时纠正发现的计量违法行为；
+（四）受理医疗卫生计量器具检定；
+（五）公布集贸市场计量专项检查，督促经营者使用合格的计量器具；
+（六）配合计量违法案件查处信息，并定期向社会公布检查结果；
+（七）落实眼镜制配场所计量监督，及时纠正发现的计量违法行为；
+（八）完善社会公用计量标准考核；
+（九）开展计量纠纷调解和仲裁检定，督促经营者使用合格的计量器具；
+（十）推进定量包装商品净含量抽查，并定期向社会公布检查结果；
+"""
+
+
+@needs_poppler
+def test_ocr_keeps_an_item_marker_the_detector_cut_into_fragments(tmp_path):
+    """A line that lost a fragment the recogniser could not read alone (（二）) is read again as one line."""
+    scan = write_scanned_pdf(ENUMERATED, tmp_path / "duties.pdf")
+    lines = formats.extract(scan.read_bytes(), scan.name).text.split("\n")
+    numerals = "一二三四五六七八九十"
+    assert [ln[:3] for ln in lines[2:]] == [f"（{n}）" for n in numerals], lines
+    assert lines[3].startswith("（二）组织加油机强制检定工作")
+    text = tmp_path / "duties.txt"
+    text.write_text(ENUMERATED, encoding="utf-8")
+    parts = [[p.label for p in c.parts] for c in read_notice(text, {"doc_id": "duties"}).clauses]
+    assert [[p.label for p in c.parts] for c in read_notice(scan, {"doc_id": "duties"}).clauses] == parts
+    assert parts[-1][-1] == "第（十）项"  # the tenth item, as the text form has it
+
+
 def test_a_text_pdf_loses_its_running_header_and_page_numbers_and_rejoins_broken_lines(made):
     text = formats.read_file(made / "law.pdf").text
     assert HEADER not in text and "— 1 —" not in text and "— 2 —" not in text
