@@ -74,6 +74,42 @@ def test_every_format_parses_to_the_clauses_of_its_text(made, stem, fmt):
     assert f"read as {kind}" in " ".join(other.notes)
 
 
+@needs_office
+@pytest.mark.parametrize("fmt", ["odt", "rtf"])
+def test_opendocument_and_rtf_parse_to_the_articles_of_their_text(made, fmt, tmp_path):
+    """OpenDocument and RTF, as LibreOffice and other suites save them, are read through LibreOffice like .doc."""
+    saved = convert(made / "law.docx", fmt, tmp_path)
+    assert formats.sniff(saved.read_bytes(), saved.name) == "office"
+    text = read_notice(made / "law.txt", {"doc_id": "law"})
+    other = read_notice(saved, {"doc_id": "law"})
+    assert [c.clause_id for c in other.clauses] == [c.clause_id for c in text.clauses]
+    assert sum(c.kind == "article" for c in other.clauses) == 6
+    assert [_visible(c.text) for c in other.clauses] == [_visible(c.text) for c in text.clauses]
+    assert "read as office" in " ".join(other.notes)
+
+
+@needs_office
+def test_a_conversion_over_the_time_limit_is_refused_and_the_rest_of_the_batch_still_builds(
+    made, tmp_path, monkeypatch
+):
+    from retriever.config import Settings
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    shutil.copy(made / "law.doc", kb / "law.doc")
+    shutil.copy(made / "notice.docx", kb / "notice.docx")
+    monkeypatch.setenv("METROKB_CONVERSION_TIMEOUT_S", "0.05")
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # LibreOffice's profile and files under tmp_path
+    report = read_kb(kb, limits=formats.limits_of(Settings()))
+    assert [nb.notice.file for nb in report.built] == ["notice.docx"]
+    assert report.skipped["law.doc"] == (
+        "law.doc: converting it took longer than 0.05 s (METROKB_CONVERSION_TIMEOUT_S); save it as .docx or PDF "
+        "and upload that"
+    )
+    left = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert str(tmp_path) not in left  # LibreOffice stopped with all its processes, not left converting
+
+
 @needs_poppler
 @pytest.mark.parametrize("stem", TEXTS)
 def test_ocr_reads_a_scanned_pdf_with_at_least_98_percent_of_characters_right(made, stem):

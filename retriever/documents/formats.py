@@ -12,7 +12,9 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
+import signal
 import shutil
 import subprocess
 import tempfile
@@ -447,7 +449,7 @@ def convert_to_docx(data: bytes, name: str, timeout_s: float) -> bytes:
             "or save the file as .docx or PDF"
         )
     suffix = {b"{\\rt": ".rtf", b"PK\x03\x04": ".odt"}.get(data[:4], ".doc")
-    with tempfile.TemporaryDirectory(prefix="metrokb-office-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="metrokb-office-", ignore_cleanup_errors=True) as tmp:
         source = Path(tmp) / f"source{suffix}"
         source.write_bytes(data)
         command = [
@@ -461,9 +463,16 @@ def convert_to_docx(data: bytes, name: str, timeout_s: float) -> bytes:
             f"{tmp}/out",
             str(source),
         ]
+        # Its own session: on the time limit the whole process group goes (soffice starts soffice.bin as a child,
+        # which would live on, writing to the profile, if only the first process were killed).
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         try:
-            subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
+            process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired as exc:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
             raise FormatError(
                 f"{name}: converting it took longer than {timeout_s:g} s (METROKB_CONVERSION_TIMEOUT_S); "
                 "save it as .docx or PDF and upload that"
