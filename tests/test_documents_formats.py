@@ -216,14 +216,12 @@ def test_bad_files_are_skipped_with_their_reason_and_the_rest_still_build(made, 
     (kb / "law.docx").write_bytes((made / "law.docx").read_bytes())  # the same regulation as Word
     many = write_pdf(NOTICE * 4, tmp_path / "many.pdf", lines_per_page=5)
     shutil.copy(many, kb / "many.pdf")
-    (kb / "batch.zip").write_bytes(_zip({"notice.txt": NOTICE.encode()}))
     report = read_kb(kb, limits=Limits(max_pages=10))
     assert [nb.notice.file for nb in report.built] == ["law.docx"]
     assert "damaged PDF" in report.skipped["damaged.pdf"] and "again" in report.skipped["damaged.pdf"]
     assert "damaged zip or Office file" in report.skipped["empty.docx"]
     assert "the same text as law.docx (the same document in another format)" in report.skipped["law.pdf"]
     assert "the limit is 10 (METROKB_MAX_PAGES)" in report.skipped["many.pdf"]
-    assert "add them with `metrokb add batch.zip`" in report.skipped["batch.zip"]
     assert (kb / ".extracted" / "law.docx.json").exists()  # the original is kept beside its extracted text
 
 
@@ -253,6 +251,48 @@ def test_a_zip_gives_each_file_or_its_refusal_and_never_a_path_out_or_a_bomb():
     assert "zip bomb" in members["bomb.txt"].refused
     assert "a zip inside the zip" in members["inner.zip"].refused
     assert "._notice.txt" not in members
+
+
+def test_a_zip_in_a_kb_folder_is_read_file_by_file_and_answers_cite_the_file(made, tmp_path, embedder):
+    from retriever.answering.answer import ask
+    from retriever.index import build_index, load_index
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    shutil.copy(made / "law.txt", kb / "law.txt")
+    docx = (made / "notice.docx").read_bytes()
+    entries = {
+        "附件/notice.docx": docx,
+        "law.pdf": (made / "law.pdf").read_bytes(),  # the regulation kb/ has as text
+        "../evil.txt": NOTICE.encode(),
+        "tool.wps": b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4,  # named as a document, holding none
+        "bomb.txt": b"0" * 5_000_000,
+    }
+    (kb / "tongzhi-2024.zip").write_bytes(_zip(entries))
+    report = build_index(kb, tmp_path / "index", embedder)
+    assert [nb.notice.file for nb in report.built] == ["law.txt", "tongzhi-2024.zip/notice.docx"]
+    skipped = report.skipped
+    assert "the same text as law.txt" in skipped["tongzhi-2024.zip/law.pdf"]
+    assert "climbs out of the archive" in skipped["tongzhi-2024.zip/evil.txt"]
+    assert "content of no supported kind" in skipped["tongzhi-2024.zip/tool.wps"]
+    assert "zip bomb" in skipped["tongzhi-2024.zip/bomb.txt"]
+    assert "read as docx" in " ".join(report.built[1].notes)
+
+    index = load_index(tmp_path / "index", embedder)
+    answer = ask(index, "加油机抽检比例不低于多少？")
+    assert "百分之三十" in answer.answer
+    cited = answer.citations[0]
+    assert (cited.clause_id, cited.title) == ("notice/二/(二)", "某某市市场监督管理局关于开展加油站计量专项检查的通知")
+    unpacked = formats.original_path([kb], index.notices["notice"].file)
+    assert unpacked == kb / ".extracted" / "tongzhi-2024.zip" / "notice.docx" and unpacked.read_bytes() == docx
+
+    written = unpacked.stat().st_mtime_ns
+    assert set(read_kb(kb).skipped) == set(skipped)  # read again: the same, and not unpacked again
+    assert unpacked.stat().st_mtime_ns == written
+    (kb / "tongzhi-2024.zip").write_bytes(_zip({"notice.docx": docx, "law.docx": (made / "law.docx").read_bytes()}))
+    again = read_kb(kb)  # the zip changed: unpacked afresh, what it no longer holds is gone
+    assert set(again.skipped) == {"tongzhi-2024.zip/law.docx"}
+    assert sorted(p.name for p in unpacked.parent.iterdir()) == [".extracted", ".sha256", "law.docx", "notice.docx"]
 
 
 @needs_poppler
