@@ -14,8 +14,8 @@ import json
 import logging
 import os
 import re
-import signal
 import shutil
+import signal
 import subprocess
 import tempfile
 import unicodedata
