@@ -249,7 +249,7 @@ def upload(page, path: Path) -> str:
     if clear.count():
         clear.first.click()
     page.set_input_files("#admin-file input[type=file]", str(path))
-    page.wait_for_selector(f"#admin-file :text('{path.name}')")
+    page.wait_for_selector(f"#admin-file :text('{path.name}')", timeout=180_000)  # once over 60 s, under load
     page.click("#admin-upload")
     page.wait_for_function(
         "name => { const j = document.querySelector('#admin-job');"
