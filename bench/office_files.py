@@ -88,9 +88,9 @@ def page_images(text: str, chars_per_line: int = 30, lines_per_page: int = 24):
         yield image
 
 
-def write_scanned_pdf(text: str, path: Path) -> Path:
+def write_scanned_pdf(text: str, path: Path, lines_per_page: int = 24) -> Path:
     """A PDF of page images only (no text layer), like a scanned notice."""
-    images = list(page_images(text))
+    images = list(page_images(text, lines_per_page=lines_per_page))
     images[0].save(path, "PDF", resolution=150, save_all=True, append_images=images[1:])
     return path
 

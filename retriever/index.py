@@ -164,16 +164,19 @@ def read_notice(
     entry: dict | None,
     limits: formats.Limits = formats.Limits(),
     progress: formats.PageProgress | None = None,
+    name: str | None = None,
 ) -> NoticeBuild:
-    """Read, clean and parse one document file of any supported format (see documents/formats.py)."""
+    """Read, clean and parse one document file of any supported format (see documents/formats.py); `name` is the
+    file as the knowledge base knows it (`batch.zip/notice.pdf` for a zip's member), by default the file's name."""
+    name = name or path.name
     extracted = formats.read_file(path, limits, progress)
     data = path.read_bytes() if extracted.kind == "text" else extracted.text.encode("utf-8")
     doc_id = (entry or {}).get("doc_id") or slug(path.name)
-    parsed = parse_file(data, path.name, doc_id, (entry or {}).get("repairs"))
+    parsed = parse_file(data, name, doc_id, (entry or {}).get("repairs"))
     warnings = list(parsed.warnings) + extracted.warnings
     notes = [] if entry is not None else ["no catalog entry in kb/catalog.yaml; metadata read from the text"]
     notes += extracted.notes()
-    if parsed.notice.title == path.name and not (entry or {}).get("title"):
+    if parsed.notice.title == name and not (entry or {}).get("title"):
         warnings.append("no title line found; the file name stands in (give a title in kb/catalog.yaml)")
     overrides = {
         k: (str(v) if k in ("date", "effective") else v)
@@ -235,33 +238,46 @@ def read_kb(
 ) -> Report:
     """Parse every document in kb/ (and extra folders, read in place); a bad file is reported by name and
     the rest still build; a second file with the same text (another format) is reported as a duplicate.
-    The catalog is kb/catalog.yaml, keyed by file name."""
+    A zip's files are read each on its own, as `<zip>/<file>`. The catalog is kb/catalog.yaml, keyed by file name."""
     report = Report()
     catalog = read_catalog(kb_dir)
     seen: dict[str, str] = {}
     texts: dict[str, str] = {}  # text signature -> file
-    for path in notice_files(kb_dir, extra_dirs):
+
+    def take(path: Path, name: str) -> None:
         try:
-            nb = read_notice(path, catalog.get(path.name), limits)
+            nb = read_notice(path, catalog.get(name), limits, name=name)
         except NoticeError as exc:
-            report.skipped[path.name] = str(exc)
+            report.skipped[name] = str(exc)
             log.warning("%s", exc)
-            continue
+            return
         except OSError as exc:
-            report.skipped[path.name] = f"{path.name}: cannot be read ({exc.strerror}); skipped"
-            continue
+            report.skipped[name] = f"{name}: cannot be read ({exc.strerror}); skipped"
+            return
         signature = text_signature(nb.clauses)
         if signature in texts:
-            report.skipped[path.name] = duplicate_message(path.name, texts[signature])
-            continue
-        if nb.notice.doc_id in seen:
-            report.skipped[path.name] = (
-                f"{path.name}: doc_id {nb.notice.doc_id!r} is already used by "
+            report.skipped[name] = duplicate_message(name, texts[signature])
+        elif nb.notice.doc_id in seen:
+            report.skipped[name] = (
+                f"{name}: doc_id {nb.notice.doc_id!r} is already used by "
                 f"{seen[nb.notice.doc_id]}; give it its own doc_id in kb/catalog.yaml"
             )
+        else:
+            seen[nb.notice.doc_id], texts[signature] = name, name
+            report.built.append(nb)
+
+    for path in notice_files(kb_dir, extra_dirs):
+        if not formats.is_archive(path):
+            take(path, path.name)
             continue
-        seen[nb.notice.doc_id], texts[signature] = path.name, path.name
-        report.built.append(nb)
+        try:
+            members, refused = formats.unpack(path, limits)
+        except (NoticeError, OSError) as exc:
+            report.skipped[path.name] = str(exc)
+            continue
+        report.skipped |= {f"{path.name}/{member}": reason for member, reason in refused.items()}
+        for member in members:
+            take(member, f"{path.name}/{member.name}")
     _link(report.built)
     return report
 

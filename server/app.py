@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -21,6 +22,7 @@ from retriever.admin.access import Keyring
 from retriever.admin.service import Admin
 from retriever.answering.answer import QuestionError
 from retriever.config import Settings, get_settings
+from retriever.documents import formats
 from retriever.engine import Engine
 from retriever.answering.generate import GenerationUnavailable
 from retriever.models import Answer, Clause, Notice
@@ -156,12 +158,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
     def original(doc_id: str, engine: Engine = Depends(get_engine)) -> FileResponse:
         """The document's file as it was added (a PDF opens at a clause's page with `#page=N`)."""
         notice = _notice(engine, doc_id)
-        folders = (engine.settings.kb_dir, *engine.settings.extra_kb_dirs)
-        path = next((d / notice.file for d in folders if (d / notice.file).is_file()), None)
+        path = formats.original_path((engine.settings.kb_dir, *engine.settings.extra_kb_dirs), notice.file)
         if path is None:
             raise HTTPException(404, f"{notice.file} is no longer in the knowledge base folder; re-run ingest")
         media = mimetypes.guess_type(notice.file)[0] or "application/octet-stream"
-        return FileResponse(path, media_type=media, filename=notice.file, content_disposition_type="inline")
+        return FileResponse(path, media_type=media, filename=Path(notice.file).name, content_disposition_type="inline")
 
     @app.get(
         "/clauses/{clause_id:path}",

@@ -77,3 +77,23 @@ def test_admin_uploads_a_pdf_and_a_zip_and_asks_about_each(admin_settings, tmp_p
 
         r = client.post("/documents", files={"file": ("locked.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n")})
         assert r.status_code == 415 and "damaged PDF" in r.json()["detail"]
+
+
+def test_a_zip_left_in_kb_is_indexed_file_by_file_and_its_files_are_served_but_not_deleted_one_by_one(
+    admin_settings, tmp_path
+):
+    docx = write_docx(NOTICE, tmp_path / "notice.docx").read_bytes()
+    with zipfile.ZipFile(admin_settings.kb_dir / "tongzhi-2024.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("附件/jiayou-tongzhi.docx", docx)
+    with TestClient(create_app(admin_settings, with_ui=False)) as client:
+        client.headers["X-API-Key"] = admin_settings.admin_key
+        job = wait_job(client, client.post("/ingest").json()["job_id"])
+        assert job["status"] == "done", job["message"]
+        notice = client.get("/documents/jiayou-tongzhi").json()["notice"]
+        assert notice["file"] == "tongzhi-2024.zip/jiayou-tongzhi.docx"
+        answer = ask(client, "加油机抽检比例不低于多少？", "jiayou-tongzhi")
+        assert answer["citations"][0]["clause_id"] == "jiayou-tongzhi/二/(二)"
+        original = client.get("/documents/jiayou-tongzhi/original")
+        assert original.status_code == 200 and original.content == docx
+        r = client.delete("/documents/jiayou-tongzhi")
+        assert r.status_code == 409 and "a file inside tongzhi-2024.zip" in r.json()["detail"]

@@ -74,6 +74,42 @@ def test_every_format_parses_to_the_clauses_of_its_text(made, stem, fmt):
     assert f"read as {kind}" in " ".join(other.notes)
 
 
+@needs_office
+@pytest.mark.parametrize("fmt", ["odt", "rtf"])
+def test_opendocument_and_rtf_parse_to_the_articles_of_their_text(made, fmt, tmp_path):
+    """OpenDocument and RTF, as LibreOffice and other suites save them, are read through LibreOffice like .doc."""
+    saved = convert(made / "law.docx", fmt, tmp_path)
+    assert formats.sniff(saved.read_bytes(), saved.name) == "office"
+    text = read_notice(made / "law.txt", {"doc_id": "law"})
+    other = read_notice(saved, {"doc_id": "law"})
+    assert [c.clause_id for c in other.clauses] == [c.clause_id for c in text.clauses]
+    assert sum(c.kind == "article" for c in other.clauses) == 6
+    assert [_visible(c.text) for c in other.clauses] == [_visible(c.text) for c in text.clauses]
+    assert "read as office" in " ".join(other.notes)
+
+
+@needs_office
+def test_a_conversion_over_the_time_limit_is_refused_and_the_rest_of_the_batch_still_builds(
+    made, tmp_path, monkeypatch
+):
+    from retriever.config import Settings
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    shutil.copy(made / "law.doc", kb / "law.doc")
+    shutil.copy(made / "notice.docx", kb / "notice.docx")
+    monkeypatch.setenv("METROKB_CONVERSION_TIMEOUT_S", "0.05")
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # LibreOffice's profile and files under tmp_path
+    report = read_kb(kb, limits=formats.limits_of(Settings()))
+    assert [nb.notice.file for nb in report.built] == ["notice.docx"]
+    assert report.skipped["law.doc"] == (
+        "law.doc: converting it took longer than 0.05 s (METROKB_CONVERSION_TIMEOUT_S); save it as .docx or PDF "
+        "and upload that"
+    )
+    left = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert str(tmp_path) not in left  # LibreOffice stopped with all its processes, not left converting
+
+
 @needs_poppler
 @pytest.mark.parametrize("stem", TEXTS)
 def test_ocr_reads_a_scanned_pdf_with_at_least_98_percent_of_characters_right(made, stem):
@@ -85,6 +121,38 @@ def test_ocr_reads_a_scanned_pdf_with_at_least_98_percent_of_characters_right(ma
     assert [p.source for p in extracted.pages] == ["ocr"] * len(extracted.pages)
     report = " ".join(read_notice(made / f"{stem}.scan.pdf", None).notes)
     assert re.search(r"OCR on page\(s\) 1.*mean confidence [01]\.\d\d", report), report
+
+
+# A list of duties (（一）…（十）, lines the page width wraps), in the shape of a county's work plan: on this page the
+# detector cuts （二） off its line into pieces too small to read alone.
+ENUMERATED = """某某县计量工作要点
+第一条 县市场监督管理局应当履行下列职责：
+（一）建立在用计量器具管理档案，督促经营者使用合格的计量器具；
+（二）组织加油机强制检定工作，并定期向社会公布检查结果；
+（三）督促能源计量审查和评价，及时纠正发现的计量违法行为；
+（四）受理医疗卫生计量器具检定；
+（五）公布集贸市场计量专项检查，督促经营者使用合格的计量器具；
+（六）配合计量违法案件查处信息，并定期向社会公布检查结果；
+（七）落实眼镜制配场所计量监督，及时纠正发现的计量违法行为；
+（八）完善社会公用计量标准考核；
+（九）开展计量纠纷调解和仲裁检定，督促经营者使用合格的计量器具；
+（十）推进定量包装商品净含量抽查，并定期向社会公布检查结果；
+"""
+
+
+@needs_poppler
+def test_ocr_keeps_an_item_marker_the_detector_cut_into_fragments(tmp_path):
+    """A line that lost a fragment the recogniser could not read alone (（二）) is read again as one line."""
+    scan = write_scanned_pdf(ENUMERATED, tmp_path / "duties.pdf")
+    lines = formats.extract(scan.read_bytes(), scan.name).text.split("\n")
+    numerals = "一二三四五六七八九十"
+    assert [ln[:3] for ln in lines[2:]] == [f"（{n}）" for n in numerals], lines
+    assert lines[3].startswith("（二）组织加油机强制检定工作")
+    text = tmp_path / "duties.txt"
+    text.write_text(ENUMERATED, encoding="utf-8")
+    parts = [[p.label for p in c.parts] for c in read_notice(text, {"doc_id": "duties"}).clauses]
+    assert [[p.label for p in c.parts] for c in read_notice(scan, {"doc_id": "duties"}).clauses] == parts
+    assert parts[-1][-1] == "第（十）项"  # the tenth item, as the text form has it
 
 
 def test_a_text_pdf_loses_its_running_header_and_page_numbers_and_rejoins_broken_lines(made):
@@ -148,14 +216,12 @@ def test_bad_files_are_skipped_with_their_reason_and_the_rest_still_build(made, 
     (kb / "law.docx").write_bytes((made / "law.docx").read_bytes())  # the same regulation as Word
     many = write_pdf(NOTICE * 4, tmp_path / "many.pdf", lines_per_page=5)
     shutil.copy(many, kb / "many.pdf")
-    (kb / "batch.zip").write_bytes(_zip({"notice.txt": NOTICE.encode()}))
     report = read_kb(kb, limits=Limits(max_pages=10))
     assert [nb.notice.file for nb in report.built] == ["law.docx"]
     assert "damaged PDF" in report.skipped["damaged.pdf"] and "again" in report.skipped["damaged.pdf"]
     assert "damaged zip or Office file" in report.skipped["empty.docx"]
     assert "the same text as law.docx (the same document in another format)" in report.skipped["law.pdf"]
     assert "the limit is 10 (METROKB_MAX_PAGES)" in report.skipped["many.pdf"]
-    assert "add them with `metrokb add batch.zip`" in report.skipped["batch.zip"]
     assert (kb / ".extracted" / "law.docx.json").exists()  # the original is kept beside its extracted text
 
 
@@ -185,6 +251,48 @@ def test_a_zip_gives_each_file_or_its_refusal_and_never_a_path_out_or_a_bomb():
     assert "zip bomb" in members["bomb.txt"].refused
     assert "a zip inside the zip" in members["inner.zip"].refused
     assert "._notice.txt" not in members
+
+
+def test_a_zip_in_a_kb_folder_is_read_file_by_file_and_answers_cite_the_file(made, tmp_path, embedder):
+    from retriever.answering.answer import ask
+    from retriever.index import build_index, load_index
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    shutil.copy(made / "law.txt", kb / "law.txt")
+    docx = (made / "notice.docx").read_bytes()
+    entries = {
+        "附件/notice.docx": docx,
+        "law.pdf": (made / "law.pdf").read_bytes(),  # the regulation kb/ has as text
+        "../evil.txt": NOTICE.encode(),
+        "tool.wps": b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4,  # named as a document, holding none
+        "bomb.txt": b"0" * 5_000_000,
+    }
+    (kb / "tongzhi-2024.zip").write_bytes(_zip(entries))
+    report = build_index(kb, tmp_path / "index", embedder)
+    assert [nb.notice.file for nb in report.built] == ["law.txt", "tongzhi-2024.zip/notice.docx"]
+    skipped = report.skipped
+    assert "the same text as law.txt" in skipped["tongzhi-2024.zip/law.pdf"]
+    assert "climbs out of the archive" in skipped["tongzhi-2024.zip/evil.txt"]
+    assert "content of no supported kind" in skipped["tongzhi-2024.zip/tool.wps"]
+    assert "zip bomb" in skipped["tongzhi-2024.zip/bomb.txt"]
+    assert "read as docx" in " ".join(report.built[1].notes)
+
+    index = load_index(tmp_path / "index", embedder)
+    answer = ask(index, "加油机抽检比例不低于多少？")
+    assert "百分之三十" in answer.answer
+    cited = answer.citations[0]
+    assert (cited.clause_id, cited.title) == ("notice/二/(二)", "某某市市场监督管理局关于开展加油站计量专项检查的通知")
+    unpacked = formats.original_path([kb], index.notices["notice"].file)
+    assert unpacked == kb / ".extracted" / "tongzhi-2024.zip" / "notice.docx" and unpacked.read_bytes() == docx
+
+    written = unpacked.stat().st_mtime_ns
+    assert set(read_kb(kb).skipped) == set(skipped)  # read again: the same, and not unpacked again
+    assert unpacked.stat().st_mtime_ns == written
+    (kb / "tongzhi-2024.zip").write_bytes(_zip({"notice.docx": docx, "law.docx": (made / "law.docx").read_bytes()}))
+    again = read_kb(kb)  # the zip changed: unpacked afresh, what it no longer holds is gone
+    assert set(again.skipped) == {"tongzhi-2024.zip/law.docx"}
+    assert sorted(p.name for p in unpacked.parent.iterdir()) == [".extracted", ".sha256", "law.docx", "notice.docx"]
 
 
 @needs_poppler

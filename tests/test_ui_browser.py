@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -232,35 +233,126 @@ def test_admin_logs_in_uploads_a_notice_sees_its_report_asks_about_it_and_delete
     assert ADMIN_KEY not in text and READER_KEY not in text  # keys are never logged
 
 
+FINAL = "#admin-job [data-status=done], #admin-job [data-status=failed], #admin-job [data-status=refused]"
+# Every text the job view shows while it runs, kept by the page (a MutationObserver) to be read afterwards.
+WATCH_JOB = """() => { window.jobStages = [];
+  new MutationObserver(() => { for (const s of document.querySelectorAll('#admin-job .job-stage'))
+    window.jobStages.push(s.innerText); }).observe(document.querySelector('#admin-job'),
+    {subtree: true, childList: true, characterData: true}); }"""
+READING_PAGES = re.compile(r"读取页面（含文字识别）(\d+)/(\d+)")
+
+
+def upload(page, path: Path) -> str:
+    """Upload a file in 知识库管理 and wait for its job to end (OCR and LibreOffice on a busy machine: a hang guard,
+    not a timing assertion); returns the job view's text."""
+    clear = page.locator("#admin-file button[aria-label='清除']")  # the file of the upload before
+    if clear.count():
+        clear.first.click()
+    page.set_input_files("#admin-file input[type=file]", str(path))
+    page.wait_for_selector(f"#admin-file :text('{path.name}')", timeout=180_000)  # once over 60 s, under load
+    page.click("#admin-upload")
+    page.wait_for_function(
+        "name => { const j = document.querySelector('#admin-job');"
+        " return j.innerText.includes('：' + name + '）') && j.querySelector('[data-status=done], [data-status=failed]')"
+        " || j.querySelector('[data-status=refused]'); }",
+        arg=path.name,
+        timeout=600_000,
+    )
+    return page.locator("#admin-job").inner_text()
+
+
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils missing: run `make system`")
-def test_admin_uploads_a_scanned_pdf_notice_and_asks_about_it(browser, admin_server, tmp_path):
+def test_admin_uploads_a_scanned_pdf_notice_sees_pages_read_and_asks_about_it(browser, admin_server, tmp_path):
     from bench.office_files import NOTICE, write_scanned_pdf
 
     url, kb, _ = admin_server
-    scan = write_scanned_pdf(NOTICE, tmp_path / "jiayou-2024.pdf")
+    scan = write_scanned_pdf(NOTICE, tmp_path / "jiayou-2024.pdf", lines_per_page=8)  # three scanned pages
     page = login(browser, url, ADMIN_KEY)
     page.get_by_role("tab", name="知识库管理").click()
-    page.set_input_files("#admin-file input[type=file]", str(scan))
-    page.wait_for_selector("#admin-file :text('jiayou-2024.pdf')")
-    page.click("#admin-upload")
-    page.wait_for_selector(
-        "#admin-job [data-status=done], #admin-job [data-status=failed], #admin-job [data-status=refused]",
-        timeout=600_000,  # OCR on a busy machine; a hang guard, not a timing assertion
-    )
-    report = page.locator("#admin-job").inner_text()
+    page.evaluate(WATCH_JOB)
+    report = upload(page, scan)
     assert "已完成" in report, report
-    assert "读取方式：read as pdf, 1 page(s); OCR on page(s) 1" in report
+    assert "读取方式：read as pdf, 3 page(s); OCR on page(s) 1–3" in report
+    seen = [(int(m[1]), int(m[2])) for s in page.evaluate("window.jobStages") if (m := READING_PAGES.search(s))]
+    assert seen and {total for _, total in seen} == {3}, seen  # the bar counted the scan's pages while OCR ran
+    assert any(done < 3 for done, _ in seen), seen  # shown before the last page was read, not only at the end
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen), seen
     assert (kb / "jiayou-2024.pdf").read_bytes() == scan.read_bytes()
     page.get_by_role("tab", name="问答").click()
     answer = ask(page, "加油站专项检查中加油机抽检比例不低于多少？")
     assert "百分之三十" in answer.inner_text()
     page.wait_for_function("document.querySelector('#sources').innerText.includes('加油站计量专项检查')")
-    link = page.locator("#sources a.source-page").first  # the PDF page the quote came from
-    assert link.inner_text() == "原文 PDF 第1页"
+    link = page.locator("#sources a.source-page").first  # the PDF page the quote came from: （二） is on page 2
+    assert link.inner_text() == "原文 PDF 第2页"
     href = link.get_attribute("href")
-    assert href == "/documents/jiayou-2024/original#page=1"
+    assert href == "/documents/jiayou-2024/original#page=2"
     fetched = page.evaluate(f"fetch('{href}').then(r => [r.status, r.headers.get('content-type')])")
     assert fetched == [200, "application/pdf"]
+    page.context.close()
+
+
+# A county's regulation as Word (title, adoption line, articles) and a district's notice saved from its portal;
+# each with its own title and a detail only it holds.
+REGULATION = """某某县出租汽车计价器计量监督管理规定
+2023年3月8日 某某县人民政府第十二次常务会议通过
+第一条 为了加强出租汽车计价器的计量监督管理，保护乘客和经营者的合法权益，根据有关法律法规，制定本规定。
+第二条 本县行政区域内出租汽车计价器的安装、使用、检定和监督管理，适用本规定。
+第三条 出租汽车经营者应当使用经检定合格的计价器，并在计价器显著位置粘贴检定合格标志。
+第四条 出租汽车计价器的检定周期为六个月。经营者应当在检定有效期届满前十五日内申请周期检定。
+第五条 任何单位和个人不得破坏计价器的准确度，不得擅自改动计价器的铅封。
+第六条 违反本规定第五条的，由县市场监督管理局责令改正，并处二千元以上一万元以下罚款。
+第七条 本规定自2023年5月1日起施行。
+"""
+WEB_NOTICE = """某某区市场监督管理局关于开展眼镜制配场所计量专项检查的通知
+某区市监〔2025〕7号
+各街道市场监督管理所：
+为规范眼镜制配行为，保护消费者视力健康，区局决定开展眼镜制配场所计量专项检查，现将有关事项通知如下。
+一、检查对象
+辖区内所有眼镜制配场所，重点检查焦度计、验光仪和瞳距仪的检定情况。
+二、检查内容
+（一）计量器具检定情况。检查焦度计、验光仪是否按期检定，检定合格率应当达到百分之百。
+（二）配镜质量情况。抽查配制眼镜的顶焦度和光学中心水平距离，每家抽查配制眼镜不少于五副。
+三、工作要求
+各所于2025年9月30日前报送检查总结。
+某某区市场监督管理局
+2025年6月3日
+"""
+
+
+def test_admin_uploads_a_word_regulation_and_a_saved_web_page_and_asks_about_each(browser, admin_server, tmp_path):
+    from bench.office_files import write_docx, write_html
+
+    url, kb, _ = admin_server
+    word = write_docx(REGULATION, tmp_path / "jijiaqi-guiding.docx")
+    web = write_html(WEB_NOTICE, tmp_path / "yanjing-2025.html")  # menus, breadcrumb, share links and footer
+    page = login(browser, url, ADMIN_KEY)
+    page.get_by_role("tab", name="知识库管理").click()
+    report = upload(page, word)
+    assert "已完成" in report and "《某某县出租汽车计价器计量监督管理规定》" in report, report
+    assert "读取方式：read as docx" in report and "条 7" in report
+    report = upload(page, web)
+    assert "已完成" in report and "《某某区市场监督管理局关于开展眼镜制配场所计量专项检查的通知》" in report, report
+    assert "读取方式：read as html" in report
+    assert "政务公开" not in (kb / ".extracted" / "yanjing-2025.html.json").read_text(encoding="utf-8")  # no menus
+
+    page.get_by_role("tab", name="问答").click()
+    for question, value, title, clause in (
+        ("出租汽车计价器的检定周期是多长时间？", "六个月", "某某县出租汽车计价器计量监督管理规定", "第四条"),
+        (
+            "眼镜制配场所专项检查每家抽查配制眼镜不少于几副？",
+            "五副",
+            "某某区市场监督管理局关于开展眼镜制配场所计量专项检查的通知",
+            "二、(二)",
+        ),
+    ):
+        answer = ask(page, question)
+        assert value in answer.inner_text(), answer.inner_text()
+        page.wait_for_function("t => document.querySelector('#sources .source-title').innerText.includes(t)", arg=title)
+        card = page.locator("#sources .source").first
+        assert card.locator(".source-title").inner_text() == f"《{title}》"
+        assert (
+            clause in card.locator(".source-meta b").inner_text() and value in card.locator("mark.quote").inner_text()
+        )
     page.context.close()
 
 

@@ -263,6 +263,12 @@ class Admin:
         notice = self._notice(doc_id)
         if len(self.engine.index.notices) <= 1:
             raise AdminError("conflict", f"{doc_id} is the only document; add another before removing it")
+        if "/" in notice.file:
+            archive = notice.file.split("/", 1)[0]
+            raise AdminError(
+                "conflict",
+                f"{doc_id} is a file inside {archive}: take it out of the zip (or remove the zip) and re-index",
+            )
         path = self.kb_dir / notice.file
         outside = next((d for d in self.settings.extra_kb_dirs if (d / notice.file).is_file()), None)
         if outside is not None and not path.exists():

@@ -12,8 +12,10 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import unicodedata
@@ -115,7 +117,7 @@ _HTML_START = re.compile(
 SUFFIXES = (
     *(".txt", ".md", ".pdf", ".docx", ".doc", ".wps", ".rtf", ".odt", ".html", ".htm"),
     *(".png", ".jpg", ".jpeg", ".tif", ".tiff"),
-    ".zip",  # reported, not read: `metrokb add` or an upload unpacks it
+    ".zip",  # each file it holds read on its own (`unpack`)
 )
 SUPPORTED = ".pdf, .docx, .doc, .wps, .rtf, .odt, .html/.htm, .txt, .md, a scanned page image (.png, .jpg, .tif) or a .zip of these"
 
@@ -447,7 +449,7 @@ def convert_to_docx(data: bytes, name: str, timeout_s: float) -> bytes:
             "or save the file as .docx or PDF"
         )
     suffix = {b"{\\rt": ".rtf", b"PK\x03\x04": ".odt"}.get(data[:4], ".doc")
-    with tempfile.TemporaryDirectory(prefix="metrokb-office-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="metrokb-office-", ignore_cleanup_errors=True) as tmp:
         source = Path(tmp) / f"source{suffix}"
         source.write_bytes(data)
         command = [
@@ -461,9 +463,16 @@ def convert_to_docx(data: bytes, name: str, timeout_s: float) -> bytes:
             f"{tmp}/out",
             str(source),
         ]
+        # Its own session: on the time limit the whole process group goes (soffice starts soffice.bin as a child,
+        # which would live on, writing to the profile, if only the first process were killed).
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         try:
-            subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
+            process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired as exc:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
             raise FormatError(
                 f"{name}: converting it took longer than {timeout_s:g} s (METROKB_CONVERSION_TIMEOUT_S); "
                 "save it as .docx or PDF and upload that"
@@ -549,6 +558,54 @@ def unzip(data: bytes, name: str, limits: Limits = Limits()) -> list[Member]:
             members.append(Member(entry, content))
             total += len(content)
     return members
+
+
+def is_archive(path: Path) -> bool:
+    """Whether a file is a zip of documents (not a Word or OpenDocument file, which are zips too), by content."""
+    try:
+        with path.open("rb") as f:
+            if f.read(4) not in (b"PK\x03\x04", b"PK\x05\x06"):
+                return False
+        return sniff(path.read_bytes(), path.name) == "zip"
+    except (OSError, FormatError):
+        return False  # read as a document: its own reading says what is wrong
+
+
+def unpack(path: Path, limits: Limits = Limits()) -> tuple[list[Path], dict[str, str]]:
+    """The files of a zip kept in a knowledge-base folder, through `unzip`'s guards: written once (again when the
+    zip changes) to `.extracted/<zip name>/` beside it, to be read like any file there (their text cached beside
+    them); and the members refused, by name, with the reason. FormatError if the zip itself is unusable."""
+    data = path.read_bytes()
+    _check_size(data, path.name, limits)
+    digest = hashlib.sha256(data).hexdigest()
+    folder = path.parent / CACHE_DIR / path.name
+    stamp = folder / ".sha256"
+    members = unzip(data, path.name, limits)
+    refused = {m.name: m.refused or "refused" for m in members if m.data is None}
+    kept = [m for m in members if m.data is not None]
+    for twin in {m.name for m in kept if sum(k.name == m.name for k in kept) > 1}:
+        refused[twin] = f"{path.name}: two files named {twin} in different folders; give them different names"
+    kept = [m for m in kept if m.name not in refused]
+    try:
+        fresh = not stamp.is_file() or stamp.read_text() != digest
+        if fresh:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+    except OSError:  # a read-only folder (METROKB_EXTRA_KB_DIRS): unpack where this machine keeps temporary files
+        folder, fresh = Path(tempfile.gettempdir()) / "metrokb-zips" / digest / path.name, True
+        folder.mkdir(parents=True, exist_ok=True)
+    for member in kept if fresh else []:
+        (folder / member.name).write_bytes(member.data or b"")
+    if fresh:
+        (folder / ".sha256").write_text(digest)
+    return [folder / m.name for m in kept], refused
+
+
+def original_path(folders, file: str) -> Path | None:
+    """Where a knowledge-base file is: in one of the folders, or, for a zip's member (`batch.zip/notice.pdf`),
+    where `unpack` wrote it; None when it is no longer there."""
+    candidates = [d / file for d in folders] + [d / CACHE_DIR / file for d in folders if "/" in file]
+    return next((p for p in candidates if p.is_file()), None)
 
 
 def _entry_name(info: zipfile.ZipInfo) -> str:
