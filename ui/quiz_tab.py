@@ -436,7 +436,7 @@ def quiz_tab(demo: gr.Blocks, get_engine: Callable[[], Engine]) -> None:
                         y_lim=[0, 100],
                         elem_id="progress-kind",
                     )
-            bank_view(get_settings().bank_max_bytes)
+            bank_view(get_settings().bank_max_bytes, get_engine)
         progress_out = [summary, chart_chapter, chart_doc, chart_kind]
 
         with questions_area:
