@@ -199,6 +199,22 @@ def test_the_choice_is_given_by_version_when_the_index_holds_several(regulations
     assert solution.by_version.get(solution.citations[0].version) == ["对"]
 
 
+def test_an_item_right_only_under_the_older_version_is_answered_by_the_current_one_saying_what_changed(
+    written_regulations_index,
+):
+    # tests/data/regulations: 某某省计量条例 2016 (十个工作日) and its 2021 revision (五个工作日), both indexed.
+    item = "某某省计量检定机构应当自受理申请之日起（　　）个工作日内完成检定。\nA．三\nB．五\nC．十\nD．十五"
+    answer = ask(written_regulations_index, item)
+    lines = answer.answer.splitlines()
+    assert answer.choice == ["B"] and lines[0] == "答案：B"
+    assert "2021" in answer.citations[0].clause_id and "五个工作日" in answer.citations[0].quote
+    change = next((line for line in lines if line.startswith("版本变化：")), None)
+    assert change is not None, answer.answer
+    older = next(c for c in answer.citations if "2016" in c.clause_id)
+    assert "十个工作日" in older.quote and f"[{answer.citations.index(older) + 1}]" in change
+    assert "此题应选C" in change and "五个工作日" in change and change.endswith("故答案为B。")
+
+
 def test_ask_over_http_returns_the_choice_as_data_and_documents_it(index_dir):
     from server.app import create_app
     from retriever.config import Settings
