@@ -36,6 +36,8 @@ GAP_SLACK = 2
 # An option the text at the blank holds (an item of its list, a shorter name) counts at least this.
 HOLDS = 0.6
 NUMBER = re.compile(r"\d+(?:\.\d+)?|[零〇一二三四五六七八九十百千万两]+")
+# A number written in digits: compared whole (5 is not 15, 2500 is not 500).
+DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # A stem span the window says otherwise counts against the stem's match this many times over (once unmatched,
 # once more as contrary evidence), when the window's span is at most REPLACED_MAX characters (or twice the stem's).
 REPLACED_WEIGHT = 1.0
@@ -43,8 +45,9 @@ REPLACED_MAX = 12
 PIECES_SPAN = 3
 # A statement's words more than this many characters apart in a window come from separate places in it.
 STITCH_GAP = 24
-# Characters that alone make a span say something else: levels of government, numbers, negation.
-DISTINCT_CHARS = set("国省市县乡区上下级一二三四五六七八九十百千万0123456789不无非未禁")
+# Characters that alone make a span say something else: levels of government, numbers, negation, and latin
+# letters (a grade: B级 against C级, as bare() lowercases it).
+DISTINCT_CHARS = set("国省市县乡区上下级一二三四五六七八九十百千万0123456789不无非未禁abcdefghijklmnopqrstuvwxyz")
 MAX_SENTENCES_PER_WINDOW = 3
 LEAD_SENTENCES = 3  # an article's lead (…下列行为之一的，…：) ends with a colon within its first sentences
 GAP_MAX_CHARS = 30  # longer than this, the text between the stem's two sides is no blank's filling
@@ -60,6 +63,7 @@ class Window:
     implied: str = ""  # bare: what another clause says this one includes (units a notice lists once for all tasks)
     stops: tuple[int, ...] = ()  # positions in `bare` where the text has a clause-ending mark (，。；：)
     ends: tuple[int, ...] = ()  # positions in `bare` where a sentence ends (。；！？)
+    items_from: int | None = None  # position in `bare` where the items of the list its lead introduces begin
 
 
 @dataclass
@@ -72,6 +76,7 @@ class Reading:
     hint: str = ""  # the statement read (stem with the option filled in): which words of the window to quote
     holds: str = ""  # bare: the option, or what the window says in its place — the sentence to quote has it
     share: float = 0.0  # statements: how much of the statement aligns with the window
+    verdict: bool | None = None  # 判断 decided outright by the article's data (a unit among a task's 责任单位)
 
 
 def windows_of(index: Index, clause: Clause) -> list[Window]:
@@ -88,13 +93,17 @@ def windows_of(index: Index, clause: Clause) -> list[Window]:
     }
     spans = {(i, i + n) for n in range(1, MAX_SENTENCES_PER_WINDOW + 1) for i in range(max(1, len(parts) - n + 1))}
     texts = ["".join(parts[a:b]) for a, b in sorted(spans)]
-    lead = next((i for i, p in enumerate(parts[:LEAD_SENTENCES]) if p.rstrip().endswith((":", "："))), 0)
-    texts += ["".join(parts[: lead + 1]) + p for p in parts[lead + 1 :]]
+    lead = next((i for i, p in enumerate(parts[:LEAD_SENTENCES]) if p.rstrip().endswith((":", "："))), None)
+    head = "".join(parts[: (lead or 0) + 1])
+    texts += [head + p for p in parts[(lead or 0) + 1 :]]
+    # after a lead ending in a colon (…有下列行为之一的，…：) come the items of its list
+    items_from = len(_bare_with_stops(head)[0]) if lead is not None else None
     windows = []
     for t in dict.fromkeys(texts):
         b, stops, ends = _bare_with_stops(t)
         implied_here = "".join(v for q, v in implied.items() if q in b)
-        windows.append(Window(clause, t, b, context, names, implied_here, stops, ends))
+        items = items_from if items_from is not None and t.startswith(head) and len(b) > items_from else None
+        windows.append(Window(clause, t, b, context, names, implied_here, stops, ends, items))
     return [w for w in windows if w.text]
 
 
@@ -163,6 +172,8 @@ def agree_at_gap(option: str, stated: str) -> float:
     if NUMBER.findall(o) and NUMBER.findall(o) != NUMBER.findall(stated)[: len(NUMBER.findall(o))]:
         if not (o in stated or stated in o):
             return 0.0
+    if not set(DIGITS.findall(o)) <= set(DIGITS.findall(stated)):  # 5项 is not held by 15项
+        return 0.0
     if o in stated:  # an item of the list the article gives there, or part of a longer name
         return HOLDS + (AT_BLANK - HOLDS) * len(o) / len(stated)
     if stated in o:  # the option says more than the article does there
@@ -267,11 +278,15 @@ def judge_statement(statement: str, window: Window) -> tuple[float, bool, str]:
 
     group = max(groups, key=counted, default=[])
     share = counted(group) / len(s)
-    differs, instead = False, ""
+    differs, instead = _number_differs(s, text, group), ""
     for x, y in zip(group, group[1:]):
         if y.b <= len(window.context):
             continue
-        gap_s, gap_w = s[x.a + x.size : y.a], text[max(x.b + x.size, len(window.context)) : y.b]
+        start = max(x.b + x.size, len(window.context))
+        # from the statement's frame (its document and heading) into the body: the span it puts before the
+        # aligned words stands for the start of their sentence (市委网信办要牵头… against 质量技术监督部门要牵头…)
+        start = max([start] + [e + len(window.context) for e in window.ends if start <= e + len(window.context) < y.b])
+        gap_s, gap_w = s[x.a + x.size : y.a], text[start : y.b]
         if _contrary(gap_s, gap_w):
             differs = True
             instead = instead or gap_w
@@ -284,6 +299,23 @@ def judge_statement(statement: str, window: Window) -> tuple[float, bool, str]:
             differs = True
             instead = instead or said
     return share, differs, instead
+
+
+def _number_differs(s: str, text: str, group: list[Match]) -> bool:
+    """Whether a number of the statement stands in the window's aligned stretch only in part (2500 against the
+    500 of another target) or inside a longer number (15 inside 150): the window says another number there."""
+    for m in DIGITS.finditer(s):
+        covering = [b for b in group if b.a < m.end() and m.start() < b.a + b.size]
+        if not covering:
+            continue
+        whole = next((b for b in covering if b.a <= m.start() and m.end() <= b.a + b.size), None)
+        if whole is None:
+            return True
+        start = whole.b + m.start() - whole.a
+        stop = start + len(m.group())
+        if (start > 0 and text[start - 1].isdigit()) or (stop < len(text) and text[stop].isdigit()):
+            return True
+    return False
 
 
 def _contrary(gap_s: str, gap_w: str) -> bool:

@@ -23,6 +23,8 @@ def decide(item: ExamItem, readings: dict[str, Reading]) -> tuple[list[str] | No
         r = readings["stem"]
         if r.window is None:
             return None, 0.0
+        if r.verdict is not None:
+            return [JUDGE_TRUE if r.verdict else JUDGE_FALSE], 1.0
         share, differs, _ = judge_statement(item.stem, r.window)
         if differs and share >= JUDGE_ALIGN:
             return [JUDGE_FALSE], share - JUDGE_ALIGN

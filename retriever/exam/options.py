@@ -20,6 +20,7 @@ from retriever.exam.align import (
     Reading,
     Window,
     agree_at_gap,
+    aligned,
     at_blank,
     at_gap,
     judge_statement,
@@ -28,6 +29,7 @@ from retriever.exam.align import (
     stem_match,
     windows_of,
 )
+from retriever.exam.responsible import read_responsibility
 from retriever.index import Index
 from retriever.models import Clause, ExamItem
 
@@ -35,8 +37,13 @@ from retriever.models import Clause, ExamItem
 ITEM_CANDIDATES = 8
 OPTION_CANDIDATES = 4
 JUDGE_ALIGN = 0.6
+# "condition，option" statements: the support is scaled by the share of the option's characters the window
+# has, to this power (a consequence sharing only 没收…罚款 with the article's is not the article's).
+OPTION_COVERAGE_POWER = 2
 # Stem words that only frame the question (下列…的是, 根据…规定): without other content the options are statements.
+# A version note after a title ((2022年3月29日修订版)) only names the document.
 FRAME = re.compile(
+    r"\((?:\d{4}年)?[^()]{0,10}(?:修正|修订|修改)[^()]{0,4}\)|"
     r"根据|按照|依照|依据|《[^》]*》|[^,。]{0,12}(?:法|条例|细则|办法|规定)的?规定|下列|以下|关于|有关|"
     r"(?:说法|表述|叙述|描述|选项|做法|行为|情形)(?:中)?|(?:不)?(?:正确|准确|恰当|符合|属于|包括|错误)的?(?:是|有)?|"
     r"出自|(?:是)?哪(?:一)?(?:份|部|条|项|个)(?:文件|法规|法律|规章)?(?:的规定)?|哪些|的是|是|除外|[,，。:：;；?？“”\s]"
@@ -164,12 +171,15 @@ def _place(option: str, parts: tuple[str, str] | None, w: Window, titles: frozen
 
 
 def _later_sentence(stem: str, option: str, w: Window) -> bool:
-    """Whether every place the window has the option lies in a sentence after the one the stem's words end in."""
+    """Whether every place the window has the option lies in a sentence after the one the stem's words end in
+    (an item of the list the stem's lead introduces is no later sentence: it completes the lead)."""
     blocks = [m for m in SequenceMatcher(None, stem, w.bare, autojunk=False).get_matching_blocks() if m.size >= 2]
     if not blocks or not stem:
         return False
     end = blocks[-1].b + blocks[-1].size
     at = [i for i in range(len(w.bare)) if w.bare.startswith(option, i)]
+    if w.items_from is not None and at and all(i >= w.items_from for i in at) and end <= w.items_from:
+        return False
     return bool(at) and all(i >= end and any(end <= e <= i for e in w.ends) for i in at)
 
 
@@ -188,10 +198,25 @@ def _read_statement(statement: str, windows: list[Window]) -> Reading:
     return best
 
 
-def read_options(index: Index, item: ExamItem, clauses: list[Clause]) -> dict[str, Reading]:
+def read_options(index: Index, item: ExamItem, clauses: list[Clause], statements: bool = True) -> dict[str, Reading]:
+    """Each option's best reading among the clauses' windows (for 判断, the statement's, under "stem"). A stem
+    asking what follows a condition is read as "condition，option" statements, or (`statements` False) as a
+    blank to fill like any other."""
+    responsible = read_responsibility(index, item, clauses)
+    if responsible is not None:
+        return responsible
     windows = [w for c in clauses for w in windows_of(index, c)]
     if item.kind == "judge":
         return {"stem": _read_statement(item.stem, windows)}
+    if statements and (follows := P.EXAM_WHAT_FOLLOWS.search(fold(item.stem))):  # …的，下列处理符合规定的是
+        condition = fold(item.stem)[: follows.start()]
+        out = {}
+        for k, o in item.options.items():
+            r = _read_statement(f"{condition}，{o}", windows)
+            if r.window is not None:  # the option must be what the window says, not a few of its words
+                r.support *= (aligned(bare(o), r.window.bare)[0] / max(len(bare(o)), 1)) ** OPTION_COVERAGE_POWER
+            out[k] = r
+        return out
     if len(_content(item.stem, titles=False)) < MIN_STEM_CONTENT or STATEMENT_ASK.search(item.stem):  # 下列说法正确的是
         return {k: _read_statement(o, windows) for k, o in item.options.items()}
     stem = _content(item.stem)

@@ -15,9 +15,10 @@ choice and the deciding reading); this module writes the solution (notes, versio
 
 from __future__ import annotations
 
+from retriever import patterns as P
 from retriever.answering.article_answer import title_of, where
 from retriever.answering.cite import cite, sentences, version_of
-from retriever.documents.clean import bare
+from retriever.documents.clean import bare, fold
 from retriever.exam.align import ARTICLE_LEAD, Reading, aligned
 from retriever.exam.decide import MIN_SUPPORT, decide, deciding_reading
 from retriever.exam.options import candidates, read_options
@@ -129,6 +130,9 @@ def solve(index: Index, embedder, item: ExamItem) -> Solution:
     clauses = candidates(index, item)
     readings = read_options(index, item, clauses)
     choice, margin = decide(item, readings)
+    if choice is None and P.EXAM_WHAT_FOLLOWS.search(fold(item.stem)):  # read as statements, nothing decided:
+        readings = read_options(index, item, clauses, statements=False)  # as a blank after the condition
+        choice, margin = decide(item, readings)
     deciding = deciding_reading(item, readings, choice)
     if choice is None or deciding is None:
         related = []
