@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     bank_max_rows: int = 2000
     bank_max_bytes: int = 5 * 1024 * 1024
 
+    @property
+    def bank_checks_dir(self) -> Path:
+        """Where bank checks and their reports are kept across restarts (one JSON file per check)."""
+        return self.data_dir / "bank_checks"
+
     def learner_database(self) -> str:
         """The learner database URL: METROKB_DATABASE_URL, else a SQLite file in the data directory."""
         if self.database_url:

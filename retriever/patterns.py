@@ -587,6 +587,16 @@ JUDGE_WORDS = {
     "✗": "错",
     "否": "错",
 }
+# A stem asking what follows a condition in the law (…计量器具不合格的，下列处理符合规定的是): each option is read
+# as the statement "condition，option"; the match starts at the comma ending the condition.
+EXAM_WHAT_FOLLOWS = re.compile(
+    r"[,，]\s*(?:下列|以下)(?:哪(?:一|些)?[项种个]?)?(?:处理|处罚|处分|法律责任|后果|做法)(?:方式|措施)?(?:中)?"
+    r"(?:不)?(?:符合规定|正确|恰当)?的(?:是|有)"
+)
+# A stem on a notice task's responsible units: 下列单位中属于该项工作责任单位的有 / 该项工作的责任单位包括X.
+EXAM_RESPONSIBLE = re.compile(r"责任单位")
+# A 判断 statement naming the units: …责任单位包括X(、Y) — `units` the units it says are responsible.
+EXAM_RESPONSIBLE_NAMED = re.compile(r"责任单位(?:包括|有|为|是)(?P<units>[^,。;:()]+?)[。.]?$")
 # A stem asking for the wrong option(s): 不正确的是, 错误的是, 不属于, 不包括, 除外.
 EXAM_NEGATIVE = re.compile(
     r"(?:不正确|不准确|不恰当|不妥当?|不对|错误|(?:不符合|不属于|不包括|不是|不应当?|不能|不可以|不需要|不必|无权)[^,。;]{0,30}?)"

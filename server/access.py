@@ -10,6 +10,7 @@ lock; the path rule refuses early. The REST admin routes check it by dependency.
 
 from __future__ import annotations
 
+import json
 from html import escape
 from urllib.parse import quote
 
@@ -18,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.datastructures import Headers
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import cookie_parser
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from retriever.admin.access import SESSION_COOKIE, AccessError, Keyring
 
@@ -87,6 +88,35 @@ class UploadLimit:
             await self.upload(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+
+class TooLargeMessage:
+    """Middleware: a request to `path` refused for its size (Starlette's plain "Content Too Large", sent before
+    the route reads anything) gets `message` instead, as the JSON `detail` every other error of the route has."""
+
+    def __init__(self, app: ASGIApp, path: str, message: str) -> None:
+        self.app, self.path = app, path
+        self.body = json.dumps({"detail": message}, ensure_ascii=False).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        replaced = False
+
+        async def send_json(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start" and message["status"] == 413:
+                if (b"content-type", b"text/plain; charset=utf-8") in message.get("headers", []):
+                    replaced = True
+                    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(self.body))]
+                    await send({"type": "http.response.start", "status": 413, "headers": headers})
+                    await send({"type": "http.response.body", "body": self.body})
+                    return
+            if not replaced:  # the plain body of a replaced response is dropped
+                await send(message)
+
+        await self.app(scope, receive, send_json)
 
 
 async def _respond(response: Response, scope: Scope, receive: Receive, send: Send) -> None:

@@ -27,10 +27,12 @@ from retriever.engine import Engine
 from retriever.answering.generate import GenerationUnavailable
 from retriever.models import Answer, Clause, Notice
 from retriever.answering.query import FilterError
-from server.access import FORM_OVERHEAD, UI_PATH, AccessMiddleware, UploadLimit, login_router
+from server.access import FORM_OVERHEAD, UI_PATH, AccessMiddleware, TooLargeMessage, UploadLimit, login_router
 from server.admin_routes import router as admin_router
 from server.deps import COMMON_ERRORS, get_engine, require_api_key
-from server.quiz_routes import check_router
+from server.quiz_routes import BANK_CHECK_PATH, check_router
+from server.quiz_routes import invalid_request as bank_invalid
+from server.quiz_routes import too_large as bank_too_large
 from server.quiz_routes import router as quiz_router
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,15 @@ class Health(BaseModel):
     index: str
 
 
+class _API(FastAPI):
+    """FastAPI whose bank upload refused for its size says so in Chinese, as the route's other errors do: the body
+    limit answers from outside every middleware add_middleware places, so the message is set around them all."""
+
+    def build_middleware_stack(self):
+        stack = super().build_middleware_stack()
+        return TooLargeMessage(stack, BANK_CHECK_PATH, bank_too_large(self.state.settings))
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None, with_ui: bool = True) -> FastAPI:
     settings = settings or get_settings()
     keyring = Keyring(settings)
@@ -91,7 +102,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
             if app.state.admin is not None:
                 app.state.admin.close()
 
-    app = FastAPI(
+    app = _API(
         title="MetroKB",
         version="0.1.0",
         lifespan=lifespan,
@@ -111,6 +122,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in exc.errors())
+        if request.url.path == BANK_CHECK_PATH:  # a trainer's upload: told in Chinese, with what to send
+            return JSONResponse(status_code=422, content={"detail": bank_invalid(problems)})
         return JSONResponse(status_code=422, content={"detail": f"invalid request: {problems}"})
 
     secured = [Depends(require_api_key)]

@@ -18,6 +18,7 @@ from retriever.models import BookEntry, GradeResult, MultipleScoring, Progress, 
 from retriever.exam.quiz import MAX_ITEMS, MAX_MINUTES, QuizError, due_first, grade, make_paper, review_paper
 from retriever.exam.bank import BankError, read_bank
 from retriever.exam.bank_export import report_csv, report_xlsx, template_csv, template_xlsx
+from retriever.exam.bank_jobs import KEEP_FINISHED, BankChecks
 from retriever.exam.bank_jobs import shared as bank_checks
 from retriever.models import BankCheck
 from server.deps import COMMON_ERRORS, get_index
@@ -181,10 +182,11 @@ def learner_review(learner_id: str, request: Request, index: Index = Depends(get
 # --- checking a trainer's question bank ---------------------------------------------------------------
 
 check_router = APIRouter(tags=["quiz"])
+BANK_CHECK_PATH = "/quiz/check"
 BANK_STATUS = {"invalid": 400, "too_large": 413, "unsupported": 415}
 CHECK_ERRORS = COMMON_ERRORS | {
     400: {"description": "A bank without a 题干 or 答案 column, without items, or empty"},
-    404: {"description": "No check with this id (finished checks are kept for a while, not across a restart)"},
+    404: {"description": "No check with this id (the last checks are kept in the data directory, across restarts)"},
     409: {"description": "The check has not finished, or failed: no report"},
     413: {"description": "Over METROKB_BANK_MAX_BYTES or METROKB_BANK_MAX_ROWS"},
     415: {"description": "Not a CSV (UTF-8 or GBK), .xlsx or .xls file, or one that cannot be read"},
@@ -205,13 +207,38 @@ def _file(data: bytes, fmt: str, name: str) -> Response:
     return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
 
 
-def _check(check_id: str) -> BankCheck:
-    check = bank_checks().get(check_id)
+STATUS_NAMES = {"queued": "排队中", "running": "核对中", "done": "已完成", "failed": "失败"}
+
+
+def _checks(request: Request) -> BankChecks:
+    return bank_checks(request.app.state.engine.settings.bank_checks_dir)
+
+
+def _check(request: Request, check_id: str) -> BankCheck:
+    check = _checks(request).get(check_id)
     if check is None:
         raise HTTPException(
-            404, f"no bank check {check_id!r}: checks are kept in memory for a while; upload the bank again"
+            404,
+            f"找不到题库核对 {check_id}：编号有误，或这次核对已被较新的核对替换（保留最近 {KEEP_FINISHED} 次）；"
+            "请重新上传题库。",
         )
     return check
+
+
+def too_large(settings) -> str:
+    """The message of a bank upload over the body limit (FastAPI's own 413 says it in English)."""
+    return (
+        f"题库文件超过上限 {settings.bank_max_bytes / 2**20:g} MiB（METROKB_BANK_MAX_BYTES）；"
+        "请拆分后分批核对，未导入任何题目。"
+    )
+
+
+def invalid_request(problems: str) -> str:
+    """The message of a malformed bank-check request (no file, `wait` out of range)."""
+    return (
+        f"请求有误（{problems}）：请以表单字段 file 上传题库文件（CSV、.xlsx 或 .xls），"
+        f"wait 为 0 到 {WAIT_MAX:g} 秒；未导入任何题目。"
+    )
 
 
 @check_router.get("/quiz/check/template.{fmt}", responses=CHECK_ERRORS, response_class=Response)
@@ -241,28 +268,31 @@ async def start_bank_check(
         )
     except BankError as exc:
         raise HTTPException(BANK_STATUS[exc.reason], str(exc)) from exc
-    check = bank_checks().submit(bank, index, engine.embedder)
+    check = _checks(request).submit(bank, index, engine.embedder)
     if wait:
-        check = await run_in_threadpool(bank_checks().wait, check.check_id, wait) or check
+        check = await run_in_threadpool(_checks(request).wait, check.check_id, wait) or check
     if check.status in ("done", "failed"):
         response.status_code = 200
     return check
 
 
 @check_router.get("/quiz/check/{check_id}", response_model=BankCheck, responses=CHECK_ERRORS)
-def bank_check(check_id: str) -> BankCheck:
+def bank_check(request: Request, check_id: str) -> BankCheck:
     """A check's progress (`done` of `total` rows); its report with every row once `status` is done."""
-    return _check(check_id)
+    return _check(request, check_id)
 
 
 @check_router.get("/quiz/check/{check_id}/report.{fmt}", responses=CHECK_ERRORS, response_class=Response)
-def bank_report(check_id: str, fmt: Literal["csv", "xlsx"]) -> Response:
+def bank_report(request: Request, check_id: str, fmt: Literal["csv", "xlsx"]) -> Response:
     """The checked bank as CSV or Excel: the bank's own columns, then MetroKB's key, article, verdict and note."""
-    check = _check(check_id)
+    check = _check(request, check_id)
+    if check.status == "failed":
+        raise HTTPException(409, f"题库核对 {check_id} 失败，没有报告：{check.message or '原因未知'}")
     if check.report is None:
         raise HTTPException(
             409,
-            f"bank check {check_id} is {check.status}" + (f": {check.message}" if check.message else "; no report yet"),
+            f"题库核对 {check_id} 尚未完成（{STATUS_NAMES[check.status]}，已核对 {check.done}/{check.total} 题），"
+            "还没有报告；请稍后再下载。",
         )
     stem = check.file.rsplit(".", 1)[0] or "题库"
     data = report_csv(check.report) if fmt == "csv" else report_xlsx(check.report)

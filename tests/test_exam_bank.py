@@ -264,22 +264,33 @@ def test_the_report_keeps_the_banks_columns_as_csv_and_excel(report):
 # --- over HTTP -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def client(written_regulations_index_dir):
+def bank_app(index_dir: Path, data_dir: Path):
+    """The HTTP app over `index_dir`, keeping its bank checks in `data_dir`, with this file's bank limits."""
     from retriever.config import Settings
     from retriever.engine import Engine
     from server.app import create_app
 
     settings = Settings(
         _env_file=None,
-        index_dir=written_regulations_index_dir,
+        index_dir=index_dir,
+        data_dir=data_dir,
         api_key=None,
         admin_key=None,
         keys={},
         bank_max_rows=MAX_ROWS,
         bank_max_bytes=MAX_BYTES,
     )
-    with TestClient(create_app(settings, Engine(settings, build_if_missing=False), with_ui=False)) as c:
+    return create_app(settings, Engine(settings, build_if_missing=False), with_ui=False)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("bank-data")
+
+
+@pytest.fixture(scope="module")
+def client(written_regulations_index_dir, data_dir):
+    with TestClient(bank_app(written_regulations_index_dir, data_dir)) as c:
         yield c
 
 
@@ -325,26 +336,68 @@ def test_http_waits_for_a_small_bank_when_asked(client):
         ("bank.csv", csv_bytes([["编号", "内容"], ["1", "x"]]), 400, "找不到题干、答案列"),
         ("bank.xlsx", b"PK\x03\x04 garbage", 415, "无法作为 Excel 工作簿"),
         ("notes.txt", b"hello", 415, "不是题库文件"),
-        ("bank.csv", csv_bytes([HEADER] + [ROWS[0]] * (MAX_ROWS + 1)), 413, "METROKB_BANK_MAX_ROWS"),
-        ("bank.csv", b"x" * (MAX_BYTES + 10), 413, "METROKB_BANK_MAX_BYTES"),
+        (
+            "bank.csv",
+            csv_bytes([HEADER] + [ROWS[0]] * (MAX_ROWS + 1)),
+            413,
+            "超过上限 50 道题（METROKB_BANK_MAX_ROWS）",
+        ),
+        ("bank.csv", b"x" * (MAX_BYTES + 10), 413, "超过上限 0.190735 MiB（METROKB_BANK_MAX_BYTES）；请拆分"),
+        # over the body limit itself (the bank's size and the form's framing): refused before the file is read
+        ("bank.csv", b"x" * (MAX_BYTES + 2**20), 413, "超过上限 0.190735 MiB（METROKB_BANK_MAX_BYTES）；请拆分"),
     ],
 )
-def test_http_refuses_a_bad_bank_with_its_reason_and_checks_nothing(client, name, data, status, words):
-    before = len(bank_checks())
+def test_http_refuses_a_bad_bank_with_its_reason_and_checks_nothing(client, data_dir, name, data, status, words):
+    checks = bank_checks(data_dir / "bank_checks")
+    before, kept = len(checks), sorted(data_dir.glob("bank_checks/*.json"))
     r = client.post("/quiz/check", files={"file": (name, data)})
     assert r.status_code == status and words in r.json()["detail"]
-    assert len(bank_checks()) == before
+    assert len(checks) == before and sorted(data_dir.glob("bank_checks/*.json")) == kept
+
+
+def test_a_finished_check_and_its_report_outlive_a_restart(written_regulations_index_dir, tmp_path):
+    with TestClient(bank_app(written_regulations_index_dir, tmp_path)) as first:
+        r = first.post("/quiz/check", files={"file": ("题库.csv", csv_bytes([HEADER, *ROWS]))}, data={"wait": "60"})
+        assert r.status_code == 200 and r.json()["status"] == "done"
+        check_id = r.json()["check_id"]
+    from retriever.exam import bank_jobs
+
+    bank_jobs._shared.clear()  # a new process: no worker remembers anything but what the data directory holds
+    with TestClient(bank_app(written_regulations_index_dir, tmp_path)) as second:
+        body = second.get(f"/quiz/check/{check_id}").json()
+        assert body["status"] == "done" and body["file"] == "题库.csv"
+        assert [row["verdict"] for row in body["report"]["rows"]] == ["disagree", "agree", "undecidable", "not_item"]
+        r = second.get(f"/quiz/check/{check_id}/report.csv")
+        assert r.status_code == 200 and "不一致" in r.content.decode("utf-8-sig")
+
+
+def test_a_check_a_restart_interrupts_is_told_failed_in_chinese(written_regulations_index_dir, tmp_path):
+    from retriever.exam import bank_jobs
+    from retriever.models import BankCheck
+
+    folder = tmp_path / "bank_checks"
+    folder.mkdir()
+    running = BankCheck(check_id="00aa11bb22cc33dd", file="题库.xlsx", status="running", total=9, done=3, created="x")
+    (folder / "00aa11bb22cc33dd.json").write_text(running.model_dump_json(), encoding="utf-8")
+    bank_jobs._shared.clear()
+    with TestClient(bank_app(written_regulations_index_dir, tmp_path)) as client:
+        assert client.get("/quiz/check/00aa11bb22cc33dd").json()["status"] == "failed"
+        r = client.get("/quiz/check/00aa11bb22cc33dd/report.xlsx")
+        assert r.status_code == 409 and "重启" in r.json()["detail"] and "请重新上传" in r.json()["detail"]
 
 
 def test_http_unknown_checks_unfinished_reports_and_templates(client):
-    assert client.get("/quiz/check/0123456789abcdef").status_code == 404
-    assert client.get("/quiz/check/0123456789abcdef/report.csv").status_code == 404
-    assert client.post("/quiz/check").status_code == 422
-    assert client.post("/quiz/check", files={"file": ("b.csv", b"x")}, data={"wait": "999"}).status_code == 422
+    for r in (client.get("/quiz/check/0123456789abcdef"), client.get("/quiz/check/0123456789abcdef/report.csv")):
+        assert r.status_code == 404 and "找不到题库核对" in r.json()["detail"]
+    for r in (
+        client.post("/quiz/check"),
+        client.post("/quiz/check", files={"file": ("b.csv", b"x")}, data={"wait": 99}),
+    ):
+        assert r.status_code == 422 and "请以表单字段 file 上传题库文件" in r.json()["detail"]
     ahead = client.post("/quiz/check", files={"file": ("a.csv", csv_bytes([HEADER, *ROWS[:3]]))}).json()
     behind = client.post("/quiz/check", files={"file": ("b.csv", csv_bytes([HEADER, ROWS[0]]))}).json()
     r = client.get(f"/quiz/check/{behind['check_id']}/report.xlsx")  # queued behind the first: no report yet
-    assert r.status_code == 409 and "no report yet" in r.json()["detail"]
+    assert r.status_code == 409 and "尚未完成" in r.json()["detail"]
     assert follow(client, behind["check_id"])["status"] == "done"
     assert follow(client, ahead["check_id"])["status"] == "done"
     for fmt in ("csv", "xlsx"):

@@ -199,6 +199,67 @@ def test_the_choice_is_given_by_version_when_the_index_holds_several(regulations
     assert solution.by_version.get(solution.citations[0].version) == ["对"]
 
 
+def test_an_item_right_only_under_the_older_version_is_answered_by_the_current_one_saying_what_changed(
+    written_regulations_index,
+):
+    # tests/data/regulations: 某某省计量条例 2016 (十个工作日) and its 2021 revision (五个工作日), both indexed.
+    item = "某某省计量检定机构应当自受理申请之日起（　　）个工作日内完成检定。\nA．三\nB．五\nC．十\nD．十五"
+    answer = ask(written_regulations_index, item)
+    lines = answer.answer.splitlines()
+    assert answer.choice == ["B"] and lines[0] == "答案：B"
+    assert "2021" in answer.citations[0].clause_id and "五个工作日" in answer.citations[0].quote
+    change = next((line for line in lines if line.startswith("版本变化：")), None)
+    assert change is not None, answer.answer
+    older = next(c for c in answer.citations if "2016" in c.clause_id)
+    assert "十个工作日" in older.quote and f"[{answer.citations.index(older) + 1}]" in change
+    assert "此题应选C" in change and "五个工作日" in change and change.endswith("故答案为B。")
+
+
+# Items in the shapes the generator writes, on the documents written for the tests (tests/data/regulations).
+JIAXING = "根据《嘉兴市人民政府关于推进计量工作高质量发展的实施意见》（二、(一)加强计量标准建设），"
+
+
+@pytest.mark.parametrize(
+    "text, choice",
+    [
+        (f"【判断题】{JIAXING}该项工作的责任单位包括市财政局。（ ）", ["对"]),
+        (f"【判断题】{JIAXING}该项工作的责任单位包括市教育局。（ ）", ["错"]),
+        (
+            f"{JIAXING}下列单位中属于该项工作责任单位的有（　　）。\nA．市市场监管局\nB．市教育局\nC．市财政局\nD．市民政局",
+            ["A", "C"],
+        ),
+    ],
+)
+def test_a_tasks_responsible_units_decide_items_on_them(written_regulations_index, text, choice):
+    answer = ask(written_regulations_index, text)
+    assert answer.choice == choice, answer.answer
+    assert "责任单位：市市场监管局、市财政局" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    "statement, choice",
+    [
+        ("到2025年，全市新建社会公用计量标准20项以上。", ["对"]),
+        ("到2025年，全市新建社会公用计量标准120项以上。", ["错"]),  # 20 is in it, but not 120
+        ("到2025年，全市强检计量器具检定覆盖率达到5%以上。", ["错"]),  # nor 5 in 95
+    ],
+)
+def test_a_number_counts_only_whole_in_a_judged_statement(written_regulations_index, statement, choice):
+    goals = "根据《嘉兴市人民政府关于推进计量工作高质量发展的实施意见》（一、工作目标），"
+    assert ask(written_regulations_index, f"【判断题】{goals}{statement}（ ）").choice == choice
+
+
+def test_an_item_asking_what_follows_a_condition_is_decided_by_the_article_stating_both(written_regulations_index):
+    item = (
+        "根据《某某省计量器具监督条例》，某单位使用未经检定的计量器具的，下列处理符合规定的是（　　）。\n"
+        "A．由计量行政部门责令改正，给予警告\nB．由计量行政部门责令改正，可以并处一千元以上五千元以下罚款\n"
+        "C．没收计量器具和违法所得\nD．吊销其计量检定员证"
+    )
+    answer = ask(written_regulations_index, item)
+    assert answer.choice == ["B"], answer.answer
+    assert answer.citations[0].clause_id.endswith("第六条")
+
+
 def test_ask_over_http_returns_the_choice_as_data_and_documents_it(index_dir):
     from server.app import create_app
     from retriever.config import Settings

@@ -376,6 +376,22 @@ def test_responsible_bracket():
     assert not search(P.RESPONSIBLE_BRACKET, "（责任单位）")
 
 
+def test_exam_what_follows():
+    m = search(P.EXAM_WHAT_FOLLOWS, "某企业使用不合格的计量器具的，下列处罚符合规定的是（　　）。")
+    assert m and fold("某企业使用不合格的计量器具的，下列处罚符合规定的是")[: m.start()].endswith("计量器具的")
+    assert search(P.EXAM_WHAT_FOLLOWS, "某人伪造检定证书的，下列处理不符合规定的是（　　）")
+    assert not search(P.EXAM_WHAT_FOLLOWS, "下列处理符合规定的是（　　）")  # no condition before it
+    assert not search(P.EXAM_WHAT_FOLLOWS, "计量检定必须执行（　　），下列说法正确的是")
+
+
+def test_exam_responsible_items():
+    assert search(P.EXAM_RESPONSIBLE, "根据《某市实施意见》（二、(一)），下列单位中属于该项工作责任单位的有（　　）")
+    assert not search(P.EXAM_RESPONSIBLE, "下列单位中负责该项工作的有（　　）")
+    m = search(P.EXAM_RESPONSIBLE_NAMED, "根据《某市实施意见》（三、(二)），该项工作的责任单位包括市教育局、市民政局。")
+    assert m.group("units") == "市教育局、市民政局"
+    assert not search(P.EXAM_RESPONSIBLE_NAMED, "该项工作的责任单位包括市教育局，并由其牵头")
+
+
 def test_responsible_inherit():
     text = "以下责任单位中均包括各县（区）人民政府、开发区管委会，湾里管理局，不再单独列出"
     assert search(P.RESPONSIBLE_INHERIT, text).group(1) == "各县(区)人民政府、开发区管委会,湾里管理局"
@@ -946,7 +962,7 @@ def test_places_with_peoples_zones_and_districts():
 COVERED = (
     "TONE_VOWELS PINYIN_ANNOTATION DAMAGE BOILERPLATE_LINE TRAILER_START MARKDOWN_HEADING "
     "MARKDOWN_LINK LINE_END CN_NUM CHAPTER SECTION ITEM PRINCIPLE PART_INTRO DOC_NUMBER DATE_IN_TEXT "
-    "TITLE ADDRESSEES ISSUER PUBLIC_NOTE RESPONSIBLE_BRACKET RESPONSIBLE_INHERIT RESPONSIBLE_PHRASES UNIT_SUFFIX "
+    "EXAM_WHAT_FOLLOWS EXAM_RESPONSIBLE EXAM_RESPONSIBLE_NAMED TITLE ADDRESSEES ISSUER PUBLIC_NOTE RESPONSIBLE_BRACKET RESPONSIBLE_INHERIT RESPONSIBLE_PHRASES UNIT_SUFFIX "
     "UNIT_NAMED UNIT_SPLIT TARGET_VALUE TARGET_GRADE QUALIFYING_LEADS METRIC_DELIMS METRIC_LEAD METRIC_TAIL DEADLINE "
     "FIVE_YEAR_PLAN_END SENTENCE_END QUESTION_TYPES GLOSSARY_EN PLACE_SUFFIX NATIONAL_REGION NATIONAL_ALIASES "
     "OLD_VERSION FILE_DATE DOC_KIND_WORD ISSUER_OFFICE ASKS EFFECTIVE_ASK STATED_QUANTITY MUST_ASK MAY_MODALS "

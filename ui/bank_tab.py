@@ -10,12 +10,14 @@ show the same checks. The tab therefore needs the HTTP API: `metrokb serve`, not
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from html import escape
 
 import gradio as gr
 import pandas as pd
 
 from retriever.exam.bank_export import ADDED_COLUMNS, report_columns, report_rows
+from retriever.engine import Engine
 from retriever.exam.bank_jobs import shared as bank_checks
 from retriever.models import BANK_VERDICT_NAMES, BankCheck, BankReport
 
@@ -124,19 +126,20 @@ def report_frame(report: BankReport | None, show: str = "all"):
     )
 
 
-def bank_view(max_bytes: int) -> None:
+def bank_view(max_bytes: int, get_engine: Callable[[], Engine]) -> None:
     """Build the 题库核对 tab inside the current gr.Tabs (the 考试练习 tab's views)."""
 
     def follow(check_id: str | None):
         """Follow a check to its end: progress as it goes, then the summary, the table and the report."""
-        check = bank_checks().get(check_id or "")
+        checks = bank_checks(get_engine().settings.bank_checks_dir)
+        check = checks.get(check_id or "")
         if check is None:
-            yield '<div class="sources-abstained">找不到这次核对（服务重启后需重新上传）。</div>', "", gr.skip(), None
+            yield '<div class="sources-abstained">找不到这次核对，请重新上传题库。</div>', "", gr.skip(), None
             return
         while check.status in ("queued", "running"):
             yield progress_html(check), "", gr.skip(), None
             time.sleep(POLL_SECONDS)
-            check = bank_checks().get(check.check_id) or check
+            check = checks.get(check.check_id) or check
         yield progress_html(check), summary_html(check), report_frame(check.report), check.model_dump(mode="json")
 
     def filter_rows(state: dict | None, show: str):

@@ -231,6 +231,33 @@ def progress_outputs(engine: Engine, learner_id: str | None):
 # --- the tab ---------------------------------------------------------------------------------------
 
 
+def _mock_count(kind: str, name: str) -> gr.Number:
+    """The box for how many items of one kind a mock paper has (单选题数（每题1分）)."""
+    return gr.Number(
+        DEFAULT_MOCK[kind],
+        label=f"{name}题数（每题{POINTS[kind]:g}分）",
+        precision=0,
+        minimum=0,
+        maximum=MAX_ITEMS,
+        elem_id=f"quiz-{kind}",
+    )
+
+
+def _accuracy_chart(title: str, x_title: str, elem_id: str, **layout) -> gr.BarPlot:
+    """A bar chart of a learner's accuracy (%) by chapter, document or kind; `layout`: sorting, label angle."""
+    return gr.BarPlot(
+        EMPTY_CHART,
+        x="label",
+        y="accuracy",
+        title=title,
+        x_title=x_title,
+        y_title="正确率 %",
+        y_lim=[0, 100],
+        elem_id=elem_id,
+        **layout,
+    )
+
+
 def quiz_tab(demo: gr.Blocks, get_engine: Callable[[], Engine]) -> None:
     """Build the 考试练习 tab inside the current gr.Tabs; document choices are filled when `demo` loads."""
 
@@ -360,22 +387,8 @@ def quiz_tab(demo: gr.Blocks, get_engine: Callable[[], Engine]) -> None:
                     )
                     count = gr.Number(10, label="题数", precision=0, minimum=1, maximum=MAX_ITEMS, elem_id="quiz-count")
                 with gr.Row(visible=False) as mock_row:
-                    n_single = gr.Number(
-                        DEFAULT_MOCK["single"],
-                        label=f"单选题数（每题{POINTS['single']:g}分）",
-                        precision=0,
-                        minimum=0,
-                        maximum=MAX_ITEMS,
-                        elem_id="quiz-single",
-                    )
-                    n_multiple = gr.Number(
-                        DEFAULT_MOCK["multiple"],
-                        label=f"多选题数（每题{POINTS['multiple']:g}分）",
-                        precision=0,
-                        minimum=0,
-                        maximum=MAX_ITEMS,
-                        elem_id="quiz-multiple",
-                    )
+                    n_single = _mock_count("single", "单选")
+                    n_multiple = _mock_count("multiple", "多选")
                     minutes = gr.Number(
                         MOCK_MINUTES, label="考试时间（分钟）", minimum=0.1, maximum=MAX_MINUTES, elem_id="quiz-minutes"
                     )
@@ -402,41 +415,13 @@ def quiz_tab(demo: gr.Blocks, get_engine: Callable[[], Engine]) -> None:
             with gr.Tab("学习进度", id="quiz-progress"):
                 progress_refresh = gr.Button("刷新学习进度", elem_id="progress-refresh")
                 summary = gr.HTML("", elem_id="progress-summary", js_on_load=None)
-                chart_chapter = gr.BarPlot(
-                    EMPTY_CHART,
-                    x="label",
-                    y="accuracy",
-                    title="各章节正确率（%，最薄弱在前）",
-                    x_title="章节",
-                    y_title="正确率 %",
-                    y_lim=[0, 100],
-                    sort="y",
-                    x_label_angle=-30,
-                    elem_id="progress-chapter",
+                chart_chapter = _accuracy_chart(
+                    "各章节正确率（%，最薄弱在前）", "章节", "progress-chapter", sort="y", x_label_angle=-30
                 )
                 with gr.Row():
-                    chart_doc = gr.BarPlot(
-                        EMPTY_CHART,
-                        x="label",
-                        y="accuracy",
-                        title="各文件正确率（%）",
-                        x_title="文件",
-                        y_title="正确率 %",
-                        y_lim=[0, 100],
-                        x_label_angle=-30,
-                        elem_id="progress-doc",
-                    )
-                    chart_kind = gr.BarPlot(
-                        EMPTY_CHART,
-                        x="label",
-                        y="accuracy",
-                        title="各题型正确率（%）",
-                        x_title="题型",
-                        y_title="正确率 %",
-                        y_lim=[0, 100],
-                        elem_id="progress-kind",
-                    )
-            bank_view(get_settings().bank_max_bytes)
+                    chart_doc = _accuracy_chart("各文件正确率（%）", "文件", "progress-doc", x_label_angle=-30)
+                    chart_kind = _accuracy_chart("各题型正确率（%）", "题型", "progress-kind")
+            bank_view(get_settings().bank_max_bytes, get_engine)
         progress_out = [summary, chart_chapter, chart_doc, chart_kind]
 
         with questions_area:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 
 from retriever import patterns as P
+from retriever.answering.cite import sentences
 from retriever.documents.clean import fold
 from retriever.index import Index
 from retriever.models import Fact, QuizItem
@@ -235,12 +236,15 @@ def _target_items(ctx: Ctx, fact: Fact) -> list[QuizItem]:
 def _deadline_items(ctx: Ctx, fact: Fact) -> list[QuizItem]:
     if not fact.deadline or fact.deadline not in fact.quote or fact.year is None:
         return []
-    at = fact.quote.index(fact.deadline)
+    # A deadline heading several targets (到2015年，…；…；…) is stated with the sentence it stands in: one
+    # statement an item can be judged on, not the whole list.
+    statement = next((s for s in sentences(fact.quote) if fact.deadline in s), fact.quote).rstrip("；;")
+    at = statement.index(fact.deadline)
     plan = _plan_of(fact.deadline)
     part = plan or YEAR.search(fact.deadline).group(0)
 
     def say(deadline: str) -> str:
-        return fact.quote[:at] + deadline + fact.quote[at + len(fact.deadline) :]
+        return statement[:at] + deadline + statement[at + len(fact.deadline) :]
 
     basis = ctx.basis(fact.quote)
     where = ctx.lead()

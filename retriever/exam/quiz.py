@@ -48,6 +48,18 @@ MOCK_MINUTES = 150.0
 MOCK_LEFT_OUT = ("article",)  # facets the exam does not ask: which article number states a rule
 MAX_MINUTES = 600.0
 ID_VERSION = 2  # the layout of paper ids; ids of another layout are refused with a message
+# The arguments of make_paper a paper id carries, each under one letter (besides v: ID_VERSION, i: the items
+# included first, S: a mock paper's sections).
+ID_KEYS = {
+    "s": "seed",
+    "m": "mode",
+    "n": "n",
+    "k": "kinds",
+    "d": "doc_ids",
+    "c": "chapters",
+    "r": "scoring",
+    "t": "minutes",
+}
 
 
 class QuizError(ValueError):
@@ -295,33 +307,13 @@ def make_paper(
             f"{', '.join(docs) or 'the documents'}{' (' + ', '.join(chaps) + ')' if chaps else ''}; "
             "widen the kinds, documents or chapters"
         )
-    key = {
-        "v": ID_VERSION,
-        "s": seed,
-        "m": mode,
-        "n": n,
-        "k": list(kinds_t),
-        "d": list(docs),
-        "c": list(chaps),
-        "r": scoring,
-        "t": minutes,
-        "i": [short_id(i) for i in included],
-        "S": [[s.kind, s.count, s.points] for s in layout] if mode == "mock" else None,
-    }
+    args = {"seed": seed, "mode": mode, "n": n, "kinds": list(kinds_t), "doc_ids": list(docs), "chapters": list(chaps)}
+    args |= {"scoring": scoring, "minutes": minutes}
+    key = {"v": ID_VERSION, **{k: args[name] for k, name in ID_KEYS.items()}, "i": [short_id(i) for i in included]}
+    key["S"] = [[s.kind, s.count, s.points] for s in layout] if mode == "mock" else None
     paper_id = f"{_encode(key)}.{digest(*(i.item_id for i in items))}"
-    return Paper(
-        paper_id=paper_id,
-        seed=seed,
-        mode=mode,
-        n=n,
-        sections=layout,
-        minutes=minutes,
-        scoring=scoring,
-        pass_mark=PASS_MARK,
-        doc_ids=docs,
-        chapters=chaps,
-        items=tuple(items),
-    )
+    del args["kinds"]  # a paper shows its sections, not the kinds asked for
+    return Paper(paper_id=paper_id, sections=layout, pass_mark=PASS_MARK, items=tuple(items), **args)
 
 
 def paper_from_id(index: Index, paper_id: str) -> Paper:
@@ -331,27 +323,16 @@ def paper_from_id(index: Index, paper_id: str) -> Paper:
         data = json.loads(base64.urlsafe_b64decode(key + "=" * (-len(key) % 4)))
         if data.get("v") != ID_VERSION:
             raise KeyError("v")
-        seed, mode, n, kinds, docs, chaps = data["s"], data["m"], data["n"], data["k"], data["d"], data["c"]
-        scoring, minutes, short, layout = data["r"], data["t"], data["i"], data["S"]
+        args = {name: data[k] for k, name in ID_KEYS.items()}
+        short, layout = data["i"], data["S"]
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
         raise QuizError(f"paper_id {paper_id!r} is not one this service issued; use the paper_id from POST /quiz")
     by_short = {short_id(i.item_id): i.item_id for i in all_items(index)}
     try:
         include = [by_short.get(s, s) for s in short]
         sections = [PaperSection(kind=k, count=c, points=p) for k, c, p in layout] if layout else None
-        paper = make_paper(
-            index,
-            n,
-            kinds or None,
-            docs,
-            seed,
-            mode=mode,
-            chapters=chaps,
-            sections=sections,
-            minutes=minutes,
-            scoring=scoring,
-            include=include,
-        )
+        args["kinds"] = args["kinds"] or None
+        paper = make_paper(index, **args, sections=sections, include=include)
     except (QuizError, ValueError, TypeError) as exc:
         raise QuizError(
             f"paper {paper_id!r} cannot be rebuilt from this knowledge base ({exc}); generate a new paper"
