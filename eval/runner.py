@@ -37,13 +37,13 @@ GATE = (
     ("wrong_abstention", "<=", 0.03),
 )
 # On the regulations, with the product ahead of the independent baseline on first citation and answer accuracy.
-# The regulation questions' goal is 0.90 / 0.90 / 0.85; after the merge of the question-understanding work
-# (issue 17) the test split measured 0.899 / 0.873 / 0.80 (2026-12-04): CI holds those figures until that
-# regression is found and fixed.
+# After the issue-17 merges the test split measured 0.899 / 0.873 / 0.80 (compound messages cut into parts that
+# lost the whole's article, a history gap answered before the articles, a time limit taken for a validity period);
+# fixed, it measures 0.937 / 0.911 / 0.867 / 0.00 (2026-12-05), and the gate is the goal again.
 REGULATIONS_GATE = (
-    ("first_citation", ">=", 0.89),
-    ("answer_accuracy", ">=", 0.87),
-    ("abstention", ">=", 0.80),
+    ("first_citation", ">=", 0.90),
+    ("answer_accuracy", ">=", 0.90),
+    ("abstention", ">=", 0.85),
     ("wrong_abstention", "<=", 0.05),
 )
 GATES = {"questions.jsonl": (GATE, False), "regulations.jsonl": (REGULATIONS_GATE, True)}

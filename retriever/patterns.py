@@ -463,6 +463,10 @@ STATED_QUANTITY = re.compile(
 ASKED_MEASURE = re.compile(
     r"(?P<what>[\u4e00-\u9fff]{2,16}?)(?:的)?(?:要求|标准|目标|指标)?(?:是|为|有|要|应)?(?:达到|不低于)?多少"
 )
+# A duration asked as how long something stays valid (证书有效期几年): a period within which to act
+# (二十个工作日内完成考核) does not state it; only a text that speaks of validity does (VALIDITY_STATED).
+VALIDITY_ASK = re.compile(r"有效期|有效(?:多久|多长|几年)|\bvalid(?:ity)?\b", re.IGNORECASE)
+VALIDITY_STATED = re.compile(r"有效")
 # What a question asks for, independently of its type (a question may ask for several): the facts that can
 # fill each slot are named in answer.SLOT_FACTS.
 ASKS = {

@@ -139,3 +139,13 @@ def test_a_place_no_document_covers_is_refused_honestly(index):
 def test_a_period_no_article_states_is_not_guessed(index):
     answer = ask(index, "血压计的强制检定周期是多长时间？")
     assert answer.abstained and not answer.citations
+
+
+def test_how_long_a_certificate_stays_valid_is_not_answered_by_a_time_limit_to_act(index):
+    """A validity period (有效期) is a duration of its own kind: five working days to complete verification
+    does not state how long the certificate is valid."""
+    answer = ask(index, "某某省计量检定机构受理检定申请后，检定结果的有效期多久？")
+    assert answer.abstained and first_line(answer).startswith(
+        "《某某省计量器具监督条例》（2021年9月29日修正版）第四条未规定具体期限"
+    )
+    assert "五个工作日" in first_line(ask(index, "某某省检定机构受理申请后几个工作日内完成检定？"))

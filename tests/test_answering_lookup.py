@@ -281,6 +281,25 @@ def test_a_question_about_content_with_a_step_word_is_searched(index):
     assert cited(answer)[0] != f"{LAW}/header"
 
 
+def test_a_step_the_front_matter_leaves_open_is_searched_in_the_articles(tmp_path, embedder):
+    """由谁起草 is a word of the question's own: when the front matter does not state the step asked (批准), an
+    article that does is the answer, not the gap."""
+    from retriever.index import build_index, load_index
+
+    (tmp_path / "示例衡器检定规定.md").write_text(
+        "# 示例衡器检定规定\n\n1995年6月1日 国家计量局发布\n\n<!-- INFO END -->\n\n"
+        "第一条 为了规范衡器检定，制定本规定。\n\n第二条 衡器检定由县级以上计量检定机构执行。\n\n"
+        "第九条 本规定由国家计量局起草，报国务院批准后发布施行。\n\n第十条 本规定自发布之日起施行。\n",
+        encoding="utf-8",
+    )
+    build_index(tmp_path, tmp_path / "index", embedder)
+    ix = load_index(tmp_path / "index", embedder)
+    answer = ask(ix, "示例衡器检定规定由谁起草、经谁批准？")
+    assert not answer.abstained and cited(answer)[0] == "示例衡器检定规定/第九条" and "国务院批准" in first_line(answer)
+    published = ask(ix, "示例衡器检定规定是哪天发布的？")
+    assert cited(published) == ["示例衡器检定规定/header"] and "1995年6月1日" in first_line(published)
+
+
 def test_the_current_version_and_the_older_ones(index):
     answer = ask(index, "示例计量法实施细则现行的是哪个版本？")
     assert "现行版本为《中华人民共和国示例计量法实施细则》（2020年6月30日修订版）" in first_line(answer)
@@ -352,6 +371,23 @@ def test_each_part_of_a_compound_question_is_answered_and_cited_in_order(index):
     assert cited(answer)[0] == f"{LAW}/第一条" and f"{LAW}/第五条" in cited(answer)
     first, second = answer.answer.split("\n\n（2）")
     assert "[1]" in first and "1991年10月1日" in second and "[2]" in second
+
+
+def test_a_message_whose_parts_lose_the_whole_s_article_is_answered_whole():
+    """Cut apart, 单位能自己修理计量器具吗？修好就能用吗？ may find other articles than the whole message finds; when
+    no part is answered from the whole's article, the whole's answer stands; when one is, the parts are joined."""
+    from retriever.answering.compound import combine
+    from retriever.models import Answer, Citation
+
+    def answered(clause_id: str) -> Answer:
+        doc, _, clause = clause_id.partition("/")
+        c = Citation(doc_id=doc, clause_id=clause_id, title=doc, clause=clause, text="……", quote="……", score=1.0)
+        return Answer(answer=f"{clause_id}[1]", abstained=False, question_type="general", citations=[c])
+
+    whole = answered("法/第八条")
+    assert combine(whole, [answered("细则/第十条"), answered("细则/第七条")]) is whole
+    joined = combine(whole, [answered("细则/第十条"), answered("法/第八条")])
+    assert [c.clause_id for c in joined.citations] == ["细则/第十条", "法/第八条"]
 
 
 def test_a_compound_question_the_documents_do_not_answer_is_declined_whole(index):

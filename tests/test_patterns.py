@@ -982,13 +982,19 @@ COVERED = (
     "MARKDOWN_QUOTE DECREE ORDER_HEADING ORDER_NO_LINE ISSUES_ANOTHER PART_LABEL SIGNATURE JUDICIAL_TITLE PEOPLES "
     "PLACE_SUFFIXES SUB_PLACE EVENT_INSTRUMENT AMENDING_ACT "
     "EXAM_LABEL EXAM_LABEL_KINDS EXAM_NUMBER EXAM_OPTION EXAM_BLANK JUDGE_BOX JUDGE_WORDS EXAM_NEGATIVE "
-    "EXAM_MULTIPLE_HINT"
+    "EXAM_MULTIPLE_HINT VALIDITY_ASK VALIDITY_STATED"
 ).split()
 
 
 def test_every_named_pattern_has_a_case():
     named = {name for name in dir(P) if name.isupper()}
     assert named - set(COVERED) == set(), "add a case to tests/test_patterns.py for each new pattern"
+
+
+def test_validity_ask_is_how_long_something_stays_valid_not_a_time_limit_to_act():
+    assert P.VALIDITY_ASK.search("检定证书有效期几年") and P.VALIDITY_ASK.search("How long is the certificate valid?")
+    assert not P.VALIDITY_ASK.search("几个工作日内完成检定")
+    assert P.VALIDITY_STATED.search("证书三年内有效") and not P.VALIDITY_STATED.search("五个工作日内完成检定")
 
 
 def test_a_fines_amount_is_one_thing_asked_not_two():

@@ -172,6 +172,8 @@ def _fills(q: Query, facts: list[Fact], text: str) -> set[str]:
                 continue
             if slot == "amount" and not f.value and not P.FINE_STATED.search(fold(text)):
                 continue
+            if slot == "duration" and P.VALIDITY_ASK.search(q.norm) and not P.VALIDITY_STATED.search(f.quote):
+                continue  # a period to act in is no answer to how long something stays valid
             if slot == "definition" and f.subject and fold(f.subject) not in q.norm:
                 continue
             if slot == "recipient" and f.modal not in P.RECIPIENT_ACTS:

@@ -104,12 +104,24 @@ def answer_parts(parts: list[Part], ask: Callable[[str], Answer]) -> list[Answer
 
 
 def combine(whole: Answer, answers: list[Answer]) -> Answer:
-    """The answer to a compound message: the whole message's when it already serves every part, or when neither
-    it nor its first part is answered (what the documents do not cover is declined as a whole, not answered
-    piecemeal from weaker clauses); else the parts' answers in order."""
-    if covers(whole, answers) or (whole.abstained and answers[0].abstained):
+    """The answer to a compound message: the whole message's when it already serves every part, when no part is
+    answered from the article it is answered from, or when neither it nor its first part is answered (what the
+    documents do not cover is declined as a whole, not answered piecemeal from weaker clauses); else the parts'
+    answers in order."""
+    if covers(whole, answers) or lost_context(whole, answers) or (whole.abstained and answers[0].abstained):
         return whole
     return join(answers)
+
+
+def lost_context(whole: Answer, answers: list[Answer]) -> bool:
+    """Whether cutting the message lost what its parts share: the whole is answered, but from an article no part
+    is answered from. A part that leaves its subject to the part before (单位能自己修理计量器具吗？修好就能用吗？,
+    …罚多少？再犯呢？) reads fewer words than the whole, and what it finds alone is weaker evidence than the
+    article the whole message finds."""
+    if whole.abstained or not whole.citations:
+        return False
+    first = whole.citations[0].clause_id
+    return not any(a.citations and a.citations[0].clause_id == first for a in answers if not a.abstained)
 
 
 def covers(whole: Answer, answers: list[Answer]) -> bool:

@@ -375,6 +375,8 @@ ASPECT_ACTIONS = {
 # A history question names its document and the steps asked about; more words of its own than this (型式批准…罚多少)
 # make it a question about the document's content, answered by search.
 MAX_HISTORY_CONTENT = 1
+# How a history line says the front matter leaves an asked step open (没有载明批准的日期和机关).
+GAP = "没有"
 ASPECT_NAMES = {"adopted": "通过", "approved": "批准", "published": "发布", "amended": "修改", "effective": "施行"}
 
 
@@ -394,8 +396,13 @@ def history_document(index: Index, q: Query) -> Notice | None:
 def asks_history(q: Query, notice: Notice) -> bool:
     """Whether a question asks about the document's life rather than about what it says: its words beyond the
     title, the steps and P.HISTORY_WORDS are at most MAX_HISTORY_CONTENT."""
+    return len(history_content(q, notice)) <= MAX_HISTORY_CONTENT
+
+
+def history_content(q: Query, notice: Notice) -> list[str]:
+    """The question's words beyond the document's title, the steps of its life and P.HISTORY_WORDS."""
     title = fold(notice.title)
-    content = [
+    return [
         t
         for t in q.terms
         if len(t) > 1
@@ -403,7 +410,6 @@ def asks_history(q: Query, notice: Notice) -> bool:
         and t not in P.HISTORY_WORDS
         and not any(p.search(t) for p in P.HISTORY_ASPECTS.values())
     ]
-    return len(content) <= MAX_HISTORY_CONTENT
 
 
 def _header(index: Index, notice: Notice) -> Clause | None:
@@ -462,7 +468,7 @@ def history_answer(index: Index, q: Query, notice: Notice) -> Answer | None:
     if not lines:
         return None
     if "history" in (a for a, p in P.HISTORY_ASPECTS.items() if p.search(q.norm)):  # steps it has, no gaps listed
-        lines = [line for line in lines if "没有" not in line] or lines
+        lines = [line for line in lines if GAP not in line] or lines
     lines = lines[:1] + [line.removeprefix(title).lstrip("：") for line in lines[1:]]
     if not citations:  # nothing the front matter states was asked: what it lacks, said
         return Answer(answer="\n".join(lines), abstained=True, question_type="metadata")
@@ -744,7 +750,12 @@ def answer(index: Index, q: Query) -> Answer | None:
             return join(answers) if answers else None
         return article_answer_for(index, q, ask)
     if any(p.search(q.norm) for p in P.HISTORY_ASPECTS.values()) and (notice := history_document(index, q)):
-        return history_answer(index, q, notice) if asks_history(q, notice) else None
+        if not asks_history(q, notice):
+            return None
+        said = history_answer(index, q, notice)
+        if said is not None and history_content(q, notice) and GAP in said.answer:
+            return None  # a word of its own the front matter leaves open (由谁起草): the articles may state it
+        return said
     return None
 
 
