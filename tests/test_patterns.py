@@ -959,7 +959,7 @@ COVERED = (
     "REGULATION_TITLE NATIONAL_LEGISLATURE LOCAL_LEGISLATURE STATE_COUNCIL ORDER_NUMBER NATIONAL PLACE_PREFIX "
     "PLACE_IN_TEXT LEVEL_OF_SUFFIX NOT_A_PLACE AMOUNT_NUM PENALTY_WORD PENALTY_AMOUNT PENALTY_ACT TIME_LIMIT AUTHORITY "
     "AUTHORITY_BODY AUTHORITY_GAP BODY_END DEFINITION MODAL ENUMERATION ENUM_LEAD ENUM_TAIL "
-    "ARTICLE_ASKED ARTICLE_ASKED_EN PART_ASKED NEXT_ARTICLE PREVIOUS_ARTICLE ARTICLE_TEXT_ASK TITLE_TYPE_WORD "
+    "ARTICLE_ASKED ARTICLE_ASKED_EN PART_ASKED NEXT_ARTICLE PREVIOUS_ARTICLE OTHERWISE_ASK ARTICLE_TEXT_ASK TITLE_TYPE_WORD "
     "TITLE_JOINERS HISTORY_ASPECTS FIRST_STEP VERSIONS_ASK VERSION_CUE QUOTED_PHRASE PHRASE_PRESENCE PASTED_OPTIONS "
     "QUESTION_BREAK HISTORY_WORDS ARTICLE_BREACHED "
     "BANK_HEADERS BANK_OPTION_HEADER BANK_KIND KEY_SEPARATOR KEY_LEAD KEY_JUDGE "
@@ -1030,6 +1030,20 @@ def test_part_asked_and_next_previous_article():
     assert search(P.PART_ASKED, "And its second paragraph?").group("en") == "second"
     assert search(P.NEXT_ARTICLE, "那下一条呢") and search(P.PREVIOUS_ARTICLE, "上一条")
     assert not search(P.NEXT_ARTICLE, "下一步怎么办") and not search(P.PART_ASKED, "款项多少")
+
+
+@pytest.mark.parametrize(
+    "message", ["不检定的话会怎样", "如果没有呢？", "要是未备案呢", "否则呢", "Otherwise?", "and if not?"]
+)
+def test_otherwise_ask_is_a_follow_up_about_the_act_not_done(message):
+    assert search(P.OTHERWISE_ASK, message)
+
+
+@pytest.mark.parametrize(
+    "message", ["不合格的计量器具能出厂吗", "如果没有检定证书，秤还能用吗", "未经考核的计量标准有哪些后果"]
+)
+def test_otherwise_ask_leaves_a_question_with_its_own_subject(message):
+    assert not search(P.OTHERWISE_ASK, message)
 
 
 def test_article_text_ask_is_a_request_for_the_words_only():
