@@ -139,3 +139,15 @@ def test_a_place_no_document_covers_is_refused_honestly(index):
 def test_a_period_no_article_states_is_not_guessed(index):
     answer = ask(index, "血压计的强制检定周期是多长时间？")
     assert answer.abstained and not answer.citations
+
+
+@pytest.mark.parametrize(
+    "question", ["浙江条例对校准机构，有哪些事情不许做？", "根据浙江条例，计量校准机构有哪些事儿不能干？"]
+)
+def test_what_one_may_not_do_in_everyday_words_is_the_list_of_prohibited_acts(question, regulations_index):
+    """哪些事不能做 asks for the acts a regulation forbids (不得有下列行为), not for the penalty article that lists the
+    same acts again to fine them."""
+    answer = ask(regulations_index, question)
+    assert not answer.abstained, answer.answer
+    assert answer.citations[0].clause_id == "浙江省计量监督管理条例/第二十六条"
+    assert "超出计量标准考核范围" in first_line(answer) and "罚款" not in first_line(answer)
