@@ -151,3 +151,11 @@ def test_what_one_may_not_do_in_everyday_words_is_the_list_of_prohibited_acts(qu
     assert not answer.abstained, answer.answer
     assert answer.citations[0].clause_id == "浙江省计量监督管理条例/第二十六条"
     assert "超出计量标准考核范围" in first_line(answer) and "罚款" not in first_line(answer)
+
+
+def test_an_item_of_a_list_is_quoted_with_the_introduction_it_completes(index):
+    """An item alone (用于医疗卫生的血压计) does not say what it is a case of; its list's introduction does."""
+    answer = ask(index, "某某省用于医疗卫生的血压计要不要强制检定？")
+    assert answer.citations[0].clause_id == f"{NEW}/第三条"
+    line = first_line(answer)
+    assert "用于医疗卫生的血压计" in line and "实行强制检定" in line

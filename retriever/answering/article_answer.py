@@ -135,7 +135,8 @@ def _units(clause: Clause) -> list[tuple[int, int]]:
 
 
 def _with_items(clause: Clause, units: list[tuple[int, int]], chosen: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """An introduction (…下列条件：) chosen without any of its items brings them all: a list is never shown bare."""
+    """An introduction (…下列条件：) chosen without any of its items brings them all: a list is never shown bare; an
+    item chosen without its introduction brings the introduction, which says what the item is a case of."""
     items = [(p.start, p.end) for p in clause.parts if p.kind == "项"]
     done = list(chosen)
     for span in chosen:
@@ -148,6 +149,13 @@ def _with_items(clause: Clause, units: list[tuple[int, int]], chosen: list[tuple
             following.append(unit)
         if following and not any(u in chosen for u in following):
             done += following
+    for span in chosen:  # an item chosen alone brings the introduction it completes (有下列情况之一的，可…：)
+        if not any(a <= span[0] < b for a, b in items) or span not in units:
+            continue
+        before = units[: units.index(span)]
+        intro = next((u for u in reversed(before) if not any(a <= u[0] < b for a, b in items)), None)
+        if intro and fold(clause.text[intro[0] : intro[1]]).rstrip().endswith(":"):
+            done.append(intro)
     return sorted(set(done))
 
 
