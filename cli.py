@@ -179,7 +179,7 @@ def cmd_ask(args) -> int:
     from retriever.answering.answer import QuestionError, as_text
     from retriever.engine import Engine
     from retriever.answering.generate import GenerationUnavailable
-    from retriever.answering.search import FilterError
+    from retriever.answering.query import FilterError
 
     filters = {
         k: v
@@ -440,6 +440,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only measure reading documents: pages/s for text PDFs, scanned PDFs (OCR), .doc, against embedding",
     )
+    p.add_argument(
+        "--kbs",
+        action="store_true",
+        help="only measure growth: /ask p50/p95 on kb/, + regulations, + STARD laws against one query embedding, "
+        "and ingest against embedding alone",
+    )
     p.set_defaults(func=cmd_bench)
 
     from eval.runner import add_arguments as add_eval_arguments
@@ -458,7 +464,13 @@ def cmd_eval(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    """Run bench/run.py and print its one table (progress goes to stderr); --formats runs bench/formats.py."""
+    """Run bench/run.py and print its one table (progress goes to stderr); --formats runs bench/formats.py, --kbs
+    bench/grown.py."""
+    if args.kbs:
+        from bench.grown import run as run_kbs
+
+        print(run_kbs(out=args.output))
+        return 0
     if args.formats:
         from bench.formats import run as run_formats
 

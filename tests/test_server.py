@@ -208,6 +208,7 @@ def test_clause_id_with_slashes_and_parentheses(client):
     "path, message",
     [
         ("/documents/nope", "unknown doc_id 'nope'; GET /documents lists them"),
+        ("/documents/nope/original", "unknown doc_id 'nope'; GET /documents lists them"),
         ("/clauses/nanchang-2023/九十九", "unknown clause_id 'nanchang-2023/九十九'"),
         ("/clauses/nope", "GET /documents/{doc_id} lists a notice's clauses"),
     ],
