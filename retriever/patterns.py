@@ -883,8 +883,11 @@ EVERYDAY_ZH = {
 LIST_HEAD = re.compile(
     r"(?:哪些|哪几[种类项个])(?P<after>[\u4e00-\u9fff]{1,12})|(?P<before>[\u4e00-\u9fff]{1,12}?)(?:有|包括)哪些"
 )
-# Words that forbid: a question about what is forbidden is answered by a list its introduction forbids.
-PROHIBITION = re.compile(r"禁止|不得|不准|严禁|不允许")
+# Words that forbid, the law's and everyday ones (不能, 不可以, 不许): a question about what is forbidden is answered
+# by a list its introduction forbids.
+PROHIBITION = re.compile(r"禁止|不得|不准|严禁|不允许|不能|不可以|不许")
+# A list question about acts in everyday words (哪些事不能做, 什么事情要报备): a law lists acts as 行为.
+ACTS_ASK = re.compile(r"(?:哪些|哪几[种类项个]|什么)(?:事情|事儿|事)(?!项|业|故|务)")
 # The noun a list's introduction announces: 不得有下列行为 → 行为, 职责是 → 职责.
 LISTED_NOUN = re.compile(
     r"(?:下列|以下|如下|下述)([^,。;:]{1,12})|(?!.*(?:下列|以下|如下|下述))([^,。;:的]{1,8})(?:是|为|包括|有)[:]?$"
@@ -934,6 +937,15 @@ PART_ASKED = re.compile(
 # The article after or before the one asked about: 下一条, 后一条, the next article / 上一条, 前一条.
 NEXT_ARTICLE = re.compile(r"下一条|后一条|再下一条|\bnext (?:article|one)\b", re.IGNORECASE)
 PREVIOUS_ARTICLE = re.compile(r"上一条|前一条|\bprevious (?:article|one)\b", re.IGNORECASE)
+# A follow-up about the case where the previous question's act is not done, which names no subject of its own:
+# 不办的话会怎么罚, 如果没有呢, 要是不检定的话, 否则呢, otherwise?, and if not? (it is asked with the previous topic).
+OTHERWISE_ASK = re.compile(
+    r"^(?:那么?|那样)?[,\s]*(?:(?:如果|要是|若是?|假如|万一)?(?:不|没有?|未)[\u4e00-\u9fff]{0,6}?(?:的话|呢)|"
+    r"否则|不然|要不然)|"
+    r"^\s*(?:and\s+)?(?:if\s+not\b|if\s+(?:they|it|he|she|you|we)\s+(?:don't|doesn't|do\s+not|does\s+not|didn't)\b|"
+    r"otherwise\b)",
+    re.IGNORECASE,
+)
 # Words of a question that asks for an article's text and nothing more: 讲的什么, 是什么内容, 规定了什么, 原文.
 ARTICLE_TEXT_ASK = re.compile(
     r"讲(?:的|了)?(?:是)?(?:什么|啥)|说(?:的|了)?(?:是)?(?:什么|啥)|是(?:什么|啥)内容|什么内容|啥内容|内容是|"

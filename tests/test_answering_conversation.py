@@ -112,6 +112,33 @@ def test_resolved_follow_ups_are_answered_for_the_new_region(index):
     assert "温州" in answers[1].answer and "湖南" in answers[2].answer
 
 
+@pytest.mark.parametrize(
+    ("previous", "message", "expected"),
+    [
+        ("计量标准要经过考核吗？", "不考核的话呢？", "计量标准要经过考核，不考核的话呢？"),
+        ("维修计量器具要办许可证吗", "如果没有呢", "维修计量器具要办许可证，如果没有呢"),
+        (
+            "Do verifiers need a certificate?",
+            "If not, what happens?",
+            "Do verifiers need a certificate, if not, what happens?",
+        ),
+    ],
+)
+def test_a_follow_up_about_the_act_not_done_carries_the_previous_topic(previous, message, expected, index):
+    assert resolve(message, previous, index).question == expected
+
+
+def test_an_otherwise_follow_up_is_answered_from_the_previous_questions_subject(regulations_index):
+    """进口… + 不办的话会怎么罚 alone names no subject: answered as the penalty for the act the first turn asked about."""
+    question = resolve(
+        "不申请的话要罚多少？", "外商在中国境内销售计量器具，要申请型式批准吗？", regulations_index
+    ).question
+    answer = ask(regulations_index, question)
+    assert not answer.abstained, answer.answer
+    assert answer.citations[0].clause_id == "进口计量器具监督管理办法-2016-02-06/第十六条"
+    assert "百分之三十" in answer.answer
+
+
 @pytest.mark.parametrize("which", ["index", "regulations_index"])
 def test_the_chats_examples_are_questions_its_documents_answer(which, request):
     from retriever.answering.conversation import example_questions

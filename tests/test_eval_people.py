@@ -3,7 +3,6 @@ split over kb/ plus the shared regulations — never a citation of another regio
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 
 import pytest
@@ -68,10 +67,7 @@ def test_place_questions_are_answered_from_the_documents_that_govern_them(dev_re
         assert row["first_citation"] >= 0.75 and row["wrong_refusal"] <= 0.15, (kind, row)
 
 
-@pytest.mark.skipif(
-    not os.environ.get("METROKB_PEOPLE_GATE"),
-    reason="the people.jsonl gate (dev first-citation 0.90, answer 0.85, wrong refusals 0.05, right refusals 0.80) "
-    "is not met yet (dev 0.56 / 0.49 / 0.22 / 0.69 on 2026-12-04); set METROKB_PEOPLE_GATE=1 to enforce it",
-)
 def test_the_people_gate_on_the_dev_split(dev_results):
+    """First-citation 0.90, answer 0.85, wrong refusals 0.05, right refusals 0.80, no wrong-jurisdiction answer
+    (measured 2026-12-05: 0.91 / 0.89 / 0.05 / 0.81 / 0)."""
     assert dev_results["gate"]["passed"], people.failures(dev_results)

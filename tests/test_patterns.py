@@ -967,7 +967,7 @@ COVERED = (
     "FIVE_YEAR_PLAN_END SENTENCE_END QUESTION_TYPES GLOSSARY_EN PLACE_SUFFIX NATIONAL_REGION NATIONAL_ALIASES "
     "OLD_VERSION FILE_DATE DOC_KIND_WORD ISSUER_OFFICE ASKS EFFECTIVE_ASK STATED_QUANTITY MUST_ASK MAY_MODALS "
     "MUST_MODALS RECIPIENT_ACTS ORDINAL_VERSION FINE_STATED FINE_ASK NAMED_AS LIST_HEAD LISTED_NOUN ASKED_MEASURE "
-    "PROHIBITION EVERYDAY_ZH PLACE_DOCUMENT "
+    "PROHIBITION ACTS_ASK EVERYDAY_ZH PLACE_DOCUMENT "
     "PAGE_NUMBER CJK_GAP OCR_YEAR_BRACKET "
     "QUESTION_STOPWORDS SMALL_TALK PLANTED_INSTRUCTION CHINESE_QUANTITY PLURAL_ASK ATTRIBUTE_TERMS SYNONYMS_ZH "
     "LEGAL_NUM ARTICLE LEGAL_HEADING APPENDIX INLINE_ITEM CROSS_REF REF_LEAD TABLE_LINE HTML_COMMENT SENTENCE_FINAL "
@@ -975,7 +975,7 @@ COVERED = (
     "REGULATION_TITLE NATIONAL_LEGISLATURE LOCAL_LEGISLATURE STATE_COUNCIL ORDER_NUMBER NATIONAL PLACE_PREFIX "
     "PLACE_IN_TEXT LEVEL_OF_SUFFIX NOT_A_PLACE AMOUNT_NUM PENALTY_WORD PENALTY_AMOUNT PENALTY_ACT TIME_LIMIT AUTHORITY "
     "AUTHORITY_BODY AUTHORITY_GAP BODY_END DEFINITION MODAL ENUMERATION ENUM_LEAD ENUM_TAIL "
-    "ARTICLE_ASKED ARTICLE_ASKED_EN PART_ASKED NEXT_ARTICLE PREVIOUS_ARTICLE ARTICLE_TEXT_ASK TITLE_TYPE_WORD "
+    "ARTICLE_ASKED ARTICLE_ASKED_EN PART_ASKED NEXT_ARTICLE PREVIOUS_ARTICLE OTHERWISE_ASK ARTICLE_TEXT_ASK TITLE_TYPE_WORD "
     "TITLE_JOINERS HISTORY_ASPECTS FIRST_STEP VERSIONS_ASK VERSION_CUE QUOTED_PHRASE PHRASE_PRESENCE PASTED_OPTIONS "
     "QUESTION_BREAK HISTORY_WORDS ARTICLE_BREACHED "
     "BANK_HEADERS BANK_OPTION_HEADER BANK_KIND KEY_SEPARATOR KEY_LEAD KEY_JUDGE "
@@ -1020,6 +1020,9 @@ def test_a_how_much_question_is_answered_by_a_number_beside_what_it_measures():
 def test_a_question_about_what_is_forbidden_wants_a_list_of_prohibitions():
     assert search(P.PROHIBITION, "某省条例禁止哪些行为") and search(P.PROHIBITION, "任何单位和个人不得有下列行为")
     assert not search(P.PROHIBITION, "查处计量违法行为，可以行使下列职权")
+    assert search(P.PROHIBITION, "检定机构有哪些事不能做") and search(P.PROHIBITION, "哪些事情不许做")
+    assert search(P.ACTS_ASK, "有哪些事不能做") and search(P.ACTS_ASK, "什么事情要报备")
+    assert not search(P.ACTS_ASK, "有哪些事项要公示") and not search(P.ACTS_ASK, "哪些事业单位")
 
 
 # --- lookup: articles, versions, histories, compound questions ------------------------------------
@@ -1052,6 +1055,20 @@ def test_part_asked_and_next_previous_article():
     assert search(P.PART_ASKED, "And its second paragraph?").group("en") == "second"
     assert search(P.NEXT_ARTICLE, "那下一条呢") and search(P.PREVIOUS_ARTICLE, "上一条")
     assert not search(P.NEXT_ARTICLE, "下一步怎么办") and not search(P.PART_ASKED, "款项多少")
+
+
+@pytest.mark.parametrize(
+    "message", ["不检定的话会怎样", "如果没有呢？", "要是未备案呢", "否则呢", "Otherwise?", "and if not?"]
+)
+def test_otherwise_ask_is_a_follow_up_about_the_act_not_done(message):
+    assert search(P.OTHERWISE_ASK, message)
+
+
+@pytest.mark.parametrize(
+    "message", ["不合格的计量器具能出厂吗", "如果没有检定证书，秤还能用吗", "未经考核的计量标准有哪些后果"]
+)
+def test_otherwise_ask_leaves_a_question_with_its_own_subject(message):
+    assert not search(P.OTHERWISE_ASK, message)
 
 
 def test_article_text_ask_is_a_request_for_the_words_only():

@@ -207,12 +207,23 @@ def resolve(message: str, previous: str | None, index: Index) -> Resolved:
         if years:
             question = _switch_years(question, years)
         return Resolved(question, message, "switch")
+    if not places and P.OTHERWISE_ASK.search(fold(to_simplified(message))):  # 不办的话呢: the previous act not done
+        return Resolved(_with_topic(previous, message), message, "carry")
     continues = CONTINUATION.match(message) or POINTER.search(message) or message.endswith(("呢", "呢？", "呢?"))
     if not places and continues:
         carried = list(dict.fromkeys(m.name for m in mentions(previous, index)))
         if carried:
             return Resolved(_carry(message, carried), message, "carry")
     return Resolved(message, message, "new")
+
+
+def _with_topic(previous: str, message: str) -> str:
+    """A follow-up that names no subject asked after the previous question's words, as one sentence:
+    进口计量器具要办型式批准吗？ + 不办的话会怎么罚 → 进口计量器具要办型式批准，不办的话会怎么罚"""
+    topic = re.sub(r"[\s？?。！!]*$", "", previous)
+    topic = re.sub(r"(?:吗|呢|么|吧)+$", "", topic).rstrip("，,。 ")
+    english = not re.search(r"[\u4e00-\u9fff]", previous)
+    return f"{topic}, {message[:1].lower()}{message[1:]}" if english else f"{topic}，{message}"
 
 
 def _other_article(message: str, previous: str) -> str | None:
