@@ -883,11 +883,8 @@ EVERYDAY_ZH = {
 LIST_HEAD = re.compile(
     r"(?:哪些|哪几[种类项个])(?P<after>[\u4e00-\u9fff]{1,12})|(?P<before>[\u4e00-\u9fff]{1,12}?)(?:有|包括)哪些"
 )
-# Words that forbid, the law's and everyday ones (不能, 不可以, 不许): a question about what is forbidden is answered
-# by a list its introduction forbids.
-PROHIBITION = re.compile(r"禁止|不得|不准|严禁|不允许|不能|不可以|不许")
-# A list question about acts in everyday words (哪些事不能做, 什么事情要报备): a law lists acts as 行为.
-ACTS_ASK = re.compile(r"(?:哪些|哪几[种类项个]|什么)(?:事情|事儿|事)(?!项|业|故|务)")
+# Words that forbid: a question about what is forbidden is answered by a list its introduction forbids.
+PROHIBITION = re.compile(r"禁止|不得|不准|严禁|不允许")
 # The noun a list's introduction announces: 不得有下列行为 → 行为, 职责是 → 职责.
 LISTED_NOUN = re.compile(
     r"(?:下列|以下|如下|下述)([^,。;:]{1,12})|(?!.*(?:下列|以下|如下|下述))([^,。;:的]{1,8})(?:是|为|包括|有)[:]?$"

@@ -151,18 +151,6 @@ def test_how_long_a_certificate_stays_valid_is_not_answered_by_a_time_limit_to_a
     assert "五个工作日" in first_line(ask(index, "某某省检定机构受理申请后几个工作日内完成检定？"))
 
 
-@pytest.mark.parametrize(
-    "question", ["浙江条例对校准机构，有哪些事情不许做？", "根据浙江条例，计量校准机构有哪些事儿不能干？"]
-)
-def test_what_one_may_not_do_in_everyday_words_is_the_list_of_prohibited_acts(question, regulations_index):
-    """哪些事不能做 asks for the acts a regulation forbids (不得有下列行为), not for the penalty article that lists the
-    same acts again to fine them."""
-    answer = ask(regulations_index, question)
-    assert not answer.abstained, answer.answer
-    assert answer.citations[0].clause_id == "浙江省计量监督管理条例/第二十六条"
-    assert "超出计量标准考核范围" in first_line(answer) and "罚款" not in first_line(answer)
-
-
 def test_an_item_of_a_list_is_quoted_with_the_introduction_it_completes(index):
     """An item alone (用于医疗卫生的血压计) does not say what it is a case of; its list's introduction does."""
     answer = ask(index, "某某省用于医疗卫生的血压计要不要强制检定？")

@@ -51,11 +51,6 @@ MIN_SLOT_WORDS = 0.2
 # What a national document's statement gains when the question names no place. Same run.
 NATIONAL_WEIGHT = 0.3
 MAX_SENTENCES = 3
-# What a penalty article's statement loses when the question asks for no penalty: such an article restates the act
-# it punishes (制造、销售未经型式批准的…), so it shares the question's words, but the rule it enforces answers
-# what one must or may not do. Set on the dev splits (run of 2026-12-05, README "Questions people ask").
-OFF_TOPIC_PENALTY = 0.15
-PENALTY_SLOTS = {"consequence", "amount"}
 
 
 @dataclass
@@ -280,8 +275,6 @@ def _scored(
     score = words + SLOT_WEIGHT * len(filled) + RANK_WEIGHT / (rank + 1)
     if not q.regions and index.notices[hit.clause.doc_id].level == "国家":
         score += NATIONAL_WEIGHT  # a question naming no place asks about the national rules first
-    if not q.slots & PENALTY_SLOTS and any(f.kind == "penalty" for f in facts):
-        score -= OFF_TOPIC_PENALTY  # 需要什么手续 is answered by the rule, not by the fine for breaking it
     if "changed" in q.slots and _differs_from_older(index, hit.clause):
         score += SLOT_WEIGHT  # 现行…新增了什么: the article this version changed
     if (
@@ -306,8 +299,6 @@ NOUN_TAGS = {"l", "vn", "an", "j"}
 def _list_head(norm: str) -> str | None:
     """The thing a list question asks about, the last word of its noun phrase: 哪些计量违法行为 → 违法行为,
     哪几种方式授权… → 方式 (the phrase ends at its first verb), 职责有哪些 → 职责."""
-    if P.ACTS_ASK.search(norm):
-        return "行为"  # 哪些事不能做 asks for the acts a law lists (不得有下列行为)
     m = P.LIST_HEAD.search(norm)
     if not m:
         return None
