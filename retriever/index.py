@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import logging
 import os
 import shutil
@@ -514,10 +515,12 @@ def _intact(build: Path, manifest: dict) -> bool:
 
 
 class SparseBM25(BM25Okapi):
-    """rank_bm25's BM25Okapi with each term's postings (chunk rows, BM25 weights) computed once at load.
+    """rank_bm25's BM25Okapi with each term's postings (chunk rows, term-frequency parts) computed once at load.
 
     The same numbers as BM25Okapi.get_scores, which loops in Python over every chunk for every query
     token: ~20-40 ms a question at 2,000 chunks, ten times that at 20,000. Here it is one add per token.
+    `get_scores` takes the words' idf as an argument too: weights counted over the chunks a question is
+    answered from (Index.scope_idf) rather than over every document held.
     """
 
     @classmethod
@@ -528,18 +531,19 @@ class SparseBM25(BM25Okapi):
         for row, (freqs, length) in enumerate(zip(okapi.doc_freqs, okapi.doc_len)):
             norm = okapi.k1 * (1 - okapi.b + okapi.b * length / okapi.avgdl)
             for term, f in freqs.items():
-                rows, weights = postings.setdefault(term, ([], []))
+                rows, parts = postings.setdefault(term, ([], []))
                 rows.append(row)
-                weights.append(okapi.idf[term] * f * (okapi.k1 + 1) / (f + norm))
+                parts.append(f * (okapi.k1 + 1) / (f + norm))
         bm25.postings = {t: (np.asarray(r), np.asarray(w)) for t, (r, w) in postings.items()}
         return bm25
 
-    def get_scores(self, query: list[str]) -> np.ndarray:
+    def get_scores(self, query: list[str], idf: dict[str, float] | None = None) -> np.ndarray:
+        idf = self.idf if idf is None else idf
         scores = np.zeros(self.corpus_size)
         for term in query:  # a repeated token counts again, as in BM25Okapi
             if term in self.postings:
-                rows, weights = self.postings[term]
-                scores[rows] += weights
+                rows, parts = self.postings[term]
+                scores[rows] += idf[term] * parts
         return scores
 
 
@@ -621,6 +625,27 @@ class Index:
     @cached_property
     def _idf_max(self) -> float:
         return max(self.bm25.vectorizer.idf.values(), default=1.0)
+
+    def scope_idf(self, terms: list[str], doc_ids: list[str]) -> dict[str, float]:
+        """Idf of each term counted over the chunks of doc_ids only: log(1 + (N - n + 0.5) / (n + 0.5)).
+
+        A word's weight is how well it tells apart the articles a question is answered from; forty laws on
+        other subjects held beside them should not change it (a word rare among the metrology articles stays
+        rare however many labour articles never use it). This form (Lucene's) stays positive where a word is
+        in most of a small scope's chunks (的, 计量 in the metrology law), where rank_bm25's would go negative
+        and be floored above the words that do tell articles apart. A term the scope lacks weighs as its
+        rarest."""
+        mask = np.zeros(len(self.chunks), dtype=bool)
+        for d in doc_ids:
+            if d in self.doc_chunks:
+                mask[self.doc_chunks[d]] = True
+        size = int(mask.sum())
+        postings = self.bm25.vectorizer.postings
+        weights = {}
+        for term in terms:
+            n = int(mask[postings[term][0]].sum()) if term in postings else 0
+            weights[term] = max(math.log(1 + (size - n + 0.5) / (n + 0.5)), 0.1)
+        return weights
 
     def mentions(self, folded_term: str) -> bool:
         """Whether any clause of any notice contains the (folded) term."""

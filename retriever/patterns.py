@@ -390,7 +390,7 @@ QUESTION_TYPES = (
     (
         "definition",
         re.compile(
-            r"什么是|是指什么|指什么|指的是什么|是什么意思|含义|定义|怎么定义|如何定义|何谓|所称.{1,12}是|怎么计算|"
+            r"什么是|什么叫|是指什么|指什么|指的是什么|是什么意思|含义|定义|怎么定义|如何定义|何谓|何为|所称.{1,12}是|怎么计算|"
             r"what is meant|what does .{1,40} mean|define|definition"
         ),
     ),
@@ -493,7 +493,7 @@ ASKS = {
         r"what (?:conditions|powers|materials|items|documents)"
     ),
     "definition": re.compile(
-        r"什么是|是指什么|指什么|指的是|是什么意思|含义|定义|界定|何谓|怎么计算|所称|是什么[?]?$|"
+        r"什么是|什么叫|是指什么|指什么|指的是|是什么意思|含义|定义|界定|何谓|何为|怎么计算|所称|是什么[?]?$|"
         r"what is meant|mean\b|define|definition"
     ),
     "permission": re.compile(
@@ -788,6 +788,8 @@ QUESTION_STOPWORDS = set(
     "需要 达到 多 少 各 分别 那 呢 这 那个 这个 负责 部门 单位 责任 责任单位 牵头 承担 哪家 各是 相比 "
     "一年 哪一年 哪年 这份 那份 时限 期限 时间 节点 时间节点 时候 什么时候 多久 定下 计划 打算 要 能 会 被 "
     "由 可以 可 能够 把 将 让 给 向 从 以 域性 "
+    "这边 那边 这里 那里 这样 那样 这么 那么 所以 因为 但是 如果 就 还 也 都 说 做 允许 行不行 行吗 "
+    "所称 含义 是指 意思 指的是 叫 "
     "the a an of in to for is are what which who when how by and does do".split()
 )
 # Attributes a question may ask for that policy notices do not state (contact details, exam

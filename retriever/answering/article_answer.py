@@ -214,7 +214,11 @@ def _statement(index: Index, q: Query, hit: Hit, rank: int, about: str | None = 
             if whole:
                 best = max(
                     whole,
-                    key=lambda f: (_names_term(q, f), weighted_coverage(index, q.terms, f.quote), -text.find(f.quote)),
+                    key=lambda f: (
+                        _names_term(q, f),
+                        weighted_coverage(index, q.terms, f.quote, q.idf),
+                        -text.find(f.quote),
+                    ),
                 )
                 at = text.find(best.quote)
                 spans = [(at, at + len(best.quote))]
@@ -268,10 +272,10 @@ def _scored(
         facts_here = _facts_in(facts, text, span)
         inside += facts_here
         # a fine for another act fills nothing; the article retrieval ranks first (in other words) may
-        near = weighted_coverage(index, terms, (about or "") + text[span[0] : span[1]] + heading)
+        near = weighted_coverage(index, terms, (about or "") + text[span[0] : span[1]] + heading, q.idf)
         if near >= MIN_SLOT_WORDS or (rank == 0 and P.FINE_ASK.search(q.norm)):
             filled |= _fills(q, facts_here, text[span[0] : span[1]])
-    words = weighted_coverage(index, terms, (joined if about is None else about) + heading)
+    words = weighted_coverage(index, terms, (joined if about is None else about) + heading, q.idf)
     score = words + SLOT_WEIGHT * len(filled) + RANK_WEIGHT / (rank + 1)
     if not q.regions and index.notices[hit.clause.doc_id].level == "国家":
         score += NATIONAL_WEIGHT  # a question naming no place asks about the national rules first
@@ -392,6 +396,8 @@ def best_statement(index: Index, q: Query, hits: list[Hit]) -> Statement | None:
             for ref_id in index.referrers.get(hit.clause.clause_id, []):
                 if ref_id in referred or not any(f.kind == "penalty" for f in index.facts.get(ref_id, [])):
                     continue
+                if index.clauses[ref_id].doc_id not in docs | index.current:
+                    continue  # an older version's penalty for it answers only when that version is asked for
                 if any(c.clause.clause_id == ref_id for c in candidates[: candidates.index(hit)]):
                     continue  # ranked above the article it refers to: it stands on its own words
                 referred[ref_id] = hit.clause  # found through the article it punishes (ranked at least as high)

@@ -656,7 +656,7 @@ def versions_answer(index: Index, q: Query, ask: ArticleAsk | None) -> Answer | 
 
         def about(n: int) -> float:
             clause = new_articles.get(n) or old_articles[n]
-            return weighted_coverage(index, q.terms, clause.text + clause.heading)
+            return weighted_coverage(index, q.terms, clause.text + clause.heading, q.idf)
 
         changed = sorted(changed, key=lambda n: -about(n))
     labels = "、".join(f"第{int_to_cn(n)}条" for n in sorted(changed))

@@ -62,12 +62,15 @@ def _target_answer(index, q, hits):
         facts = [(f, h, r) for f, h, r in facts if named(f)]
     if not facts:
         return None
-    prefer = "target" if q.qtype == "target" else "deadline"
+    # 到2027年要达到什么目标: no subject words besides the year, so everything set for that year is asked for —
+    # the whole paragraph its deadline governs, not one of its targets
+    whole_year = not q.terms and bool(q.years) and any(f.kind == "deadline" for f, _, _ in facts)
+    prefer = "target" if q.qtype == "target" and not whole_year else "deadline"
     fact, hit, _ = max(facts, key=lambda t: _fact_score(q, t[0], t[1], t[2]) + (0.3 if t[0].kind == prefer else 0.0))
     weak = hit is not hits[0] and hit.coverage < hits[0].coverage - 0.25
-    if (
-        weak
-        or coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or "") + hit.clause.heading)
+    if weak or (
+        q.terms
+        and coverage(q.terms, (fact.metric or "") + fact.quote + (fact.deadline or "") + hit.clause.heading)
         < MIN_FACT_COVERAGE
     ):
         return NO_MATCH
@@ -83,7 +86,7 @@ def _target_answer(index, q, hits):
     if q.qtype == "deadline" and P.PLURAL_ASK.search(q.norm):
         return _deadlines_of(index, notice, hit, fact)
     statement = fact.quote
-    if fact.kind == "deadline":  # a deadline governs a paragraph: state the sentence the question is about
+    if fact.kind == "deadline" and not whole_year:  # a deadline governs a paragraph: the sentence asked about
         statement = max(sentences(fact.quote), key=lambda s: (coverage(q.terms, s), -len(s))).strip()
     lead = f"{fact.deadline}，" if fact.deadline and fact.deadline not in statement else ""
     direct = f"{label(notice)}：{lead}{statement.rstrip('。；')}[1]。"
@@ -167,13 +170,30 @@ def general_answer(index, q, hits):
     body = next((h for h in hits if h.clause.kind != "header"), None)
     if hit.clause.kind == "header" and body is not None:
         said = {
-            h.clause.clause_id: weighted_coverage(index, q.terms, best_sentence(q.terms, h.clause)) for h in (hit, body)
+            h.clause.clause_id: weighted_coverage(index, q.terms, best_sentence(q.terms, h.clause), q.idf)
+            for h in (hit, body)
         }
         hit = hit if said[hit.clause.clause_id] > said[body.clause.clause_id] else body
-    if weighted_coverage(index, q.terms, best_sentence(q.terms, hit.clause) + hit.clause.heading) < MIN_GENERAL_WORDS:
+    if (
+        weighted_coverage(index, q.terms, best_sentence(q.terms, hit.clause) + hit.clause.heading, q.idf)
+        < MIN_GENERAL_WORDS
+    ):
         return Decline("知识库中的文件没有回答这个问题的条款。", None)
-    notice = index.notices[hit.clause.doc_id]
     sentence = best_sentence(q.terms, hit.clause)
+    if "permission" in q.slots and not any(m in sentence for m in P.MAY_MODALS):
+        # 允许…吗 is answered by what may or may not be done: a rule on the question's words among the top
+        # clauses (…均不得以经费保障不到位等理由…) before a description of the same subject
+        ruled = [
+            (h, s)
+            for h in hits[:3]
+            if h.clause.kind != "header"
+            for s in sentences(h.clause.text)
+            if any(m in s for m in P.MAY_MODALS) and coverage(q.terms, s) > 0
+        ]
+        if ruled:
+            hit, sentence = max(ruled, key=lambda t: weighted_coverage(index, q.terms, t[1], q.idf))
+            sentence = sentence.strip()
+    notice = index.notices[hit.clause.doc_id]
     head = (
         f"{hit.clause.path}{hit.clause.heading}" if hit.clause.kind not in ("preamble", "header") else hit.clause.path
     )

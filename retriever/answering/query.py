@@ -56,6 +56,8 @@ class Query:
     # may hold (a law's article on 实施细则), though no clause repeats its own document's name
     doc_mentions: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     slots: set[str] = field(default_factory=set)  # what it asks for: amount, duration, body, list, definition, …
+    # the words' idf over the documents retrieval answered from (search.retrieve fills it; Index.scope_idf)
+    idf: dict[str, float] = field(default_factory=dict)
 
 
 # --- words and numbers -----------------------------------------------------------------------

@@ -36,10 +36,12 @@ def _dense(index: Index, qvec: np.ndarray, rows: np.ndarray | None, k: int) -> d
     return {int(rows[i]): float(sims[i]) for i in top}
 
 
-def _lexical(index: Index, tokens: list[str], rows: np.ndarray | None, k: int) -> dict[int, float]:
+def _lexical(
+    index: Index, tokens: list[str], rows: np.ndarray | None, k: int, idf: dict[str, float]
+) -> dict[int, float]:
     if not tokens:
         return {}
-    scores = np.asarray(index.bm25.vectorizer.get_scores(tokens))
+    scores = np.asarray(index.bm25.vectorizer.get_scores(tokens, idf))
     if rows is not None:
         mask = np.zeros_like(scores, dtype=bool)
         mask[rows] = True
@@ -65,13 +67,23 @@ def coverage(terms: list[str], text: str) -> float:
     return sum(1 for t in terms if t in folded) / len(terms)
 
 
-def weighted_coverage(index: Index, terms: list[str], text: str) -> float:
-    """Share of the subject words found in text, each weighted by its idf (rare words count for more)."""
+def weighted_coverage(index: Index, terms: list[str], text: str, idf: dict[str, float] | None = None) -> float:
+    """Share of the subject words found in text, each weighted by its idf (rare words count for more): the
+    question's own weights (Query.idf) where given, else those over the whole index."""
     if not terms:
         return 0.0
     folded = fold(text)
-    weights = [index.idf(t) for t in terms]
+    weights = [idf[t] if idf and t in idf else index.idf(t) for t in terms]
     return sum(w for t, w in zip(terms, weights) if t in folded) / sum(weights)
+
+
+def _scope(index: Index, query: Query, dense: dict[int, float]) -> list[str]:
+    """The documents whose statistics weigh the question's words: those it names, else those of its nearest
+    chunks by meaning. Documents on other subjects held beside them (forty laws beside eight metrology
+    regulations) then leave the weights, and so the order of the metrology articles, as they were."""
+    if query.doc_ids is not None:
+        return list(query.doc_ids)
+    return sorted({index.chunks[i].doc_id for i in dense})
 
 
 def retrieve(index: Index, query: Query, k: int = 8, mode: str = "hybrid") -> list[Hit]:
@@ -87,7 +99,9 @@ def retrieve(index: Index, query: Query, k: int = 8, mode: str = "hybrid") -> li
     fetch = max(4 * k, 40)
     qvec = np.asarray(index.embedder.embed_query(query.norm), dtype="float32")
     dense = _dense(index, qvec, rows, fetch)
-    lexical = _lexical(index, tokenize(query.norm), rows, fetch) if mode != "dense" else {}
+    tokens = tokenize(query.norm)
+    query.idf = index.scope_idf(sorted({*tokens, *query.terms}), _scope(index, query, dense))
+    lexical = _lexical(index, tokens, rows, fetch, query.idf) if mode != "dense" else {}
     if mode == "lexical":
         ranked_sources = [lexical]
     elif mode == "dense":

@@ -1,0 +1,141 @@
+"""Word weights over the documents a question is answered from, so laws on other subjects held beside the
+metrology documents leave its answers as they were; and notice questions asked in everyday words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retriever.answering.answer import ask
+from retriever.answering.query import understand
+from retriever.answering.search import retrieve
+
+LOOKUP = Path(__file__).parent / "data" / "lookup"
+
+# Two laws on other subjects, written for this test, that use the general words of legal text (使用, 违反,
+# 规定, 单位, 罚款) in every article but never a metrology word.
+OTHER_LAWS = {
+    "中华人民共和国示例劳动保护法.md": "# 中华人民共和国示例劳动保护法\n\n"
+    + "\n\n".join(
+        f"第{n}条 用人单位使用劳动者从事第{n}类作业的，应当遵守本法规定；违反规定的，由劳动行政部门责令改正，处罚款。"
+        for n in "一二三四五六七八九十"
+    ),
+    "中华人民共和国示例税收征管法.md": "# 中华人民共和国示例税收征管法\n\n"
+    + "\n\n".join(
+        f"第{n}条 纳税单位违反本法第{n}项规定使用发票的，由税务机关责令限期改正，可以处罚款；情节严重的，依法处理。"
+        for n in "一二三四五六七八九十"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def indexes(tmp_path_factory, embedder):
+    """The written metrology documents alone, and the same with the two other laws beside them."""
+    from retriever.index import build_index, load_index
+
+    others = tmp_path_factory.mktemp("other-laws")
+    for name, text in OTHER_LAWS.items():
+        (others / name).write_text(text, encoding="utf-8")
+    alone, grown = tmp_path_factory.mktemp("alone"), tmp_path_factory.mktemp("grown")
+    assert not build_index(LOOKUP, alone, embedder).skipped
+    assert not build_index(LOOKUP, grown, embedder, extra_dirs=[others]).skipped
+    return load_index(alone, embedder), load_index(grown, embedder)
+
+
+QUESTION = "示例计量法里，检定不合格的计量器具还能不能继续使用？"
+
+
+def test_a_named_documents_word_weights_do_not_move_when_other_laws_are_added(indexes):
+    alone, grown = indexes
+    assert grown.idf("使用") != pytest.approx(alone.idf("使用"))  # over every chunk, the weights do move
+    weights = []
+    for index in (alone, grown):
+        q = understand(index, QUESTION)
+        retrieve(index, q)
+        weights.append(q.idf)
+    assert weights[0] and weights[0] == pytest.approx(weights[1])
+
+
+def test_the_answer_is_the_same_with_other_laws_held_beside(indexes):
+    alone, grown = indexes
+    first, second = ask(alone, QUESTION), ask(grown, QUESTION)
+    assert not first.abstained
+    assert first.citations[0].clause_id.endswith("第三条")
+    assert second.answer == first.answer
+    assert [c.clause_id for c in second.citations] == [c.clause_id for c in first.citations]
+
+
+NOTICE = """甲丙市人民政府关于推进计量事业发展的实施意见
+各区人民政府，市政府各部门：
+为推进计量事业发展，提出如下意见。
+到2026年，全市计量基础进一步夯实，新建社会公用计量标准25项，培育计量示范企业400家。
+到2030年，建成与经济发展相适应的计量体系。
+一、重点任务
+（一）保障经费。各级财政要将计量检定经费列入预算，足额保障。
+（二）履行职责。各级计量技术机构要保持社会公用计量标准良好运行。各级计量技术机构不得以人员不足为由，拒绝承担法定检定任务。
+（三）加强人员保障。人员不够的计量所要补充检定人员，人员配备要满足法定检定工作需要，做法定检定所需人员列入编制计划。
+甲丙市人民政府
+2024年5月6日
+"""
+
+
+@pytest.fixture(scope="module")
+def notice_index(tmp_path_factory, embedder):
+    from retriever.index import build_index, load_index
+
+    kb = tmp_path_factory.mktemp("notice-kb")
+    (kb / "甲丙市实施意见.txt").write_text(NOTICE, encoding="utf-8")
+    path = tmp_path_factory.mktemp("notice-index")
+    assert not build_index(kb, path, embedder).skipped
+    return load_index(path, embedder)
+
+
+def test_what_a_year_sets_is_answered_with_all_its_targets(notice_index):
+    answer = ask(notice_index, "甲丙市《实施意见》提出到2026年要达到什么目标？")
+    assert not answer.abstained, answer.answer
+    first = answer.answer.split("\n")[0]
+    assert "25项" in first and "400家" in first
+    assert "2030" not in first
+
+
+def test_a_permission_asked_in_everyday_words_gets_the_rule(notice_index):
+    answer = ask(notice_index, "我们这边的计量所说人员不够所以不做法定检定了，甲丙市的文件允许这样吗？")
+    assert not answer.abstained, answer.answer
+    assert "不得以人员不足为由" in answer.answer.split("\n")[0]
+    assert answer.citations[0].clause_id.endswith("(二)")
+
+
+RULES = "# 中华人民共和国乙丁计量法实施细则\n\n{history}\n\n<!-- INFO END -->\n\n{articles}"
+VERSIONS = {
+    "中华人民共和国乙丁计量法实施细则(2010-03-01).md": RULES.format(
+        history="2010年3月1日 国务院发布",
+        articles="第一条 根据《中华人民共和国乙丁计量法》，制定本细则。\n\n"
+        "第二条 违反《中华人民共和国乙丁计量法》第二条规定，使用非法定计量单位的计量器具的，"
+        "责令停止使用，可并处五百元以下的罚款。",
+    ),
+    "中华人民共和国乙丁计量法实施细则(2020-03-01).md": RULES.format(
+        history="2010年3月1日 国务院发布\n\n2020年3月1日 国务院令第9号修订",
+        articles="第一条 根据《中华人民共和国乙丁计量法》，制定本细则。\n\n"
+        "第二条 本细则所称计量器具，是指能用以直接或间接测出被测对象量值的装置。\n\n"
+        "第三条 违反《中华人民共和国乙丁计量法》第二条规定，使用非法定计量单位的计量器具的，"
+        "责令停止使用，可并处三千元以下的罚款。",
+    ),
+    "中华人民共和国乙丁计量法.md": "# 中华人民共和国乙丁计量法\n\n2008年1月1日 通过\n\n<!-- INFO END -->\n\n"
+    "第一条 为了保障量值准确，制定本法。\n\n第二条 任何单位和个人不得使用非法定计量单位的计量器具。",
+}
+
+
+def test_a_penalty_written_by_reference_comes_from_the_current_version(tmp_path, embedder):
+    from retriever.index import build_index, load_index
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    for name, text in VERSIONS.items():
+        (kb / name).write_text(text, encoding="utf-8")
+    assert not build_index(kb, tmp_path / "index", embedder).skipped
+    index = load_index(tmp_path / "index", embedder)
+    answer = ask(index, "违反乙丁计量法，使用非法定计量单位的计量器具要罚款多少？")
+    assert not answer.abstained, answer.answer
+    assert "三千元" in answer.answer and "五百元" not in answer.answer
+    assert all("2010" not in c.clause_id for c in answer.citations)
