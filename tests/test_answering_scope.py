@@ -139,3 +139,42 @@ def test_a_penalty_written_by_reference_comes_from_the_current_version(tmp_path,
     assert not answer.abstained, answer.answer
     assert "三千元" in answer.answer and "五百元" not in answer.answer
     assert all("2010" not in c.clause_id for c in answer.citations)
+
+
+CALIBRATION_RULES = """# 丙戊省计量监督管理条例
+
+2020年5月1日 丙戊省第一届人民代表大会常务委员会第九次会议通过
+
+<!-- INFO END -->
+
+第一条 为了加强计量监督管理，制定本条例。
+
+第二条 计量校准机构应当在首次承接计量校准业务前，向计量主管部门备案。
+
+第三条 计量校准机构不得有下列行为：
+
+（一）超出计量标准考核范围开展计量校准；
+
+（二）出具虚假计量校准报告。
+
+第四条 计量校准机构在本省设立的办事处，不得开展计量校准。
+
+第五条 计量校准机构违反本条例，有下列行为之一的，由计量主管部门责令改正，处一万元罚款：
+
+（一）违反第三条第一项规定的；
+
+（二）违反第四条规定的。
+"""
+
+
+def test_what_one_must_not_do_is_the_list_of_its_prohibitions(tmp_path, embedder):
+    from retriever.index import build_index, load_index
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "丙戊省计量监督管理条例.md").write_text(CALIBRATION_RULES, encoding="utf-8")
+    assert not build_index(kb, tmp_path / "index", embedder).skipped
+    index = load_index(tmp_path / "index", embedder)
+    answer = ask(index, "丙戊省条例里校准机构有哪些事不能做？")
+    assert answer.citations[0].clause_id.endswith("第三条"), answer.answer
+    assert "超出计量标准考核范围" in answer.answer and "出具虚假计量校准报告" in answer.answer

@@ -34,11 +34,28 @@ def test_the_bigram_bm25_ranks_an_article_by_its_own_words(stard_index):
     assert stard.measure([["x", key]], [[key, "y"]])["mrr@10"] == 0.5
 
 
+def test_a_larger_knowledge_base_costs_each_sets_dev_split_at_most_two_points(stard_index, regulations_index):
+    """Issue 17's measure of growth: first citation and answer accuracy on each existing set's dev split, on the
+    KB grown with the STARD laws, within two points of the same set on kb/ plus the regulations."""
+    for items in (load_set(DEFAULT_SET), REGULATION_ITEMS):
+        dev = select(items, "dev")
+        grown, base = (
+            evaluate(index, dev, systems=["metrokb"])["systems"]["metrokb"]
+            for index in (stard_index, regulations_index)
+        )
+        for metric in ("first_citation", "answer_accuracy"):
+            assert grown["overall"][metric] >= base["overall"][metric] - 0.02, (
+                metric,
+                grown["overall"],
+                base["overall"],
+            )
+
+
 GROWN_GATE = pytest.mark.skipif(
     not os.environ.get("METROKB_STARD_GATE"),
-    reason="the existing gates do not hold yet on the KB grown with the STARD laws (regulations dev split on "
-    "2026-12-04: first-citation 0.90, answer 0.89 against 0.94 / 0.93 on kb + regulations); set "
-    "METROKB_STARD_GATE=1 to enforce them",
+    reason="the regulations gate on the grown KB's test split misses by one answer and one abstention (2026-12-05: "
+    "0.95 / 0.899 / abstention 0.80 against 0.95 / 0.91 / 0.87 on kb + regulations); the two-point dev measure "
+    "above holds; set METROKB_STARD_GATE=1 to enforce the absolute gates",
 )
 
 

@@ -323,9 +323,12 @@ def _list_head(norm: str) -> str | None:
 def _lists(fact: Fact, head: str, q: Query) -> bool:
     """Whether a list's introduction lists what `head` names: 不得有下列行为 lists 行为 (and 违法行为);
     …行为，可以行使下列职权 does not. A question about what is forbidden (禁止哪些) asks for a list of prohibitions."""
-    if P.PROHIBITION.search(q.norm) and not P.PROHIBITION.search(fold(fact.subject or "")):
-        return False
     intro = fold(fact.subject or "")
+    if P.PROHIBITION.search(q.norm):
+        if not P.PROHIBITION.search(intro):
+            return False
+        if head in P.PROHIBITION.split(intro)[0]:  # 校准机构有哪些事不能做: what the one named must not do
+            return True
     listed = P.LISTED_NOUN.search(intro)
     if not listed:
         return head in intro
