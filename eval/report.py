@@ -152,8 +152,9 @@ def render(results: dict, failures: int = 60) -> str:
     return "\n".join(lines)
 
 
-def render_runs(runs: list[dict]) -> str:
-    """eval/REPORT.md: a summary table of every run (test split; every system), then each run's report."""
+def render_runs(runs: list[dict], extra: list[str] = ()) -> str:
+    """eval/REPORT.md: a summary table of every run (test split; every system), then each run's report, then
+    the `extra` sections (markdown: the people set per kind, STARD)."""
     lines = [
         "# MetroKB evaluation report",
         "",
@@ -182,4 +183,6 @@ def render_runs(runs: list[dict]) -> str:
     lines.append("")
     for results in runs:
         lines += ["---", "", results["report"].replace("\n# ", "\n## ", 1), ""]
+    for section in extra:
+        lines += ["---", "", section, ""]
     return "\n".join(lines)

@@ -400,3 +400,16 @@ def test_gate_on_test_split(index):
     results = evaluate(index, select(ITEMS, "test"), systems=["metrokb"])
     if not results["gate"]["passed"]:
         pytest.fail(gate_failures(results))
+
+
+def test_the_report_lists_the_grown_knowledge_base_and_appends_people_and_stard_sections():
+    from eval.report import render_runs
+    from eval.runner import REPORT_RUNS
+
+    assert {kb for _, kb, _ in REPORT_RUNS} >= {"kb", "kb+regulations", "kb+regulations+stard"}
+    assert all(not every for _, kb, every in REPORT_RUNS if kb.endswith("stard"))  # MetroKB alone on ~6,000 chunks
+    people = "### people.jsonl, split dev, on kb+regulations\n\n| kind | n |\n|---|---|\n| situation | 15 |"
+    text = render_runs([], [people, "### STARD\n\n| metrokb | 0.39 |"])
+    assert (
+        text.index("# MetroKB evaluation report") < text.index("| situation | 15 |") < text.index("| metrokb | 0.39 |")
+    )
