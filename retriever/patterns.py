@@ -498,7 +498,7 @@ ASKS = {
     ),
     "permission": re.compile(
         r"能不能|能否|可不可以|可以.{0,16}吗|是否可以|是否允许|允许.{0,12}吗|是否需要|需不需要|要不要|必须.{0,12}吗|是否必须|是否应当|"
-        r"能.{0,16}吗|需要.{0,16}吗|^(?:can|may|must|is it allowed|do .* need)\b"
+        r"能.{0,16}吗|需要.{0,16}吗|(?<![不还])要[\u4e00-\u9fff]{1,8}吗|^(?:can|may|must|is it allowed|do .* need)\b"
     ),
     "changed": re.compile(
         r"新增了|新加了|增加了|改了|修改了|有什么变化|变化|改动|区别|不同|what changed|what is new|differ"
@@ -895,7 +895,9 @@ LISTED_NOUN = re.compile(
 )
 # What a permission question asks: whether something may be done (可以 / 不得 answer it), or must be done
 # (应当 / 必须 / 无须 answer it); the modal words of the rule that answers each.
-MUST_ASK = re.compile(r"需不需要|是否需要|要不要|必须|是否应当|应不应该|需要.{0,16}吗|\bmust\b|\bneed\b|required")
+MUST_ASK = re.compile(
+    r"需不需要|是否需要|要不要|必须|是否应当|应不应该|需要.{0,16}吗|(?<![不还])要[\u4e00-\u9fff]{1,8}吗|\bmust\b|\bneed\b|required"
+)
 # The acts of an authority that answer 向谁 (whom one applies, reports or appeals to).
 RECIPIENT_ACTS = ("申请", "备案", "报告", "申报", "提出", "提交", "报送", "申诉", "起诉")
 MAY_MODALS = ("可以", "不得", "禁止", "不准", "严禁", "方可", "有权", "不予")

@@ -164,6 +164,8 @@ CALIBRATION_RULES = """# 丙戊省计量监督管理条例
 （一）违反第三条第一项规定的；
 
 （二）违反第四条规定的。
+
+计量校准机构违反本条例第二条规定，开展计量校准未按照规定备案的，由计量主管部门责令限期改正。
 """
 
 
@@ -178,3 +180,16 @@ def test_what_one_must_not_do_is_the_list_of_its_prohibitions(tmp_path, embedder
     answer = ask(index, "丙戊省条例里校准机构有哪些事不能做？")
     assert answer.citations[0].clause_id.endswith("第三条"), answer.answer
     assert "超出计量标准考核范围" in answer.answer and "出具虚假计量校准报告" in answer.answer
+
+
+def test_whether_something_must_be_done_is_answered_by_the_duty_not_its_penalty(tmp_path, embedder):
+    from retriever.index import build_index, load_index
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "丙戊省计量监督管理条例.md").write_text(CALIBRATION_RULES, encoding="utf-8")
+    assert not build_index(kb, tmp_path / "index", embedder).skipped
+    index = load_index(tmp_path / "index", embedder)
+    answer = ask(index, "丙戊省的计量校准机构开展校准要备案吗？")
+    assert answer.citations[0].clause_id.endswith("第二条"), answer.answer
+    assert "应当" in answer.answer.split("\n")[0]

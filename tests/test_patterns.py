@@ -640,6 +640,8 @@ def test_asks_and_effective_ask():
     assert asks("什么是计量校准？") == {"definition"} and "definition" in asks("本办法所称计量校准是什么")
     assert asks("什么叫计量确认？") == {"definition"} and "definition" in asks("何为型式评价")
     assert asks("维修后的计价器能直接使用吗？") == {"permission"}
+    assert asks("校准机构开展校准要备案吗？") == {"permission"} and P.MUST_ASK.search("开展校准要备案吗")
+    assert not P.MUST_ASK.search("不要备案吗") and "permission" not in asks("还要多久吗")
     assert "quantity" in asks("电子秤的最大允许误差是多少？") and not asks("检定机构拖延了检定期限怎么办")
     assert "quantity" in asks("要新建几项计量标准？") and "quantity" not in asks("新买了几台电子秤，用之前要做什么")
     assert search(P.EFFECTIVE_ASK, "本条例何时施行") and not search(P.EFFECTIVE_ASK, "检定周期")
