@@ -864,6 +864,8 @@ EVERYDAY_ZH = {
     "菜市场": "贸易结算 集市贸易",
     "菜场": "贸易结算 集市贸易",
     "农贸市场": "贸易结算 集贸市场",
+    "集贸市场": "集市贸易",  # the regulations' full form of the abbreviation
+    "公平秤": "复测 复秤",  # the scale a market keeps for buyers to weigh again
     "商家": "经营者",
     "缺斤少两": "贸易结算 短缺",
     # repairing, making, checking

@@ -24,9 +24,18 @@ def test_a_city_inside_a_covered_province_is_answered_by_the_provinces_regulatio
     a = ask(regulations_index, "嘉兴的计量校准机构开展校准要备案吗？")
     assert not a.abstained
     assert a.citations[0].doc_id.startswith(LOCAL["浙江"])
+    assert a.citations[0].clause_id.endswith("/第二十四条"), a.answer  # the duty to file, not its penalty
     assert a.place.name == "嘉兴" and a.place.chain == [("嘉兴", "市"), ("浙江", "省")]
     assert a.place.answered_by == "浙江" and a.place.level == "省" and a.place.local == ["浙江"]
     assert "嘉兴属浙江" in a.answer
+
+
+def test_a_district_in_market_words_is_answered_by_its_citys_regulation(regulations_index):
+    """集贸市场 abbreviates the regulations' 集市贸易市场; 公平秤 is the scale kept there to weigh again (复测)."""
+    a = ask(regulations_index, "浦东新区的集贸市场要设置公平秤吗？")
+    assert not a.abstained, a.answer
+    assert a.citations[0].doc_id.startswith(LOCAL["上海"]) and "复测商品量" in a.answer
+    assert "浦东属上海" in a.answer
 
 
 def test_a_city_no_local_document_covers_is_answered_by_the_national_documents(regulations_index):
