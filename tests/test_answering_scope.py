@@ -43,6 +43,18 @@ def indexes(tmp_path_factory, embedder):
     return load_index(alone, embedder), load_index(grown, embedder)
 
 
+def index_of(folder: Path, embedder, files: dict[str, str]):
+    """A real index of the documents `files` (name → text) written into folder/kb."""
+    from retriever.index import build_index, load_index
+
+    kb = folder / "kb"
+    kb.mkdir()
+    for name, text in files.items():
+        (kb / name).write_text(text, encoding="utf-8")
+    assert not build_index(kb, folder / "index", embedder).skipped
+    return load_index(folder / "index", embedder)
+
+
 QUESTION = "示例计量法里，检定不合格的计量器具还能不能继续使用？"
 
 
@@ -82,13 +94,7 @@ NOTICE = """甲丙市人民政府关于推进计量事业发展的实施意见
 
 @pytest.fixture(scope="module")
 def notice_index(tmp_path_factory, embedder):
-    from retriever.index import build_index, load_index
-
-    kb = tmp_path_factory.mktemp("notice-kb")
-    (kb / "甲丙市实施意见.txt").write_text(NOTICE, encoding="utf-8")
-    path = tmp_path_factory.mktemp("notice-index")
-    assert not build_index(kb, path, embedder).skipped
-    return load_index(path, embedder)
+    return index_of(tmp_path_factory.mktemp("notice"), embedder, {"甲丙市实施意见.txt": NOTICE})
 
 
 def test_what_a_year_sets_is_answered_with_all_its_targets(notice_index):
@@ -127,14 +133,7 @@ VERSIONS = {
 
 
 def test_a_penalty_written_by_reference_comes_from_the_current_version(tmp_path, embedder):
-    from retriever.index import build_index, load_index
-
-    kb = tmp_path / "kb"
-    kb.mkdir()
-    for name, text in VERSIONS.items():
-        (kb / name).write_text(text, encoding="utf-8")
-    assert not build_index(kb, tmp_path / "index", embedder).skipped
-    index = load_index(tmp_path / "index", embedder)
+    index = index_of(tmp_path, embedder, VERSIONS)
     answer = ask(index, "违反乙丁计量法，使用非法定计量单位的计量器具要罚款多少？")
     assert not answer.abstained, answer.answer
     assert "三千元" in answer.answer and "五百元" not in answer.answer
@@ -169,27 +168,18 @@ CALIBRATION_RULES = """# 丙戊省计量监督管理条例
 """
 
 
-def test_what_one_must_not_do_is_the_list_of_its_prohibitions(tmp_path, embedder):
-    from retriever.index import build_index, load_index
+@pytest.fixture(scope="module")
+def calibration_index(tmp_path_factory, embedder):
+    return index_of(tmp_path_factory.mktemp("calibration"), embedder, {"丙戊省计量监督管理条例.md": CALIBRATION_RULES})
 
-    kb = tmp_path / "kb"
-    kb.mkdir()
-    (kb / "丙戊省计量监督管理条例.md").write_text(CALIBRATION_RULES, encoding="utf-8")
-    assert not build_index(kb, tmp_path / "index", embedder).skipped
-    index = load_index(tmp_path / "index", embedder)
-    answer = ask(index, "丙戊省条例里校准机构有哪些事不能做？")
+
+def test_what_one_must_not_do_is_the_list_of_its_prohibitions(calibration_index):
+    answer = ask(calibration_index, "丙戊省条例里校准机构有哪些事不能做？")
     assert answer.citations[0].clause_id.endswith("第三条"), answer.answer
     assert "超出计量标准考核范围" in answer.answer and "出具虚假计量校准报告" in answer.answer
 
 
-def test_whether_something_must_be_done_is_answered_by_the_duty_not_its_penalty(tmp_path, embedder):
-    from retriever.index import build_index, load_index
-
-    kb = tmp_path / "kb"
-    kb.mkdir()
-    (kb / "丙戊省计量监督管理条例.md").write_text(CALIBRATION_RULES, encoding="utf-8")
-    assert not build_index(kb, tmp_path / "index", embedder).skipped
-    index = load_index(tmp_path / "index", embedder)
-    answer = ask(index, "丙戊省的计量校准机构开展校准要备案吗？")
+def test_whether_something_must_be_done_is_answered_by_the_duty_not_its_penalty(calibration_index):
+    answer = ask(calibration_index, "丙戊省的计量校准机构开展校准要备案吗？")
     assert answer.citations[0].clause_id.endswith("第二条"), answer.answer
     assert "应当" in answer.answer.split("\n")[0]
