@@ -519,6 +519,8 @@ PLURAL_ASK = re.compile(r"哪些|哪两|哪几|几个|分别|各自|which (?:two
 
 # Places: China's divisions (retriever/places.py) say what and where a place is; the index, which are covered.
 # A local document named after its place (广东省计量监督管理条例, 北京市…办法): the words after the place name.
+# Words before a place that name it only to set it aside (衡阳，不是郴州; 而非长沙): it is not the place asked about.
+NEGATED_PLACE = re.compile(r"(?:不是|并非|而非|而不是|不在|非)在?$")
 PLACE_DOCUMENT = re.compile(r"^(?:省|市|自治区|区|县)?[^\s的，,。？?！!、和与及]{0,10}?(?:条例|办法|规定|细则|规章)")
 # The suffix a place may carry in a question: 温州市, 浙江省.
 PLACE_SUFFIX = r"(?:市|省)?"
@@ -789,7 +791,7 @@ QUESTION_STOPWORDS = set(
     "一年 哪一年 哪年 这份 那份 时限 期限 时间 节点 时间节点 时候 什么时候 多久 定下 计划 打算 要 能 会 被 "
     "由 可以 可 能够 把 将 让 给 向 从 以 域性 "
     "这边 那边 这里 那里 这样 那样 这么 那么 所以 因为 但是 如果 就 还 也 都 说 做 允许 行不行 行吗 "
-    "所称 含义 是指 意思 指的是 叫 "
+    "所称 含义 是指 意思 指的是 叫 不是 而非 并非 "
     "the a an of in to for is are what which who when how by and does do".split()
 )
 # Attributes a question may ask for that policy notices do not state (contact details, exam
@@ -846,10 +848,7 @@ SYNONYMS_ZH = {
 # trade, repair, medicine), never the words of one question. Each adds the law's words to the question.
 EVERYDAY_ZH = {
     # instruments people name by kind → the law's 计量器具 (and the catalogues' entries: 秤, 衡器, 电能表)
-    "电子秤": "秤 衡器 计量器具",
-    "台秤": "秤 衡器 计量器具",
-    "杆秤": "秤 衡器 计量器具",
-    "磅秤": "秤 衡器 计量器具",
+    "秤": "计量器具",  # 秤, 电子秤, 台秤, 杆秤, 磅秤
     "地磅": "秤 衡器 计量器具",
     "电子磅": "秤 衡器 计量器具",
     "天平": "衡器 计量器具",
@@ -878,6 +877,12 @@ EVERYDAY_ZH = {
     "生产": "制造",
     "新款": "新产品",
     "过期": "超过检定周期",
+    # using an instrument, as people say it → the law's 使用
+    "接着用": "使用",
+    "继续用": "使用",
+    "照样用": "使用",
+    "照常用": "使用",
+    "还在用": "使用",
     "没检过": "未经检定",
     "没有检定": "未经检定",
     # where people use instruments for health

@@ -68,6 +68,15 @@ def test_another_region_named_beside_the_place_does_not_answer_for_it(regulation
     assert a.place.name == "苏州" and "上海的文件只适用于上海" in a.answer
 
 
+@pytest.mark.parametrize("question", ["衡阳而非郴州的企业，计量器具强检找谁？", "我在衡阳（湖南，不是郴州），计量器具强检找谁？"])
+def test_a_place_named_only_to_set_it_aside_does_not_answer(regulations_index, question):
+    """郴州 has documents of its own; a question that names it only to say it is not about it is 衡阳's."""
+    a = ask(regulations_index, question)
+    assert a.place.name == "衡阳" and a.place.local == ["湖南"]
+    assert regions_cited(regulations_index, a) <= {"湖南", "全国"}, [c.doc_id for c in a.citations]
+    assert "郴州" not in {regulations_index.notices[c.doc_id].region for c in a.related}
+
+
 def test_a_question_about_a_region_under_its_own_legal_system_is_refused(regulations_index):
     a = ask(regulations_index, "香港的計量法例對街市電子磅有什麼規定？")
     assert a.abstained and a.citations == [] and "香港" in a.answer

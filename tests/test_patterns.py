@@ -555,10 +555,11 @@ def test_synonyms_map_to_the_notices_words():
 def test_everyday_words_add_the_laws_words_for_the_same_thing():
     from retriever.answering.query import gloss
 
-    assert "衡器" in P.EVERYDAY_ZH["电子秤"] and "计量器具" in P.EVERYDAY_ZH["电子秤"]
+    assert "计量器具" in P.EVERYDAY_ZH["秤"] and "使用" in P.EVERYDAY_ZH["接着用"]
     assert P.EVERYDAY_ZH["维修"] == "修理" and "贸易结算" in P.EVERYDAY_ZH["菜市场"]
     assert all(k not in v.split() for k, v in P.EVERYDAY_ZH.items())
     assert not set(P.EVERYDAY_ZH) & set(P.SYNONYMS_ZH)  # one list per word
+    assert "计量器具" in gloss(fold("店里的台秤"))  # every kind of 秤
     glossed = gloss(fold("农贸市场的地磅坏了拿去维修"))
     assert {"衡器", "计量器具", "修理", "贸易结算"} <= set(glossed.split())
     assert gloss(fold("计量法第十条")) == fold("计量法第十条")  # the law's own words gain nothing
@@ -1239,3 +1240,21 @@ def test_ocr_year_bracket_finds_a_half_misread_doc_number_bracket(text, year):
 @pytest.mark.parametrize("text", ["某市监〔2024〕12号", "某府发（2024）3号", "第[2024]号文件"])
 def test_ocr_year_bracket_leaves_brackets_that_match(text):
     assert not P.OCR_YEAR_BRACKET.search(text)
+
+
+def test_a_word_is_covered_by_the_laws_words_glossed_from_it():
+    """Refusal weighs the question's own words: 摊主 is covered by a clause on 贸易结算, 接着用 by one on 使用, and
+    a word's parts (菜市, 市场 of 菜市场) are not counted again."""
+    from retriever.answering.query import Query, law_words
+    from retriever.answering.search import coverage, meaning_coverage
+
+    norm = fold("菜市场的摊主换了新台秤接着用")
+    terms = ["菜市", "市场", "菜市场", "摊主", "换", "新", "台秤", "接着", "用"]
+    meanings = law_words(terms, norm)
+    assert "贸易结算" in meanings["摊主"] and "使用" in meanings["用"] and meanings["换"] == []
+    q = Query(text=norm, norm=norm, qtype="general", doc_ids=None, terms=terms, meanings=meanings)
+    clause = "贸易结算的计量器具，使用前应当申请检定。"
+    assert coverage(terms, clause) == 1 / 9  # of the question's own words, only 用 (in 使用)
+    # 菜市场, 摊主, 台秤, 接着, 用 of 菜市场 摊主 换 新 台秤 接着 用
+    assert meaning_coverage(q, clause) == 5 / 7
+    assert meaning_coverage(q, "计量检定机构的职责。") == 0

@@ -21,7 +21,7 @@ from retriever.documents.clean import fold
 from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice, PlaceScope
 from retriever.answering.query import Query, gloss, question_type, subject_terms, understand, years_named
-from retriever.answering.search import Hit, retrieve
+from retriever.answering.search import Hit, meaning_coverage, retrieve
 
 # Calibrated on the eval/ dev splits (README, "The refusal threshold"): abstain when the best clause covers less
 # than MIN_COVERAGE of the question's subject words and its cosine is below MIN_DENSE (0.885 since the word weights
@@ -263,7 +263,7 @@ def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieva
             if meta is None or meta.abstained:
                 continue
             text, cites = meta.answer, meta.citations
-        elif not sub_hits or not _relevant(sub_hits[0]):
+        elif not sub_hits or not _relevant(index, sub, sub_hits[0]):
             continue
         else:
             composed = _single(index, sub, sub_hits)
@@ -283,8 +283,13 @@ def _comparison_answer(index: Index, q: Query, hits: list[Hit], k: int, retrieva
 # --- abstention ---------------------------------------------------------------------------
 
 
-def _relevant(hit: Hit) -> bool:
-    return hit.coverage >= MIN_COVERAGE or hit.dense >= MIN_DENSE
+def _relevant(index: Index, q: Query, hit: Hit) -> bool:
+    """Evidence strong enough to answer from: the clause holds enough of the question's words (its own, or
+    the documents' words for them) or is near it in meaning."""
+    if hit.coverage >= MIN_COVERAGE or hit.dense >= MIN_DENSE:
+        return True
+    text = hit.clause.text + hit.clause.heading + index.notices[hit.clause.doc_id].title
+    return meaning_coverage(q, text) >= MIN_COVERAGE
 
 
 def _abstain(index: Index, q: Query, reason: str, hits: list[Hit], first: list[Citation] = ()) -> Answer:
@@ -440,7 +445,7 @@ def _answer(index: Index, q: Query, k: int, retrieval: str, strict: bool = False
         meta = _metadata_answer(index, q, hits)
         if meta:
             return meta
-    if not hits or not _relevant(hits[0]):
+    if not hits or not _relevant(index, q, hits[0]):
         return _abstain(index, q, NO_CLAUSE, hits)
     if q.qtype == "comparison":
         compared = _comparison_answer(index, q, hits, max(k, 8), retrieval)

@@ -56,6 +56,8 @@ class Query:
     # may hold (a law's article on 实施细则), though no clause repeats its own document's name
     doc_mentions: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     slots: set[str] = field(default_factory=set)  # what it asks for: amount, duration, body, list, definition, …
+    # the question's own subject words (before glossing) → the documents' words that cover each (law_words)
+    meanings: dict[str, list[str]] = field(default_factory=dict)
     # the words' idf over the documents retrieval answered from (search.retrieve fills it; Index.scope_idf)
     idf: dict[str, float] = field(default_factory=dict)
 
@@ -76,6 +78,13 @@ def gloss(norm: str) -> str:
                 break
     extra += [word for synonym, word in (P.SYNONYMS_ZH | P.EVERYDAY_ZH).items() if synonym in norm]
     return norm + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
+
+
+def law_words(terms: list[str], norm: str) -> dict[str, list[str]]:
+    """Each subject word → the documents' words glossed from the everyday word or synonym it is part of
+    (菜市场 → 贸易结算 集市贸易, 用 of 接着用 → 继续 使用): a clause holding those covers the word."""
+    found = {key: words.split() for key, words in (P.SYNONYMS_ZH | P.EVERYDAY_ZH).items() if key in norm}
+    return {t: list(dict.fromkeys(w for key, ws in found.items() if t in key or key in t for w in ws)) for t in terms}
 
 
 def arabic_numerals(text: str) -> str:
@@ -297,13 +306,18 @@ def named_documents(norm: str, index: Index, found: list[Mention] | None = None)
 
 def understand(index: Index, question: str, filters: dict | None = None) -> Query:
     """Type, slots, named places, documents, versions and years of a question, and which documents it is about."""
-    norm = gloss(arabic_numerals(normalize_query(question)))
+    plain = arabic_numerals(normalize_query(question))
+    norm = gloss(plain)
     titled = doc_mentions(norm, index)
 
     def in_title(m) -> bool:  # 浙江 inside 浙江省计量监督管理条例 names the document
         return any(t.start <= m.start and m.end <= t.end and len(t.surface) > len(m.surface) for t in titled)
 
-    found = [p for p in places.find(norm) if not in_title(p)]
+    def set_aside(m) -> bool:  # 衡阳，不是郴州: named only to say the question is not about it
+        return bool(P.NEGATED_PLACE.search(norm[: m.start]))
+
+    every = [p for p in places.find(norm) if not in_title(p)]
+    found = [p for p in every if not set_aside(p)]
     scope = jurisdiction(index, found)
     unheld = next(
         (
@@ -313,7 +327,9 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
         ),
         None,
     )
-    mentions = [m for m in region_mentions(norm, index) if not in_title(m) and m.name not in scope.names]
+    mentions = [
+        m for m in region_mentions(norm, index) if not in_title(m) and not set_aside(m) and m.name not in scope.names
+    ]
     mentions = sorted(mentions + scope.mentions, key=lambda m: m.start)
     named = list(dict.fromkeys(m.name for m in mentions))
     docs = named_documents(norm, index, titled)
@@ -356,7 +372,7 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
     cuts = [first[r] for r in order]
     segments = {r: norm[a:b] for r, a, b in zip(order, cuts, cuts[1:] + [len(norm)])}
     # the words the question names places and documents with
-    names = list(named) + [m.surface for m in titled] + [w for p in found for w in (p.surface, p.name)]
+    names = list(named) + [m.surface for m in titled] + [w for p in every for w in (p.surface, p.name)]
     mentioned = [(tuple(m.name.split(",")), m.surface) for m in titled]
     return Query(
         text=question,
@@ -373,6 +389,7 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
         unheld=unheld,
         years=years,
         terms=subject_terms(_without_versions(norm), names),
+        meanings=law_words(subject_terms(_without_versions(plain), names), plain),
         segments=segments,
         doc_mentions=mentioned,
         slots=slots(norm),

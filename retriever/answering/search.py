@@ -77,6 +77,18 @@ def weighted_coverage(index: Index, terms: list[str], text: str, idf: dict[str, 
     return sum(w for t, w in zip(terms, weights) if t in folded) / sum(weights)
 
 
+def meaning_coverage(query: Query, text: str) -> float:
+    """coverage of the question's own words, each covered by itself or by the documents' words glossed from it
+    (Query.meanings): 摊主 is covered by 贸易结算, without the gloss words counting as more words to hold. A word
+    is counted once, not again as each of its parts (菜市场, not also 菜市 and 市场)."""
+    if not query.meanings:
+        return coverage(query.terms, text)
+    folded = fold(text)
+    words = [t for t in query.meanings if not any(t in other and t != other for other in query.meanings)]
+    held = sum(1 for t in words if any(x in folded for x in [t, *query.meanings[t]]))
+    return held / len(words)
+
+
 def _scope(index: Index, query: Query, dense: dict[int, float]) -> list[str]:
     """The documents whose statistics weigh the question's words: those it names, else those of its nearest
     chunks by meaning. Documents on other subjects held beside them (forty laws beside eight metrology
