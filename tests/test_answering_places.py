@@ -68,7 +68,9 @@ def test_another_region_named_beside_the_place_does_not_answer_for_it(regulation
     assert a.place.name == "苏州" and "上海的文件只适用于上海" in a.answer
 
 
-@pytest.mark.parametrize("question", ["衡阳而非郴州的企业，计量器具强检找谁？", "我在衡阳（湖南，不是郴州），计量器具强检找谁？"])
+@pytest.mark.parametrize(
+    "question", ["衡阳而非郴州的企业，计量器具强检找谁？", "我在衡阳（湖南，不是郴州），计量器具强检找谁？"]
+)
 def test_a_place_named_only_to_set_it_aside_does_not_answer(regulations_index, question):
     """郴州 has documents of its own; a question that names it only to say it is not about it is 衡阳's."""
     a = ask(regulations_index, question)
