@@ -79,6 +79,16 @@ def test_a_place_named_only_to_set_it_aside_does_not_answer(regulations_index, q
     assert "郴州" not in {regulations_index.notices[c.doc_id].region for c in a.related}
 
 
+def test_a_document_quoted_from_another_region_does_not_answer_for_the_place_asked_about(regulations_index):
+    """The region of a document the question cites (浙江条例) is not the place asked about (南京)."""
+    a = ask(regulations_index, "浙江条例要求集贸市场设置公平秤，南京的集贸市场也要设吗？")
+    assert a.place.name == "南京" and a.place.local == []
+    assert regions_cited(regulations_index, a) <= {"全国"}, [c.doc_id for c in a.citations]
+    assert "浙江的文件只适用于浙江" in a.answer
+    asked = ask(regulations_index, "我在南京，上海条例第5条讲的什么？")  # the text of an article asked for by name
+    assert asked.citations[0].clause_id == "上海市计量监督管理条例-2018-11-22/第五条"
+
+
 def test_a_question_about_a_region_under_its_own_legal_system_is_refused(regulations_index):
     a = ask(regulations_index, "香港的計量法例對街市電子磅有什麼規定？")
     assert a.abstained and a.citations == [] and "香港" in a.answer

@@ -318,7 +318,7 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
 
     every = [p for p in places.find(norm) if not in_title(p)]
     found = [p for p in every if not set_aside(p)]
-    scope = jurisdiction(index, found)
+    scope = jurisdiction(index, found, {p.start for p in found if P.PLACE_DOCUMENT.match(norm[p.end :])})
     unheld = next(
         (
             p.surface + m.group(0)
@@ -409,13 +409,15 @@ class Scope:
     names: set[str] = field(default_factory=set)  # every region of every chain named
 
 
-def jurisdiction(index: Index, found: list[places.Place]) -> Scope:
+def jurisdiction(index: Index, found: list[places.Place], citing: set[int] = frozenset()) -> Scope:
     """The place a question is about and the regions whose documents govern it.
 
     Places of one province are one place, the most precise of them (上海宝山 → 宝山; 长沙属于湖南 → 长沙). Two
     places that both have documents are a comparison (嘉兴和上海…分别, 湖南省局和郴州…): each answers for itself.
     Otherwise the question is about the place it names most often (the first, on a tie); another region it names
-    (我在苏州，听说上海…) is elsewhere and its documents do not answer."""
+    (我在苏州，听说上海…) is elsewhere and its documents do not answer. A place named only as the region of a
+    document the question cites (上海条例规定…，南京也要吗; `citing`: the places' offsets) is not the one asked
+    about while another place is named."""
     if not found:
         return Scope()
     groups: dict[str, list[places.Place]] = {}
@@ -431,7 +433,8 @@ def jurisdiction(index: Index, found: list[places.Place]) -> Scope:
     if len(covered) >= 2 or len(own) >= 2:
         mentions = [Mention(p.start, p.end, held(p)[0], p.surface) for g in covered for p in g if held(p)]
         return Scope(mentions=mentions, names=names)
-    subject = max(groups.values(), key=len)  # max keeps the first of equals
+    # max keeps the first of equals
+    subject = max(groups.values(), key=lambda g: (any(p.start not in citing for p in g), len(g)))
     place = max(subject, key=lambda p: len(p.chain))
     local = held(place)
     elsewhere = [r for g in groups.values() if g is not subject for p in g for r in held(p)]
