@@ -23,6 +23,7 @@ from pathlib import Path
 # The levels of a chain, lowest first; 国家 is the nation above every province.
 LEVELS = ("县", "市", "省")
 NATION = "国家"
+ABROAD = "境外"  # the level of a place outside China (places.foreign)
 # Province-level divisions under their own legal systems (一国两制; 台湾): the national metrology law of the
 # mainland does not govern them, so their questions are answered by no mainland document.
 SEPARATE_SYSTEMS = frozenset({"香港", "澳门", "台湾"})
@@ -234,3 +235,124 @@ def resolve(name: str) -> list[tuple[str, str]]:
         counties = [d for d in divisions().values() if d.level == "县" and d.short == text]
         options = counties if len(counties) == 1 else None
     return chain(options[0]) if options else []
+
+
+# --- places outside China ------------------------------------------------------------------------------
+
+# Words that make an English subdivision name a common word rather than a place (Central, North, Capital).
+_GENERIC_EN = frozenset(
+    "central north south east west northern southern eastern western capital region province district islands "
+    "island coast lakes upper lower middle federal territory city saint new national state".split()
+)
+# A foreign place named as where goods come from or go to (从德国进口, imported from Japan) is no place asked about.
+ORIGIN = re.compile(r"进口|出口|进境|入境|外商|外资|原产|import|export", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """A place outside China a text names: its name in Chinese (得克萨斯州) and its country (美国)."""
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    country: str
+
+
+@lru_cache(maxsize=1)
+def _foreign_surfaces() -> dict[str, tuple[str, str]]:
+    """Every country and subdivision outside China (ISO 3166 as the pinned pycountry package holds it, with its
+    Chinese translations) by the names text may use → (Chinese name, Chinese country name). A name that is also a
+    division of China, a Chinese name of two characters for a subdivision (中部, 柏林 stays: a city-state is its
+    country's subdivision and also matched by its country) and an English name made of common words are left out."""
+    import gettext
+
+    import pycountry
+
+    def zh(domain: str):
+        return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["zh_CN"]).gettext
+
+    country_zh, sub_zh = zh("iso3166-1"), zh("iso3166-2")
+    home = {"CN", "HK", "MO", "TW"}
+    china = _surfaces()
+    names: dict[str, tuple[str, str]] = {}
+
+    def add(surface: str, value: tuple[str, str], chinese: bool) -> None:
+        if surface in china or surface.lower() in china or any(n in surface for n in SEPARATE_SYSTEMS):
+            return
+        if not chinese and (len(surface) < 4 or set(surface.lower().split()) <= _GENERIC_EN):
+            return
+        names.setdefault(surface, value)
+
+    countries = {}
+    for c in pycountry.countries:
+        if c.alpha_2 in home:
+            continue
+        name = country_zh(c.name)
+        countries[c.alpha_2] = name
+        for en in {c.name, getattr(c, "common_name", c.name)}:
+            add(en, (name, name), chinese=False)
+        if name != c.name:
+            add(name, (name, name), chinese=True)
+    for s in pycountry.subdivisions:
+        if s.country_code in home or s.country_code not in countries:
+            continue
+        value = (sub_zh(s.name), countries[s.country_code])
+        add(s.name, (value[0] if value[0] != s.name else s.name, value[1]), chinese=False)
+        if value[0] != s.name and len(value[0]) >= 3:
+            add(value[0], value, chinese=True)
+            if value[0].endswith("州") and len(value[0]) >= 4:
+                add(value[0][:-1], value, chinese=True)  # 得克萨斯州 → 得克萨斯
+    return names
+
+
+@lru_cache(maxsize=1)
+def _foreign_pattern() -> re.Pattern:
+    forms = sorted(_foreign_surfaces(), key=len, reverse=True)
+    return re.compile("|".join(rf"\b{re.escape(s)}\b" if s.isascii() else re.escape(s) for s in forms))
+
+
+def word_bounds(text: str) -> set[int]:
+    """Offsets where a word starts or ends (rjieba), so that a name is not found inside other words (计量法 in
+    计量法律法规, 海地 in 沿海地区)."""
+    import rjieba
+
+    bounds, at = {0}, 0
+    for word in rjieba.cut(text):
+        at += len(word)
+        bounds.add(at)
+    return bounds
+
+
+# Words before a place that say something happens there: 在美国, 到德国, 于日本; in Texas.
+_AT = re.compile(r"(?:[在于去到赴]|\bin |\bat )$", re.IGNORECASE)
+
+
+def _where_something_happens(text: str, start: int, end: int) -> bool:
+    """A place named as where something happens: after 在 / 到 / in (or after another such place: 在美国得州),
+    or opening the question as its subject (德国的加油机…)."""
+    before = _foreign_pattern().sub("", text[:start]) if start else ""
+    return bool(_AT.search(before)) or (not before.strip() and text[end : end + 1] == "的")
+
+
+def foreign(text: str) -> list[Foreign]:
+    """The places outside China a text names as where something happens (在美国得州, in Texas, 德国的加油机), in
+    order; none when the text is about goods crossing the border (从德国进口), which China's law governs, and not
+    a nationality or a make (日本人, 美国产). English names match with their capitals (Georgia, not georgia)."""
+    if ORIGIN.search(text):
+        return []
+    china = [(p.start, p.end) for p in find(text)]
+    bounds: set[int] | None = None
+    out = []
+    for m in _foreign_pattern().finditer(text):
+        if any(a <= m.start() < b or a < m.end() <= b for a, b in china):
+            continue  # 蒙古 inside 内蒙古
+        if not m.group(0).isascii():
+            bounds = word_bounds(text) if bounds is None else bounds
+            if not {m.start(), m.end()} <= bounds:
+                continue  # 海地 inside 沿海地区
+        if not _where_something_happens(text, m.start(), m.end()):
+            continue  # 日本人, 美国产的秤: a nationality or a make, not a place
+        name, country = _foreign_surfaces()[m.group(0)]
+        out.append(Foreign(m.start(), m.end(), m.group(0), name, country))
+    return out

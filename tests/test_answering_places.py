@@ -95,6 +95,17 @@ def test_a_question_about_a_region_under_its_own_legal_system_is_refused(regulat
     assert a.place.name == "香港" and a.place.answered_by is None
 
 
+@pytest.mark.parametrize(
+    "question", ["In Texas, do gas pumps at a filling station need verification?", "我在德国开店，电子秤要检定吗？"]
+)
+def test_a_place_outside_china_is_answered_by_no_document_held(regulations_index, question):
+    a = ask(regulations_index, question)
+    assert a.abstained and a.citations == [] and "中国境外" in a.answer
+    assert a.place.chain[-1][1] == "境外" and a.place.answered_by is None
+    imported = ask(regulations_index, "从德国进口一批电子秤，要办什么手续？")  # goods from abroad: China's law answers
+    assert not imported.abstained and imported.place is None
+
+
 def test_a_local_document_not_held_is_refused_by_name(regulations_index):
     a = ask(regulations_index, "廣東省計量監督管理條例是什麼時候開始施行的？")
     assert a.abstained and "《广东省计量监督管理条例》" in a.answer

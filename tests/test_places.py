@@ -58,3 +58,39 @@ def test_words_that_only_look_like_places_are_none():
 def test_regions_under_their_own_legal_systems_are_marked():
     assert {places.resolve(n)[-1][0] for n in ("香港", "澳门特别行政区", "台北市")} <= places.SEPARATE_SYSTEMS
     assert "浙江" not in places.SEPARATE_SYSTEMS
+
+
+@pytest.mark.parametrize(
+    "text, name, country",
+    [
+        ("In Texas, do gas pumps need to be verified?", "得克萨斯州", "美国"),
+        ("我在东京都开了一家店，电子秤要检定吗", "东京都", "日本"),
+        ("德国的加油机多久检定一次", "德国", "德国"),
+        ("Does a scale shop in California need a licence?", "加利福尼亚州", "美国"),
+    ],
+)
+def test_places_outside_china_are_found_with_their_country(text, name, country):
+    found = places.foreign(text)
+    assert (found[0].name, found[0].country) == (name, country)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "从德国进口一批电子秤要办什么手续",  # goods from abroad: China's import rules govern them
+        "Who approves scales imported from Japan?",
+        "内蒙古的计量器具强检目录",  # 蒙古 inside a Chinese region
+        "沿海地区的计量监督",  # 海地 inside 沿海地区
+        "香港的计量法例",  # its own legal system, not abroad
+        "the central government's metrology plan",
+        "计量法第二十二条",
+    ],
+)
+def test_words_that_are_no_place_abroad_are_none(text):
+    assert places.foreign(text) == []
+
+
+def test_a_nationality_or_a_make_is_no_place_abroad():
+    assert places.foreign("我丈夫是日本人，我们在上海离婚要去哪里办") == []
+    assert places.foreign("买了一台美国产的电子秤，不准怎么办") == []
+    assert [f.name for f in places.foreign("在美国得克萨斯州开加油站")] == ["美国", "得克萨斯州"]

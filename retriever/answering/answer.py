@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from retriever.answering import article_answer, compound, lookup, notice_answer
 from retriever import patterns as P
+from retriever import places
 from retriever.answering.exam_answer import answer_item
 from retriever.exam.paste import read_item
 from retriever.answering.cite import NO_MATCH, Decline, best_sentence, cite, label, sentences
@@ -378,6 +379,11 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
         return looked_up
     if missing := [t for t in P.ATTRIBUTE_TERMS if t in q.norm and not index.mentions(t)]:
         return _abstain(index, q, f"知识库中的文件没有涉及“{missing[0]}”的内容，无法回答。", [])
+    if q.separate and q.chain[-1][1] == places.ABROAD:
+        reason = (
+            f"{q.place}在中国境外，知识库中的计量法律法规不适用于{q.place}，也没有{q.place}本地的计量规定，无法回答。"
+        )
+        return with_place(index, q, _abstain(index, q, reason, []))
     if q.separate:
         reason = f"{q.place}实行自己的法律制度，知识库中的计量法律法规不适用于{q.place}，也没有{q.place}本地的计量规定，无法回答。"
         return with_place(index, q, _abstain(index, q, reason, []))

@@ -17,7 +17,7 @@ from weakref import WeakKeyDictionary
 
 from retriever import places
 from retriever import patterns as P
-from retriever.documents.clean import fold, normalize_query
+from retriever.documents.clean import fold, normalize_query, to_simplified
 from retriever.index import Index, tokenize
 from retriever.documents.meta import series_key
 
@@ -271,20 +271,9 @@ def _is_place_use(norm: str, m: Mention) -> bool:
     return not (m.start > 0 and m.surface[0] in "省市" and norm[m.start - 1] in "省市")
 
 
-def _word_bounds(norm: str) -> set[int]:
-    """Offsets where a word starts or ends (rjieba), so that 计量法 is not found inside 计量法律法规."""
-    import rjieba
-
-    bounds, at = {0}, 0
-    for word in rjieba.cut(norm):
-        at += len(word)
-        bounds.add(at)
-    return bounds
-
-
 def doc_mentions(norm: str, index: Index) -> list[Mention]:
     """Names of documents in a question, each standing as whole words."""
-    bounds = _word_bounds(norm)
+    bounds = places.word_bounds(norm)
     return [
         m
         for m in _find(norm, vocabulary(index).doc_names)
@@ -319,6 +308,14 @@ def understand(index: Index, question: str, filters: dict | None = None) -> Quer
     every = [p for p in places.find(norm) if not in_title(p)]
     found = [p for p in every if not set_aside(p)]
     scope = jurisdiction(index, found, {p.start for p in found if P.PLACE_DOCUMENT.match(norm[p.end :])})
+    if not every and (
+        abroad := places.foreign(to_simplified(question))
+    ):  # 在美国得州, in Texas: no law held governs it
+        where = abroad[0]
+        chain = [(where.name, places.ABROAD)] + (
+            [(where.country, places.ABROAD)] if where.country != where.name else []
+        )
+        scope = Scope(place=where.name, chain=chain, separate=True)
     unheld = next(
         (
             p.surface + m.group(0)
