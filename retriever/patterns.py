@@ -519,6 +519,8 @@ PLURAL_ASK = re.compile(r"哪些|哪两|哪几|几个|分别|各自|which (?:two
 
 # Places: China's divisions (retriever/places.py) say what and where a place is; the index, which are covered.
 # A local document named after its place (广东省计量监督管理条例, 北京市…办法): the words after the place name.
+# A proviso: the sentence after a rule that makes its exception (在教学示范中使用计量器具不受此限; 但…的除外).
+PROVISO = re.compile(r"^\s*但(?:是)?|不受此限|不在此限|除外[。；;]?\s*$")
 # Words before a place that name it only to set it aside (衡阳，不是郴州; 而非长沙): it is not the place asked about.
 NEGATED_PLACE = re.compile(r"(?:不是|并非|而非|而不是|不在|非)在?$")
 PLACE_DOCUMENT = re.compile(r"^(?:省|市|自治区|区|县)?[^\s的，,。？?！!、和与及]{0,10}?(?:条例|办法|规定|细则|规章)")

@@ -183,3 +183,14 @@ def test_whether_something_must_be_done_is_answered_by_the_duty_not_its_penalty(
     answer = ask(calibration_index, "丙戊省的计量校准机构开展校准要备案吗？")
     assert answer.citations[0].clause_id.endswith("第二条"), answer.answer
     assert "应当" in answer.answer.split("\n")[0]
+
+
+def test_a_rule_is_quoted_with_the_proviso_that_follows_it(tmp_path, embedder):
+    rules = (
+        CALIBRATION_RULES
+        + "\n第六条 计量校准机构出具的校准证书应当加盖本机构的校准专用章。为本机构内部科研出具的校准记录不受此限。\n"
+    )
+    index = index_of(tmp_path, embedder, {"丙戊省计量监督管理条例.md": rules})
+    answer = ask(index, "丙戊省的校准机构出具校准证书要盖章吗？")
+    assert answer.citations[0].clause_id.endswith("第六条"), answer.answer
+    assert "校准专用章" in answer.answer and "不受此限" in answer.answer.split("\n")[0]

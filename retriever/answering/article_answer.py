@@ -236,9 +236,25 @@ def _statement(index: Index, q: Query, hit: Hit, rank: int, about: str | None = 
         chosen.append(unit)
         remaining.remove(unit)
         current = best
-    if current is not None and (spans := _with_items(clause, units, current.spans)) != current.spans:
-        current = _scored(index, q, hit, rank, spans, facts, about)
+    if current is not None and (spans := _with_provisos(clause, units, _with_items(clause, units, current.spans))):
+        if spans != current.spans:
+            current = _scored(index, q, hit, rank, spans, facts, about)
     return current
+
+
+def _with_provisos(
+    clause: Clause, units: list[tuple[int, int]], chosen: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """A sentence chosen brings the proviso that follows it in its paragraph (…不受此限, 但…除外): the rule is
+    not quoted without its exception."""
+    done = list(chosen)
+    for span in chosen:
+        if span not in units or (at := units.index(span)) + 1 >= len(units):
+            continue
+        follower = units[at + 1]
+        if "\n" not in clause.text[span[1] : follower[0]] and P.PROVISO.search(clause.text[follower[0] : follower[1]]):
+            done.append(follower)
+    return sorted(set(done))
 
 
 def _lists_asked(q: Query, fact: Fact) -> bool:
