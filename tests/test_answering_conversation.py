@@ -150,3 +150,39 @@ def test_the_chats_examples_are_questions_its_documents_answer(which, request):
     for question in examples:
         answer = ask(index, question)
         assert not answer.abstained and answer.citations, (question, answer.answer)
+
+
+@pytest.mark.parametrize(
+    "previous, message, expected",
+    [
+        ("加油机需要强制检定吗？", "那出租车计价器呢？", "出租车计价器需要强制检定吗?"),
+        ("苏州的电子秤属于强制检定吗？", "血压计呢", "苏州的血压计属于强制检定吗?"),
+        ("计量法什么时候开始施行？", "细则呢？", "细则什么时候开始施行?"),  # a document for a document
+    ],
+)
+def test_a_new_subject_alone_asks_the_previous_question_about_it(previous, message, expected, regulations_index):
+    assert resolve(message, previous, regulations_index).question == expected
+
+
+@pytest.mark.parametrize(
+    "previous, message, expected",
+    [
+        ("进口计量器具要办型式批准吗？", "谁来批？", "进口计量器具要办型式批准，谁来批？"),
+        ("计量法第九条讲什么？", "这条是哪年修改的？", "计量法第九条讲什么，这条是哪年修改的？"),
+    ],
+)
+def test_a_short_question_naming_no_subject_is_asked_of_the_previous_one(
+    previous, message, expected, regulations_index
+):
+    assert resolve(message, previous, regulations_index).question == expected
+
+
+@pytest.mark.parametrize("message", ["计量检定人员需要持证上岗吗？", "细则第十条呢？"])
+def test_a_follow_up_with_a_subject_of_its_own_is_asked_as_typed(message, regulations_index):
+    assert resolve(message, "加油机需要强制检定吗？", regulations_index).question == message
+
+
+def test_a_new_subject_follow_up_is_answered_for_it(regulations_index):
+    asked = resolve("那出租车计价器呢？", "加油机需要强制检定吗？", regulations_index).question
+    answer = ask(regulations_index, asked)
+    assert not answer.abstained and "计价" in answer.answer

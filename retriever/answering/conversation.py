@@ -209,19 +209,80 @@ def resolve(message: str, previous: str | None, index: Index) -> Resolved:
         return Resolved(question, message, "switch")
     if not places and P.OTHERWISE_ASK.search(fold(to_simplified(message))):  # 不办的话呢: the previous act not done
         return Resolved(_with_topic(previous, message), message, "carry")
+    if not places and (subject := _new_subject(message)):  # 那出租车计价器呢？ after 加油机需要强制检定吗？
+        return Resolved(_switch_subject(previous, subject, index), message, "switch")
     continues = CONTINUATION.match(message) or POINTER.search(message) or message.endswith(("呢", "呢？", "呢?"))
     if not places and continues:
         carried = list(dict.fromkeys(m.name for m in mentions(previous, index)))
         if carried:
             return Resolved(_carry(message, carried), message, "carry")
+    if not places and _asks_without_subject(message, index):  # 谁来批？ after 进口计量器具要办型式批准吗？
+        return Resolved(_with_topic(previous, message), message, "carry")
     return Resolved(message, message, "new")
+
+
+# A follow-up that names only a new subject: 那出租车计价器呢？ / 细则呢 / 血压计的呢.
+NEW_SUBJECT = re.compile(r"^(?:那么|那个|那|还有|另外)?[\s,，]*(?P<subject>[^\s,，?？。!！]{1,16}?)(?:的)?呢[?？]?$")
+# Words that ask rather than name: a message holding one asks a question of its own.
+ASKING = re.compile(r"什么|多少|多久|多长|谁|哪|怎么|怎样|如何|吗|几|为何|为什么|是否|能否|可否|\b(?:who|what|when|how|which)\b")
+# The longest follow-up taken to ask about the previous question's subject when it names none of its own.
+SHORT_FOLLOW_UP = 10
+
+
+def _new_subject(message: str) -> str | None:
+    said = fold(to_simplified(message.strip()))
+    m = NEW_SUBJECT.match(said)
+    if not m or ASKING.search(m.group("subject")) or P.OTHERWISE_ASK.search(said):
+        return None
+    return None if article_asked(m.group("subject")) else m.group("subject")
+
+
+def _switch_subject(previous: str, subject: str, index: Index) -> str:
+    """The previous question about a new subject: the document it named replaced by the one named now (计量法什么时候
+    施行 + 细则呢 → 细则什么时候施行), else the words before its first asking or linking word (加油机需要强制检定吗 +
+    出租车计价器呢 → 出租车计价器需要强制检定吗), after any place it opens with."""
+    from retriever.answering.query import doc_mentions
+
+    before = fold(to_simplified(previous))
+    named, was = doc_mentions(subject, index), doc_mentions(before, index)
+    if named and was:
+        return before[: was[0].start] + subject + before[was[0].end :]
+    start = 0
+    for m in place_mentions(before, index):
+        if m.start == start:
+            start = m.end + (1 if before[m.end : m.end + 1] == "的" else 0)
+    link = LINK.search(before, start)
+    if link is None or link.start() == start:
+        return _with_topic(previous, subject + "呢")
+    return before[:start] + subject + before[link.start() :]
+
+
+# Where a question's subject ends: its first asking or linking word (需要, 属于, 要, 是, 有, 什么, 由谁…).
+LINK = re.compile(
+    r"需要|需不需要|属于|是否|要不要|要|必须|应当|应该|可以|能|是|有|由|归|向|在|什么|多少|谁|哪|怎么|怎样|如何|多久|几"
+)
+
+
+def _asks_without_subject(message: str, index: Index) -> bool:
+    """A short question that names no document, article or subject of its own (谁来批？ 多久检定一次？ 这条是哪年
+    修改的？): asked of the previous question's subject."""
+    from retriever.answering.query import doc_mentions
+
+    said = PUNCT.sub("", fold(to_simplified(message)))
+    if len(said) > SHORT_FOLLOW_UP or not ASKING.search(said) or doc_mentions(said, index) or article_asked(said):
+        return False
+    return bool(POINTER.search(said) or SUBJECT_POINTER.search(said) or CONTINUATION.match(said) or len(said) <= 6)
+
+
+# Words that point back at the previous question's article or thing: 这条, 该条, 这个, 上述.
+SUBJECT_POINTER = re.compile(r"这条|该条|此条|本条|这个|这种|上述|这一条|that (?:article|one)|this (?:article|one)")
 
 
 def _with_topic(previous: str, message: str) -> str:
     """A follow-up that names no subject asked after the previous question's words, as one sentence:
     进口计量器具要办型式批准吗？ + 不办的话会怎么罚 → 进口计量器具要办型式批准，不办的话会怎么罚"""
     topic = re.sub(r"[\s？?。！!]*$", "", previous)
-    topic = re.sub(r"(?:吗|呢|么|吧)+$", "", topic).rstrip("，,。 ")
+    topic = re.sub(r"(?:吗|呢|(?<![什怎那这多])么|吧)+$", "", topic).rstrip("，,。 ")
     english = not re.search(r"[\u4e00-\u9fff]", previous)
     return f"{topic}, {message[:1].lower()}{message[1:]}" if english else f"{topic}，{message}"
 
