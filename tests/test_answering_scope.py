@@ -194,3 +194,38 @@ def test_a_rule_is_quoted_with_the_proviso_that_follows_it(tmp_path, embedder):
     answer = ask(index, "丙戊省的校准机构出具校准证书要盖章吗？")
     assert answer.citations[0].clause_id.endswith("第六条"), answer.answer
     assert "校准专用章" in answer.answer and "不受此限" in answer.answer.split("\n")[0]
+
+
+BREACHES = """# 丁己市计量管理办法
+
+第一条 为了加强本市计量管理，制定本办法。
+
+第二条 加油站使用的燃油加油机，应当每半年申请一次检定。
+
+第三条 集贸市场的举办者应当设置供顾客复秤的计量器具。
+
+第四条 计量检定人员应当持证上岗。
+
+第五条 燃油加油机未按照规定申请检定的，责令停止使用，处二千元罚款。
+
+第六条 集贸市场举办者未设置复秤计量器具的，责令改正，处五百元罚款。
+
+第七条 本办法自2021年1月1日起施行。
+"""
+
+
+@pytest.mark.parametrize(
+    "question, penalty, amount",
+    [
+        ("违反丁己市办法第三条怎么罚？", "第六条", "五百元"),
+        ("违反丁己市计量管理办法第二条要罚多少钱？", "第五条", "二千元"),
+    ],
+)
+def test_the_penalty_for_breaching_an_article_is_the_one_for_what_it_requires(
+    tmp_path, embedder, question, penalty, amount
+):
+    """The penalty articles restate the act (未按照规定申请检定…) without citing the article's number."""
+    index = index_of(tmp_path, embedder, {"丁己市计量管理办法.md": BREACHES})
+    answer = ask(index, question)
+    assert answer.citations[0].clause_id.endswith(penalty), answer.answer
+    assert amount in answer.answer

@@ -390,6 +390,9 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
     if q.unheld:
         reason = f"知识库中没有《{q.unheld}》，也没有{q.place}的其他地方计量文件，无法回答。"
         return with_place(index, q, _abstain(index, q, reason, []))
+    if q.slots & {"consequence", "amount"} and (breached := lookup.breached_article(index, q)):
+        if (punished := _breach_answer(index, q, breached, k, retrieval)) is not None:
+            return punished
     answer = _answer(index, replace(q), k, retrieval)
     for region, doc_ids in q.tiers:  # the place's own documents have no clause for it: its province's, the nation's
         if not region and answer.abstained:  # no place named and the national documents do not answer: all do
@@ -401,6 +404,29 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
         if not wider.abstained:
             answer = wider
     return with_place(index, q, answer)
+
+
+def _breach_answer(index: Index, q: Query, breached: Clause, k: int, retrieval: str) -> Answer | None:
+    """The penalty for breaching an article (违反计量法第九条怎么罚): the penalty articles of its document, searched by
+    what the article requires, since they restate the act (未按照规定申请检定…) more often than they cite its
+    number. None when the document has no penalty near it (then the question is searched as asked)."""
+    own = fold(breached.text.split(" ", 1)[-1])  # what the article requires, without its number
+    region = index.notices[breached.doc_id].region
+    same = sorted(d for d in index.current if index.notices[d].region == region) or [breached.doc_id]
+    about = replace(q, norm=own, terms=subject_terms(own, []), doc_ids=same, tiers=[])
+    hits = [
+        h
+        for h in retrieve(index, about, max(k, 8) * 2, retrieval)
+        if h.clause.clause_id != breached.clause_id
+        and any(f.kind == "penalty" for f in index.facts.get(h.clause.clause_id, []))
+    ]
+    if not hits or hits[0].dense < MIN_DENSE:
+        return None
+    composed = _single(index, about, hits[:1])  # the nearest penalty to what the article requires
+    if composed == NO_MATCH or isinstance(composed, Decline):
+        return None
+    text, citations, _ = composed
+    return Answer(answer=text, abstained=False, question_type=q.qtype, citations=citations)
 
 
 def with_place(index: Index, q: Query, answer: Answer) -> Answer:

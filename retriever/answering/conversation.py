@@ -224,7 +224,9 @@ def resolve(message: str, previous: str | None, index: Index) -> Resolved:
 # A follow-up that names only a new subject: 那出租车计价器呢？ / 细则呢 / 血压计的呢.
 NEW_SUBJECT = re.compile(r"^(?:那么|那个|那|还有|另外)?[\s,，]*(?P<subject>[^\s,，?？。!！]{1,16}?)(?:的)?呢[?？]?$")
 # Words that ask rather than name: a message holding one asks a question of its own.
-ASKING = re.compile(r"什么|多少|多久|多长|谁|哪|怎么|怎样|如何|吗|几|为何|为什么|是否|能否|可否|\b(?:who|what|when|how|which)\b")
+ASKING = re.compile(
+    r"什么|多少|多久|多长|谁|哪|怎么|怎样|如何|吗|几|为何|为什么|是否|能否|可否|\b(?:who|what|when|how|which)\b"
+)
 # The longest follow-up taken to ask about the previous question's subject when it names none of its own.
 SHORT_FOLLOW_UP = 10
 

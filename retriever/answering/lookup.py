@@ -759,5 +759,16 @@ def answer(index: Index, q: Query) -> Answer | None:
     return None
 
 
+def breached_article(index: Index, q: Query) -> Clause | None:
+    """The article a question asks the consequence of breaching (违反计量法第九条怎么罚), if the index holds it."""
+    ask = article_asked(q.norm)
+    if ask is None or not P.ARTICLE_BREACHED.search(q.norm[: ask.start]):
+        return None
+    doc_ids = documents_named(index, q.norm, ask.start)
+    if not doc_ids or (choice := choose(index, doc_ids, q.norm)).notice is None:
+        return None
+    return numbered_articles(index, choice.notice.doc_id).get(ask.number)
+
+
 def _sentences_with(clause: Clause, pattern: re.Pattern) -> list[str]:
     return [s.strip() for s in sentences(clause.text) if pattern.search(s)]
