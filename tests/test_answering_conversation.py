@@ -168,7 +168,9 @@ def test_a_new_subject_alone_asks_the_previous_question_about_it(previous, messa
     "previous, message, expected",
     [
         ("进口计量器具要办型式批准吗？", "谁来批？", "进口计量器具要办型式批准，谁来批？"),
-        ("计量法第九条讲什么？", "这条是哪年修改的？", "计量法第九条讲什么，这条是哪年修改的？"),
+        ("计量检定规程由谁制定？", "多久修订一次？", "计量检定规程由谁制定，多久修订一次？"),
+        ("计量法第九条讲什么？", "这条是哪年修改的？", "计量法第九条是哪年修改的?"),  # the article named for 这条
+        ("细则第二十二条是什么内容？", "违反了怎么罚？", "违反细则第二十二条怎么罚?"),
     ],
 )
 def test_a_short_question_naming_no_subject_is_asked_of_the_previous_one(
@@ -186,3 +188,9 @@ def test_a_new_subject_follow_up_is_answered_for_it(regulations_index):
     asked = resolve("那出租车计价器呢？", "加油机需要强制检定吗？", regulations_index).question
     answer = ask(regulations_index, asked)
     assert not answer.abstained and "计价" in answer.answer
+
+
+def test_the_penalty_asked_after_an_article_is_the_one_for_breaching_it(regulations_index):
+    asked = resolve("违反了怎么罚？", "细则第二十二条是什么内容？", regulations_index).question
+    answer = ask(regulations_index, asked)
+    assert answer.citations[0].clause_id == "计量法实施细则-2022-03-29/第四十三条", answer.answer

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from retriever import patterns as P
-from retriever.answering.lookup import _named
+from retriever.answering.lookup import name_spans
 from retriever.answering.query import doc_mentions, gloss, region_mentions, subject_terms
 from retriever.documents.clean import normalize_query
 from retriever.index import Index
@@ -55,7 +55,7 @@ def _about(index: Index, part: str) -> str | None:
     plain = normalize_query(part)
     norm = gloss(plain)
     spans = [(m.start, m.end) for m in doc_mentions(norm, index) + region_mentions(norm, index)]
-    spans += [(a, b) for a, b, _ in _named(index, norm)]
+    spans += [(a, b) for a, b, _ in name_spans(index, norm)]
     spans = [(a, b) for a, b in spans if b <= len(plain)]  # not a gloss appended after the question
     if not spans:
         return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from retriever import patterns as P
-from retriever.answering.lookup import ArticleAsk, article_asked, article_words, part_asked
+from retriever.answering.lookup import ArticleAsk, article_asked, article_words, name_spans, part_asked
 from retriever.documents.clean import fold, to_simplified
 from retriever.index import Index
 from retriever.answering.query import Mention, english_name, place_mentions
@@ -217,7 +217,7 @@ def resolve(message: str, previous: str | None, index: Index) -> Resolved:
         if carried:
             return Resolved(_carry(message, carried), message, "carry")
     if not places and _asks_without_subject(message, index):  # 谁来批？ after 进口计量器具要办型式批准吗？
-        return Resolved(_with_topic(previous, message), message, "carry")
+        return Resolved(_of_article(previous, message, index) or _with_topic(previous, message), message, "carry")
     return Resolved(message, message, "new")
 
 
@@ -276,6 +276,24 @@ def _asks_without_subject(message: str, index: Index) -> bool:
     return bool(POINTER.search(said) or SUBJECT_POINTER.search(said) or CONTINUATION.match(said) or len(said) <= 6)
 
 
+def _of_article(previous: str, message: str, index: Index) -> str | None:
+    """A follow-up about the article the previous question asked for by number, with the article named in it:
+    计量法第九条讲什么？ + 这条是哪年修改的？ → 计量法第九条是哪年修改的？; + 违反了怎么罚？ → 违反计量法第九条怎么罚？"""
+    before, said = fold(to_simplified(previous)), fold(to_simplified(message))
+    asked = article_asked(before)
+    if asked is None:
+        return None
+    named = [start for start, end, _ in name_spans(index, before) if end <= asked.start]
+    reference = before[named[-1] if named else asked.start : asked.end]
+    if m := SUBJECT_POINTER.search(said):
+        return said[: m.start()] + reference + said[m.end() :]
+    if m := BREACH_OPENING.match(said):
+        return m.group(1) + reference + said[m.end() :]
+    return None
+
+
+# A follow-up opening with a breach of what was asked about: 违反了怎么罚, 不遵守的话会怎样.
+BREACH_OPENING = re.compile(r"^((?:如果|要是)?(?:违反|违背|不遵守))(?:了|的话|这条|该条)*[,，]?")
 # Words that point back at the previous question's article or thing: 这条, 该条, 这个, 上述.
 SUBJECT_POINTER = re.compile(r"这条|该条|此条|本条|这个|这种|上述|这一条|that (?:article|one)|this (?:article|one)")
 

@@ -114,7 +114,7 @@ def name_table(index: Index) -> dict[str, set[str]]:
     return _NAMES[index]
 
 
-def _named(index: Index, norm: str) -> list[tuple[int, int, set[str]]]:
+def name_spans(index: Index, norm: str) -> list[tuple[int, int, set[str]]]:
     """Non-overlapping names of documents in a question, longest first: (start, end, doc ids)."""
     table = name_table(index)
     alternation = "|".join(re.escape(n) for n in sorted(table, key=len, reverse=True))
@@ -139,7 +139,7 @@ def _by_pairs(index: Index, words: str, whole: bool = False) -> set[str]:
 def documents_named(index: Index, norm: str, before: int | None = None) -> set[str]:
     """The documents (all versions) a question names: the name standing last before `before` (the article
     number), else the first anywhere, else the title that shares most of the words before it."""
-    found = _named(index, norm)
+    found = name_spans(index, norm)
     if before is not None:
         ahead = [f for f in found if f[1] <= before]
         if ahead:
