@@ -202,6 +202,19 @@ def test_a_specific_question_about_an_article_puts_the_answer_first(index):
     assert cited(answer)[0] == f"{PROVINCE}/第三条" and "五百元以上三千元以下" in first_line(answer)
 
 
+def test_when_an_article_was_amended_is_whether_its_words_differ_between_the_versions_held(index):
+    changed = ask(index, "示例细则第三条是哪年修改的？")
+    assert cited(changed) == [f"{NEW}/第三条", f"{OLD}/第三条"] and "第三条有改动" in first_line(changed)
+    unchanged = ask(index, "示例细则第二条是什么时候修订的？")
+    assert cited(unchanged) == [f"{NEW}/第二条"] and "没有变化" in first_line(unchanged)
+
+
+def test_when_an_article_was_amended_with_one_version_held_gives_the_documents_amendments(index):
+    answer = ask(index, "示例计量法第三条是哪一年修改的？")
+    assert "一个版本" in first_line(answer) and "无法判断第三条" in first_line(answer)
+    assert cited(answer)[0].endswith("/header") and "修正" in answer.answer
+
+
 # --- follow-ups ------------------------------------------------------------------------------------
 
 

@@ -741,6 +741,9 @@ def answer(index: Index, q: Query) -> Answer | None:
     if P.VERSIONS_ASK.search(q.norm) and P.VERSION_CUE.search(q.norm):
         if (diff := versions_answer(index, q, ask) or _one_version(index, q, ask)) is not None:
             return diff
+    if ask is not None and P.HISTORY_ASPECTS["amended"].search(q.norm) and P.WHEN_ASK.search(q.norm):
+        if (when := _article_amended(index, q, ask)) is not None:  # 计量法第九条是哪年修改的
+            return when
     if ask is not None and not P.ARTICLE_BREACHED.search(q.norm[: ask.start]):
         asks = articles_asked(q.norm)
         if len(asks) > 1:  # 第二十二条和第二十三条: each quoted in turn
@@ -757,6 +760,23 @@ def answer(index: Index, q: Query) -> Answer | None:
             return None  # a word of its own the front matter leaves open (由谁起草): the articles may state it
         return said
     return None
+
+
+def _article_amended(index: Index, q: Query, ask: ArticleAsk) -> Answer | None:
+    """When an article was amended: with two versions held, whether its words differ between them; with one, the
+    document's amendments, saying that one version cannot show which of them changed the article."""
+    if len(_series_versions(index, q, ask)) >= 2:
+        return versions_answer(index, q, ask)
+    notice = history_document(index, q)
+    said = history_answer(index, q, notice) if notice else None
+    if said is None or said.abstained:
+        return None
+    article = article_words(ask)
+    said.answer = (
+        f"知识库只收录了{versioned_title(notice)}一个版本，无法判断{article}在哪一次修改中改动；"
+        f"该文件的修改情况如下。\n{said.answer}"
+    )
+    return said
 
 
 def breached_article(index: Index, q: Query) -> Clause | None:
