@@ -969,6 +969,11 @@ TITLE_TYPE_WORD = re.compile(r"(?:实施细则|实施办法|实施条例|细则|
 # Words that join others in a title and never start an abbreviation: 的, 和, 与, 及, 、.
 TITLE_JOINERS = re.compile(r"^(?:的|和|与|及|、|,|关于|对|等)$")
 # What a question asks of a document's life (retriever/answering/lookup.py answers each from its front matter).
+# A question that offers its answers to choose from (检定周期是一年还是半年？): the options, the words right before
+# and after 还是.
+CHOICE_ASK = re.compile(
+    r"(?:是|为|按|用|要|在)?(?P<a>[^\s,，。?？是为按用要在的]{1,6})还是(?P<b>[^\s,，。?？]{1,6}?)(?:呢|吗|啊)?[?？]?$"
+)
 # A question asking when: 哪年, 什么时候, 何时, 哪一次.
 WHEN_ASK = re.compile(r"哪年|哪一年|什么时候|何时|哪天|哪次|哪一次|几月|\bwhen\b|\bwhich year\b", re.IGNORECASE)
 HISTORY_ASPECTS = {

@@ -229,3 +229,21 @@ def test_the_penalty_for_breaching_an_article_is_the_one_for_what_it_requires(
     answer = ask(index, question)
     assert answer.citations[0].clause_id.endswith(penalty), answer.answer
     assert amount in answer.answer
+
+
+CHOICES = """# 戊己省计量监督管理条例
+
+第一条 为了加强计量监督管理，制定本条例。
+
+第二条 计量校准证书的有效期，由计量校准机构根据计量校准规范确定。
+
+第三条 计量器具检定合格证的有效期为一年。
+"""
+
+
+def test_a_choice_the_article_states_neither_option_of_is_said_so(tmp_path, embedder):
+    index = index_of(tmp_path, embedder, {"戊己省计量监督管理条例.md": CHOICES})
+    neither = ask(index, "戊己省的校准证书有效期是一年还是两年？")
+    assert neither.abstained and "第二条未规定是一年还是两年" in neither.answer, neither.answer
+    stated = ask(index, "戊己省的检定合格证有效期是一年还是两年？")
+    assert not stated.abstained and stated.citations[0].clause_id.endswith("第三条") and "一年" in stated.answer

@@ -18,7 +18,7 @@ from retriever import places
 from retriever.answering.exam_answer import answer_item
 from retriever.exam.paste import read_item
 from retriever.answering.cite import NO_MATCH, Decline, best_sentence, cite, label, sentences
-from retriever.documents.clean import fold
+from retriever.documents.clean import fold, normalize_query
 from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice, PlaceScope
 from retriever.answering.query import Query, gloss, question_type, subject_terms, understand, years_named
@@ -67,6 +67,15 @@ def _single(index: Index, q: Query, hits: list[Hit]):
         return Decline(
             f"{article_answer.title_of(index, statement.clause)}{article_answer.where(statement.clause)}"
             f"未规定{what}。该条规定：“{statement.quote}”",
+            statement.clause,
+            statement.quote,
+        )
+    if (choice := P.CHOICE_ASK.search(normalize_query(q.text))) and not any(
+        fold(option) in fold(statement.clause.text) for option in choice.group("a", "b")
+    ):  # 一年还是半年, and the article states neither: said first, the article after
+        return Decline(
+            f"{article_answer.title_of(index, statement.clause)}{article_answer.where(statement.clause)}"
+            f"未规定是{choice['a']}还是{choice['b']}。该条规定：“{statement.quote}”",
             statement.clause,
             statement.quote,
         )
@@ -396,7 +405,9 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
     answer = _answer(index, replace(q), k, retrieval)
     for region, doc_ids in q.tiers:  # the place's own documents have no clause for it: its province's, the nation's
         if not region and answer.abstained:  # no place named and the national documents do not answer: all do
-            answer = _answer(index, replace(q, doc_ids=doc_ids), k, retrieval)
+            wider = _answer(index, replace(q, doc_ids=doc_ids), k, retrieval)
+            if not wider.abstained or answer.answer.startswith(NO_CLAUSE):
+                answer = wider  # a national article that states no value is kept over another that does not either
             break
         if not (answer.abstained and answer.answer.startswith(NO_CLAUSE)):
             break
