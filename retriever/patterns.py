@@ -793,7 +793,7 @@ QUESTION_STOPWORDS = set(
     "一年 哪一年 哪年 这份 那份 时限 期限 时间 节点 时间节点 时候 什么时候 多久 定下 计划 打算 要 能 会 被 "
     "由 可以 可 能够 把 将 让 给 向 从 以 域性 "
     "这边 那边 这里 那里 这样 那样 这么 那么 所以 因为 但是 如果 就 还 也 都 说 做 允许 行不行 行吗 "
-    "所称 含义 是指 意思 指的是 叫 不是 而非 并非 "
+    "所称 含义 是指 意思 指的是 叫 不是 而非 并非 还是 "
     "the a an of in to for is are what which who when how by and does do".split()
 )
 # Attributes a question may ask for that policy notices do not state (contact details, exam
@@ -879,6 +879,10 @@ EVERYDAY_ZH = {
     "生产": "制造",
     "新款": "新产品",
     "过期": "超过检定周期",
+    # fees people name by what they pay for → the law's 收费
+    "检定费": "检定 收费",
+    "校准费": "校准 收费",
+    "检测费": "检测 收费",
     # using an instrument, as people say it → the law's 使用
     "接着用": "使用",
     "继续用": "使用",

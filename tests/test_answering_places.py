@@ -150,3 +150,9 @@ def test_a_repaired_scale_is_found_in_the_articles_on_verification(regulations_i
     """Everyday words (维修, 电子秤) reach the law's (修理, 计量器具) and its verification rules."""
     a = ask(regulations_index, "维修过的电子秤不经检定能直接用吗？")
     assert not a.abstained and "检定" in a.answer and regions_cited(regulations_index, a) == {"全国"}
+
+
+def test_a_fee_named_by_what_it_pays_for_is_found_in_the_article_on_fees(regulations_index):
+    """检定费 is glossed into the law's 收费 / 缴纳费用 wording."""
+    a = ask(regulations_index, "送检电子秤要交检定费吗？")
+    assert not a.abstained and a.citations[0].clause_id == "计量法实施细则-2022-03-29/第三十七条", a.answer
