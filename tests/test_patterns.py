@@ -993,7 +993,7 @@ COVERED = (
     "MARKDOWN_QUOTE DECREE ORDER_HEADING ORDER_NO_LINE ISSUES_ANOTHER PART_LABEL SIGNATURE JUDICIAL_TITLE PEOPLES "
     "PLACE_SUFFIXES SUB_PLACE EVENT_INSTRUMENT AMENDING_ACT "
     "EXAM_LABEL EXAM_LABEL_KINDS EXAM_NUMBER EXAM_OPTION EXAM_BLANK JUDGE_BOX JUDGE_WORDS EXAM_NEGATIVE "
-    "EXAM_MULTIPLE_HINT VALIDITY_ASK VALIDITY_STATED"
+    "EXAM_MULTIPLE_HINT VALIDITY_ASK VALIDITY_STATED NEGATED_PLACE PROVISO CHOICE_ASK WHEN_ASK"
 ).split()
 
 
@@ -1258,3 +1258,23 @@ def test_a_word_is_covered_by_the_laws_words_glossed_from_it():
     # 菜市场, 摊主, 台秤, 接着, 用 of 菜市场 摊主 换 新 台秤 接着 用
     assert meaning_coverage(q, clause) == 5 / 7
     assert meaning_coverage(q, "计量检定机构的职责。") == 0
+
+
+def test_a_place_after_a_negation_is_set_aside():
+    assert P.NEGATED_PLACE.search("我在衡阳（湖南，不是") and P.NEGATED_PLACE.search("衡阳而非")
+    assert not P.NEGATED_PLACE.search("我在")
+
+
+def test_a_proviso_is_the_exception_after_a_rule():
+    assert P.PROVISO.search("在教学示范中使用计量器具不受此限。") and P.PROVISO.search("但法律另有规定的除外。")
+    assert P.PROVISO.search("但是，经批准的，可以使用。") and not P.PROVISO.search("任何单位和个人不得使用。")
+
+
+def test_a_choice_names_its_two_options():
+    assert P.CHOICE_ASK.search("检定周期是一年还是半年？").group("a", "b") == ("一年", "半年")
+    assert not P.CHOICE_ASK.search("检定周期是多久？")
+
+
+def test_when_asks_for_a_time():
+    assert P.WHEN_ASK.search("第九条是哪年修改的") and P.WHEN_ASK.search("When was it amended?")
+    assert not P.WHEN_ASK.search("第九条讲什么")
