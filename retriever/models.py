@@ -214,7 +214,7 @@ class PlaceScope(BaseModel):
     name: str = Field(description="the place as a short name: 嘉兴, 苏州, 浦东")
     chain: list[tuple[str, str]] = Field(
         description="the place and the divisions above it up to the province, each (name, level 县/市/省): "
-        '[["嘉兴", "市"], ["浙江", "省"]]'
+        '[["嘉兴", "市"], ["浙江", "省"]]; a place outside China and its country have level 境外'
     )
     local: list[str] = Field(description="the regions of the chain with documents in the knowledge base ([] = none)")
     answered_by: str | None = Field(

@@ -127,7 +127,9 @@ def test_the_place_is_part_of_the_answer_over_http(regulations_index_dir, regula
     settings = Settings(_env_file=None, index_dir=regulations_index_dir, api_key=None, admin_key=None, keys={})
     with TestClient(create_app(settings, Engine(settings, build_if_missing=False), with_ui=False)) as client:
         body = client.post("/ask", json={"question": "嘉兴的计量校准机构开展校准要备案吗？"}).json()
+        abroad = client.post("/ask", json={"question": "In Texas, do fuel dispensers need verification?"})
         schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert abroad.status_code == 200 and abroad.json()["place"]["chain"] == [["得克萨斯州", "境外"], ["美国", "境外"]]
     assert body["place"] == {
         "name": "嘉兴",
         "chain": [["嘉兴", "市"], ["浙江", "省"]],
