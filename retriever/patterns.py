@@ -517,12 +517,13 @@ CHINESE_QUANTITY = re.compile(
 # A question that asks for several things at once (哪两个时间节点, 哪些, 分别).
 PLURAL_ASK = re.compile(r"哪些|哪两|哪几|几个|分别|各自|which (?:two|years|dates)")
 
-# Places: China's divisions (retriever/places.py) say what and where a place is; the index, which are covered.
-# A local document named after its place (广东省计量监督管理条例, 北京市…办法): the words after the place name.
 # A proviso: the sentence after a rule that makes its exception (在教学示范中使用计量器具不受此限; 但…的除外).
 PROVISO = re.compile(r"^\s*但(?:是)?|不受此限|不在此限|除外[。；;]?\s*$")
+
+# Places: China's divisions (retriever/places.py) say what and where a place is; the index, which are covered.
 # Words before a place that name it only to set it aside (衡阳，不是郴州; 而非长沙): it is not the place asked about.
 NEGATED_PLACE = re.compile(r"(?:不是|并非|而非|而不是|不在|非)在?$")
+# A local document named after its place (广东省计量监督管理条例, 北京市…办法): the words after the place name.
 PLACE_DOCUMENT = re.compile(r"^(?:省|市|自治区|区|县)?[^\s的，,。？?！!、和与及]{0,10}?(?:条例|办法|规定|细则|规章)")
 # The suffix a place may carry in a question: 温州市, 浙江省.
 PLACE_SUFFIX = r"(?:市|省)?"
@@ -972,7 +973,6 @@ ARTICLE_TEXT_ASK = re.compile(
 TITLE_TYPE_WORD = re.compile(r"(?:实施细则|实施办法|实施条例|细则|条例|办法|规定|规则|决定|命令|法)$")
 # Words that join others in a title and never start an abbreviation: 的, 和, 与, 及, 、.
 TITLE_JOINERS = re.compile(r"^(?:的|和|与|及|、|,|关于|对|等)$")
-# What a question asks of a document's life (retriever/answering/lookup.py answers each from its front matter).
 # A question that offers its answers to choose from (检定周期是一年还是半年？): the options, the words right before
 # and after 还是.
 CHOICE_ASK = re.compile(
@@ -980,6 +980,7 @@ CHOICE_ASK = re.compile(
 )
 # A question asking when: 哪年, 什么时候, 何时, 哪一次.
 WHEN_ASK = re.compile(r"哪年|哪一年|什么时候|何时|哪天|哪次|哪一次|几月|\bwhen\b|\bwhich year\b", re.IGNORECASE)
+# What a question asks of a document's life (retriever/answering/lookup.py answers each from its front matter).
 HISTORY_ASPECTS = {
     "adopted": re.compile(r"通过|审议|\badopted\b|\bpassed\b", re.IGNORECASE),
     "approved": re.compile(r"批准|\bapprov", re.IGNORECASE),

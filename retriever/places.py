@@ -262,9 +262,9 @@ class Foreign:
 @lru_cache(maxsize=1)
 def _foreign_surfaces() -> dict[str, tuple[str, str]]:
     """Every country and subdivision outside China (ISO 3166 as the pinned pycountry package holds it, with its
-    Chinese translations) by the names text may use → (Chinese name, Chinese country name). A name that is also a
-    division of China, a Chinese name of two characters for a subdivision (中部, 柏林 stays: a city-state is its
-    country's subdivision and also matched by its country) and an English name made of common words are left out."""
+    Chinese translations) by the names text may use → (Chinese name, Chinese country name). Left out: a name that is
+    also a division of China, a subdivision's Chinese name of two characters (中部, 赤道 are words too) and an
+    English name made of common words (Central, Capital Region)."""
     import gettext
 
     import pycountry
@@ -298,7 +298,7 @@ def _foreign_surfaces() -> dict[str, tuple[str, str]]:
         if s.country_code in home or s.country_code not in countries:
             continue
         value = (sub_zh(s.name), countries[s.country_code])
-        add(s.name, (value[0] if value[0] != s.name else s.name, value[1]), chinese=False)
+        add(s.name, value, chinese=False)
         if value[0] != s.name and len(value[0]) >= 3:
             add(value[0], value, chinese=True)
             if value[0].endswith("州") and len(value[0]) >= 4:

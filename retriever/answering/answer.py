@@ -388,13 +388,9 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
         return looked_up
     if missing := [t for t in P.ATTRIBUTE_TERMS if t in q.norm and not index.mentions(t)]:
         return _abstain(index, q, f"知识库中的文件没有涉及“{missing[0]}”的内容，无法回答。", [])
-    if q.separate and q.chain[-1][1] == places.ABROAD:
-        reason = (
-            f"{q.place}在中国境外，知识库中的计量法律法规不适用于{q.place}，也没有{q.place}本地的计量规定，无法回答。"
-        )
-        return with_place(index, q, _abstain(index, q, reason, []))
-    if q.separate:
-        reason = f"{q.place}实行自己的法律制度，知识库中的计量法律法规不适用于{q.place}，也没有{q.place}本地的计量规定，无法回答。"
+    if q.separate:  # 香港 (its own legal system) or a place abroad
+        why = "在中国境外" if q.chain[-1][1] == places.ABROAD else "实行自己的法律制度"
+        reason = f"{q.place}{why}，知识库中的计量法律法规不适用于{q.place}，也没有{q.place}本地的计量规定，无法回答。"
         return with_place(index, q, _abstain(index, q, reason, []))
     if q.unheld:
         reason = f"知识库中没有《{q.unheld}》，也没有{q.place}的其他地方计量文件，无法回答。"

@@ -236,7 +236,8 @@ def _statement(index: Index, q: Query, hit: Hit, rank: int, about: str | None = 
         chosen.append(unit)
         remaining.remove(unit)
         current = best
-    if current is not None and (spans := _with_provisos(clause, units, _with_items(clause, units, current.spans))):
+    if current is not None:
+        spans = _with_provisos(clause, units, _with_items(clause, units, current.spans))
         if spans != current.spans:
             current = _scored(index, q, hit, rank, spans, facts, about)
     return current

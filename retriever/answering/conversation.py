@@ -15,7 +15,7 @@ from retriever import patterns as P
 from retriever.answering.lookup import ArticleAsk, article_asked, article_words, name_spans, part_asked
 from retriever.documents.clean import fold, to_simplified
 from retriever.index import Index
-from retriever.answering.query import Mention, english_name, place_mentions
+from retriever.answering.query import Mention, doc_mentions, english_name, place_mentions
 from retriever.exam.paste import read_item
 
 # Words that only steer a follow-up (那…呢, 换成…, 如果是…的情况); a message made of these plus places
@@ -243,8 +243,6 @@ def _switch_subject(previous: str, subject: str, index: Index) -> str:
     """The previous question about a new subject: the document it named replaced by the one named now (计量法什么时候
     施行 + 细则呢 → 细则什么时候施行), else the words before its first asking or linking word (加油机需要强制检定吗 +
     出租车计价器呢 → 出租车计价器需要强制检定吗), after any place it opens with."""
-    from retriever.answering.query import doc_mentions
-
     before = fold(to_simplified(previous))
     named, was = doc_mentions(subject, index), doc_mentions(before, index)
     if named and was:
@@ -268,8 +266,6 @@ LINK = re.compile(
 def _asks_without_subject(message: str, index: Index) -> bool:
     """A short question that names no document, article or subject of its own (谁来批？ 多久检定一次？ 这条是哪年
     修改的？): asked of the previous question's subject."""
-    from retriever.answering.query import doc_mentions
-
     said = PUNCT.sub("", fold(to_simplified(message)))
     if len(said) > SHORT_FOLLOW_UP or not ASKING.search(said) or doc_mentions(said, index) or article_asked(said):
         return False
