@@ -647,6 +647,25 @@ class Index:
             weights[term] = max(math.log(1 + (size - n + 0.5) / (n + 0.5)), 0.1)
         return weights
 
+    @cached_property
+    def _clause_rows(self) -> dict[str, int]:
+        """Each clause's first chunk: its vector stands for the clause when clauses are compared."""
+        rows: dict[str, int] = {}
+        for i, c in enumerate(self.chunks):
+            rows.setdefault(c.clause_id, i)
+        return rows
+
+    def nearest_clause(self, clause_id: str, among: list[str]) -> tuple[str, float] | None:
+        """The clause among `among` nearest in meaning to clause_id (cosine of their first chunks), with its
+        cosine; None when none of them has a vector."""
+        rows = self._clause_rows
+        ids = [c for c in among if c in rows and c != clause_id]
+        if clause_id not in rows or not ids:
+            return None
+        sims = self.vectors[[rows[c] for c in ids]] @ self.vectors[rows[clause_id]]
+        best = int(np.argmax(sims))
+        return ids[best], float(sims[best])
+
     def mentions(self, folded_term: str) -> bool:
         """Whether any clause of any notice contains the (folded) term."""
         return folded_term in self._folded

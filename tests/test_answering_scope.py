@@ -247,3 +247,47 @@ def test_a_choice_the_article_states_neither_option_of_is_said_so(tmp_path, embe
     assert neither.abstained and "第二条未规定是一年还是两年" in neither.answer, neither.answer
     stated = ask(index, "戊己省的检定合格证有效期是一年还是两年？")
     assert not stated.abstained and stated.citations[0].clause_id.endswith("第三条") and "一年" in stated.answer
+
+
+# A law that leaves its fines open and implementing rules that restate each offence with its amount, in a
+# different order and words, without citing the law's articles by number.
+LAW_AND_RULES = {
+    "中华人民共和国庚辛计量法.md": """# 中华人民共和国庚辛计量法
+
+第一条 为了加强计量监督管理，制定本法。
+
+第二条 制造、销售未经型式批准的计量器具新产品的，责令停止制造、销售，没收违法所得，可以并处罚款。
+
+第三条 属于强制检定范围的计量器具，未按照规定申请检定或者检定不合格继续使用的，责令停止使用，可以并处罚款。
+
+第四条 使用不合格的计量器具或者破坏计量器具准确度，给消费者造成损失的，责令赔偿损失，可以并处罚款。
+""",
+    "中华人民共和国庚辛计量法实施细则.md": """# 中华人民共和国庚辛计量法实施细则
+
+第一条 根据《中华人民共和国庚辛计量法》的规定，制定本细则。
+
+第二条 使用不合格计量器具或者破坏计量器具准确度和伪造数据，给国家和消费者造成损失的，责令其赔偿损失，没收计量器具和全部违法所得，可并处二千元以下的罚款。
+
+第三条 属于强制检定范围的计量器具，未按照规定申请检定和经检定不合格继续使用的，责令其停止使用，可并处一千元以下的罚款。
+
+第四条 制造、销售未经型式批准的计量器具新产品的，责令其停止制造、销售，封存该种新产品，没收全部违法所得，可并处三千元以下的罚款。
+""",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "article", "amount"),
+    [
+        ("庚辛计量法规定，强制检定的计量器具检定不合格还继续使用的，罚款多少？", "第三条", "一千元以下"),
+        ("按庚辛计量法，使用不合格的计量器具给消费者造成损失，罚多少钱？", "第二条", "二千元以下"),
+    ],
+)
+def test_a_fine_the_law_leaves_open_is_the_amount_its_implementing_rules_set(
+    tmp_path, embedder, question, article, amount
+):
+    """The law's article says 可以并处罚款; the rules restate the offence and set the amount."""
+    index = index_of(tmp_path, embedder, LAW_AND_RULES)
+    answer = ask(index, question)
+    assert not answer.abstained, answer.answer
+    assert answer.citations[0].clause_id == f"中华人民共和国庚辛计量法实施细则/{article}", answer.answer
+    assert amount in answer.answer
