@@ -291,3 +291,17 @@ def test_a_fine_the_law_leaves_open_is_the_amount_its_implementing_rules_set(
     assert not answer.abstained, answer.answer
     assert answer.citations[0].clause_id == f"中华人民共和国庚辛计量法实施细则/{article}", answer.answer
     assert amount in answer.answer
+
+
+def test_a_scale_repaired_at_a_market_stall_is_answered_by_the_rule_on_using_unverified_instruments(
+    regulations_index,
+):
+    """The issue's opening situation, in everyday words: 秤 is a 计量器具, 坏了 is 不合格, a repaired instrument is
+    verified again (修好 → 修理, 检定) and 接着用 is 使用 — found in the articles on using an instrument not
+    verified or failed, not refused."""
+    a = ask(regulations_index, "菜市场摊主的秤坏了自己拆开修好接着用，合法吗？")
+    assert not a.abstained, a.answer
+    allowed = {"计量法实施细则-2022-03-29/第四十三条", "计量法实施细则-2022-03-29/第二十二条"}
+    allowed |= {"计量法-2018-10-26/第二十五条", "强制检定的工作计量器具检定管理办法-1987-04-14/第七条"}
+    assert a.citations[0].clause_id in allowed, a.answer
+    assert "检定" in a.citations[0].quote and "使用" in a.citations[0].quote

@@ -557,6 +557,7 @@ def test_everyday_words_add_the_laws_words_for_the_same_thing():
 
     assert "计量器具" in P.EVERYDAY_ZH["秤"] and "使用" in P.EVERYDAY_ZH["接着用"]
     assert P.EVERYDAY_ZH["维修"] == "修理" and "贸易结算" in P.EVERYDAY_ZH["菜市场"]
+    assert {"计量器具", "不合格", "修理", "检定", "使用"} <= set(gloss(fold("秤坏了修好接着用")).split())
     assert all(k not in v.split() for k, v in P.EVERYDAY_ZH.items())
     assert not set(P.EVERYDAY_ZH) & set(P.SYNONYMS_ZH)  # one list per word
     assert "计量器具" in gloss(fold("店里的台秤"))  # every kind of 秤
