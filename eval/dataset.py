@@ -30,6 +30,16 @@ class Item:
     lang: str = "zh"
     region_trap: bool = False
     notes: str = ""
+    # an unanswerable question a larger knowledge base answers: (that KB, the item as answered there)
+    answered_in: tuple[str, "Item"] | None = None
+
+    def on(self, kb: str) -> "Item":
+        """The item as scored on knowledge base `kb`: answerable where `kb` holds the documents that answer it."""
+        from eval.kbs import KBS
+
+        if self.answered_in and kb in KBS and set(KBS[self.answered_in[0]]) <= set(KBS[kb]):
+            return self.answered_in[1]
+        return self
 
     @property
     def answerable(self) -> bool:
@@ -62,6 +72,18 @@ def _item(row: dict, where: str) -> Item:
     lang = row.get("lang", "zh")
     if lang not in LANGS:
         raise SetError(f"{where}: lang {lang!r} is not one of {', '.join(LANGS)}")
+    answered_in = None
+    if (grown := row.get("answered_in")) is not None:
+        from eval.kbs import KBS
+
+        if row["type"] != "unanswerable" or not isinstance(grown, dict) or grown.get("kb") not in KBS:
+            raise SetError(
+                f"{where}: 'answered_in' belongs to an unanswerable question and names the knowledge base that "
+                f"answers it ({', '.join(KBS)}) with its type, gold and must_contain"
+            )
+        fields = {k: v for k, v in row.items() if k != "answered_in"}
+        fields.update(type=grown.get("type"), gold=grown.get("gold", []), must_contain=grown.get("must_contain", []))
+        answered_in = (grown["kb"], _item(fields, f"{where} (answered_in)"))
     return Item(
         id=row["id"],
         question=row["question"],
@@ -72,11 +94,13 @@ def _item(row: dict, where: str) -> Item:
         lang=lang,
         region_trap=bool(row.get("region_trap", False)),
         notes=row.get("notes", ""),
+        answered_in=answered_in,
     )
 
 
-def load_set(path: Path = DEFAULT_SET) -> list[Item]:
-    """Read an evaluation file (one JSON object per line; blank lines and lines starting with # are skipped)."""
+def load_set(path: Path = DEFAULT_SET, kb: str = "kb") -> list[Item]:
+    """Read an evaluation file (one JSON object per line; blank lines and lines starting with # are skipped), its
+    items as scored on knowledge base `kb` (Item.on)."""
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -97,7 +121,7 @@ def load_set(path: Path = DEFAULT_SET) -> list[Item]:
         if item.id in seen:
             raise SetError(f"{where}: id {item.id!r} is used twice; ids must be unique")
         seen.add(item.id)
-        items.append(item)
+        items.append(item.on(kb))
     if not items:
         raise SetError(f"{path}: no questions found")
     return items

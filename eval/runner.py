@@ -322,7 +322,7 @@ def run(args) -> int:
     if Path(args.set_path).name == exam.SET_NAME:  # pasted exam items are scored by their choice
         return exam.main(args, kb, settings)
     try:
-        items = select(load_set(args.set_path), args.split)
+        items = select(load_set(args.set_path, kb), args.split)
         embedder = get_embedder(settings.embedder)
         index = kbs.index_for(kb, settings, embedder, embedding_progress())
         files = kbs.files_for(kb, settings)
@@ -502,7 +502,7 @@ def write_report(systems: list[str], top_k: int | None = None) -> int:
             continue
         path = ROOT / "eval" / name
         chosen = systems if every_system else [GATED_SYSTEM]
-        results = run_set(index, load_set(path), chosen, settings, top_k, files, path, "all", kb)
+        results = run_set(index, load_set(path, kb), chosen, settings, top_k, files, path, "all", kb)
         _write(results, RESULTS_DIR / f"{path.stem}-{kb}.json", RESULTS_DIR / f"{path.stem}-{kb}.md")
         runs.append(results)
         del index

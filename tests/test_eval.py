@@ -162,6 +162,33 @@ def test_load_set_rejects_bad_files(tmp_path):
         load_set(bad)
 
 
+def test_a_question_a_larger_knowledge_base_answers_is_scored_as_answerable_there(tmp_path):
+    """An unanswerable notice question the regulations answer: refused on kb/, answered on kb + regulations and
+    on the KB grown further; a malformed relabel names what it needs."""
+    path = tmp_path / "set.jsonl"
+    row = {
+        "id": "u1",
+        "question": "违反计量法使用未经检定的计量器具要罚款多少？",
+        "type": "unanswerable",
+        "answered_in": {
+            "kb": "kb+regulations",
+            "type": "penalty",
+            "gold": ["细则/第四十三条"],
+            "must_contain": ["1000元"],
+        },
+    }
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert not load_set(path)[0].answerable
+    for kb in ("kb+regulations", "kb+regulations+stard"):
+        (item,) = load_set(path, kb)
+        assert item.answerable and item.gold == ("细则/第四十三条",) and item.must_contain == (("1000元",),)
+        assert item.id == "u1" and item.question == row["question"]
+    row["answered_in"] = {"kb": "kb+elsewhere", "gold": []}
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(SetError, match="answered_in"):
+        load_set(path)
+
+
 # --- (b) the metrics on hand-made answers -----------------------------------------------------
 
 NANCHANG = "到2025年，县级社会公用计量标准新建、提升改造30项以上，培育诚信计量承诺单位300家以上，全市强检计量器具检定覆盖率92%以上。"

@@ -164,7 +164,7 @@ def test_gate_on_the_regulation_questions(regulations_index):
 
 def test_gate_on_the_notice_questions_with_the_regulations_in_the_index(regulations_index):
     """Growth does not hurt: the 160 notice questions pass their gate with the regulations indexed too."""
-    results = evaluate(regulations_index, select(load_set(DEFAULT_SET), "test"), systems=["metrokb"])
+    results = evaluate(regulations_index, select(load_set(DEFAULT_SET, "kb+regulations"), "test"), systems=["metrokb"])
     if not results["gate"]["passed"]:
         pytest.fail(gate_failures(results))
 
