@@ -158,3 +158,49 @@ def test_a_fee_named_by_what_it_pays_for_is_found_in_the_article_on_fees(regulat
     """检定费 is glossed into the law's 收费 / 缴纳费用 wording."""
     a = ask(regulations_index, "送检电子秤要交检定费吗？")
     assert not a.abstained and a.citations[0].clause_id == "计量法实施细则-2022-03-29/第三十七条", a.answer
+
+
+POLICY_AND_LAW = {
+    "湖南省示例计量工作通知.md": """# 湖南省市场监督管理局关于加强计量工作的通知
+
+各市州市场监督管理局：
+
+一、落实监管职责。各级市场监管部门要落实强制检定职责，加强对加油站燃油加油机的计量监督检查。
+
+二、工作目标。到2027年，全省强制检定计量器具检定覆盖率达到95%以上。
+""",
+    "中华人民共和国示例计量器具检定办法.md": """# 中华人民共和国示例计量器具检定办法
+
+第一条 为了规范计量器具的检定，制定本办法。
+
+第二条 用于贸易结算的燃油加油机、出租汽车计价器，实行强制检定。
+
+第三条 使用实行强制检定的计量器具的单位，应当向当地计量行政部门申请周期检定。
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def policy_index(tmp_path_factory, embedder):
+    """A province whose only document is a policy notice, beside a national rule."""
+    from retriever.index import build_index, load_index
+
+    kb, path = tmp_path_factory.mktemp("kb"), tmp_path_factory.mktemp("index")
+    for name, text in POLICY_AND_LAW.items():
+        (kb / name).write_text(text, encoding="utf-8")
+    assert not build_index(kb, path, embedder).skipped
+    return load_index(path, embedder)
+
+
+def test_a_rule_about_a_place_whose_own_documents_are_policy_notices_is_answered_by_the_regulation(policy_index):
+    """湖南's notice tells its offices to enforce 强制检定; whether a pump must be verified is the national rule's."""
+    a = ask(policy_index, "我在衡阳，加油机需要强制检定吗？")
+    assert not a.abstained, a.answer
+    assert a.citations[0].clause_id == "中华人民共和国示例计量器具检定办法/第二条", a.answer
+    assert a.place.answered_by == "全国" and a.place.local == ["湖南"]
+
+
+def test_a_plan_asked_about_that_place_is_still_its_notices(policy_index):
+    a = ask(policy_index, "衡阳到2027年强制检定覆盖率要达到多少？")
+    assert not a.abstained, a.answer
+    assert a.citations[0].doc_id == "湖南省示例计量工作通知" and "95%" in a.answer
