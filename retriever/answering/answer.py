@@ -37,8 +37,6 @@ NO_CLAUSE = "知识库中的文件没有回答这个问题的条款。"
 
 # The question types a notice's clauses are composed by (comparison and metadata are decided before).
 NOTICE_TYPES = ("responsibility", "deadline", "target")
-# What a rule answers: whether something may or must be done, and the penalty for not doing it.
-RULE_SLOTS = {"permission", "consequence", "amount"}
 
 
 class QuestionError(ValueError):
@@ -400,7 +398,6 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
     if q.slots & {"consequence", "amount"} and (breached := lookup.breached_article(index, q)):
         if (punished := _breach_answer(index, q, breached, k, retrieval)) is not None:
             return punished
-    q = _rules_first(index, q)
     answer = _answer(index, replace(q), k, retrieval)
     for region, doc_ids in q.tiers:  # the place's own documents have no clause for it: its province's, the nation's
         if not region and answer.abstained:  # no place named and the national documents do not answer: all do
@@ -414,22 +411,6 @@ def _ask(index: Index, question: str, filters: dict | None, k: int, retrieval: s
         if not wider.abstained:
             answer = wider
     return with_place(index, q, answer)
-
-
-def _rules_first(index: Index, q: Query) -> Query:
-    """A rule asked about a place (whether something may or must be done, its penalty) is asked first of the
-    nearest level of the place's chain that holds a regulation, not of a level whose documents are all policy
-    notices: a notice's plan (落实强制检定职责) does not set the rule the law sets. The notices still answer
-    when the regulations above them have no clause for it."""
-    if not (q.slots & RULE_SLOTS and q.local and q.tiers and q.doc_ids) or q.qtype in NOTICE_TYPES:
-        return q
-    levels = [(q.local[0], q.doc_ids), *q.tiers]
-    policy_only = [all(index.notices[d].kind == "通知·意见" for d in docs) for _, docs in levels]
-    if not policy_only[0] or all(policy_only):
-        return q
-    ordered = [lv for lv, notices in zip(levels, policy_only) if not notices]
-    ordered += [lv for lv, notices in zip(levels, policy_only) if notices]
-    return replace(q, doc_ids=ordered[0][1], tiers=ordered[1:])
 
 
 def _breach_answer(index: Index, q: Query, breached: Clause, k: int, retrieval: str) -> Answer | None:
