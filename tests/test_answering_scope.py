@@ -305,3 +305,32 @@ def test_a_scale_repaired_at_a_market_stall_is_answered_by_the_rule_on_using_unv
     allowed |= {"计量法-2018-10-26/第二十五条", "强制检定的工作计量器具检定管理办法-1987-04-14/第七条"}
     assert a.citations[0].clause_id in allowed, a.answer
     assert "检定" in a.citations[0].quote and "使用" in a.citations[0].quote
+
+
+WHO_DECIDES = {
+    "辛壬省计量器具检定办法.md": """# 辛壬省计量器具检定办法
+
+第一条 为了规范计量器具的周期检定，制定本办法。
+
+第二条 使用燃气表的单位或者个人，应当将燃气表登记造册，在燃气表的检定周期届满前，向县级计量行政部门指定的计量检定机构申请燃气表的周期检定。
+
+第三条 前条所称燃气表的检定周期，由执行检定的机构确定。
+""",
+}
+
+
+def test_who_decides_is_the_body_that_decides_not_the_one_applied_to(tmp_path, embedder):
+    """由谁来定 asks who decides (由…确定): the body one applies to (向…机构申请) does not fill it; 向谁申请 asks that."""
+    from retriever.answering.article_answer import _fills
+    from retriever.answering.query import understand
+
+    index = index_of(tmp_path, embedder, WHO_DECIDES)
+    q = understand(index, "辛壬省燃气表的检定周期由谁来定？", None)
+    facts = {n: index.facts.get(f"辛壬省计量器具检定办法/{n}", []) for n in ("第二条", "第三条")}
+    text = {n: index.clauses[f"辛壬省计量器具检定办法/{n}"].text for n in facts}
+    assert "body" in q.slots and "recipient" not in q.slots
+    assert "body" not in _fills(q, facts["第二条"], text["第二条"])
+    assert "body" in _fills(q, facts["第三条"], text["第三条"])
+    assert ask(index, "辛壬省燃气表的检定周期由谁来定？").citations[0].clause_id.endswith("/第三条")
+    applied = ask(index, "辛壬省燃气表要向谁申请周期检定？")
+    assert applied.citations[0].clause_id.endswith("/第二条"), applied.answer

@@ -190,6 +190,8 @@ def _fills(q: Query, facts: list[Fact], text: str) -> set[str]:
                 continue
             if slot == "recipient" and f.modal not in P.RECIPIENT_ACTS:
                 continue
+            if slot == "body" and f.kind == "authority" and f.modal in P.RECIPIENT_ACTS and "recipient" not in q.slots:
+                continue  # the body one applies or reports to (向…申请) does not decide: 周期由谁来定 → 由…确定
             if slot == "permission" and not any(m in f.quote for m in modals):
                 continue
             filled.add(slot)
