@@ -798,8 +798,9 @@ QUESTION_STOPWORDS = set(
     "the a an of in to for is are what which who when how by and does do".split()
 )
 # Attributes a question may ask for that policy notices do not state (contact details, exam
-# registration). When the knowledge base never mentions the word, MetroKB abstains. Fees and fines
-# are not here: notices speak of them in other words (经费, 免费检定), so coverage decides instead.
+# registration). When the knowledge base never mentions the word, MetroKB abstains; when it does, only a clause
+# that names the attribute of what was asked answers. Fees and fines are not here: notices speak of them in other
+# words (经费, 免费检定), so coverage decides instead.
 ATTRIBUTE_TERMS = "地址 联系电话 联系方式 邮箱 网址 报名条件 报考条件 营业时间 办公时间 工资".split()
 
 # Words a question may use for what notices call otherwise; the notice's word is added to the question.

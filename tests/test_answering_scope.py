@@ -334,3 +334,33 @@ def test_who_decides_is_the_body_that_decides_not_the_one_applied_to(tmp_path, e
     assert ask(index, "辛壬省燃气表的检定周期由谁来定？").citations[0].clause_id.endswith("/第三条")
     applied = ask(index, "辛壬省燃气表要向谁申请周期检定？")
     assert applied.citations[0].clause_id.endswith("/第二条"), applied.answer
+
+
+# A notice that names the exam but states no condition of it, and a law on other subjects that names the
+# attributes people ask of metrology work (报名条件, 工资) for other exams and other workers.
+ATTRIBUTES = {
+    "癸省计量人才工作通知.md": "# 癸省市场监管局关于加强计量人才队伍建设的通知\n\n"
+    "一、加强人才队伍建设\n\n（一）鼓励计量技术人员参加注册计量师考试，逐年提高注册计量师在计量检定机构中的比例。\n\n"
+    "（二）加强计量检定人员业务培训，到2025年培训计量检定人员500人次。\n",
+    "中华人民共和国示例考试与劳动法.md": "# 中华人民共和国示例考试与劳动法\n\n"
+    "第一条 组织资格考试的行政机关应当事先公布资格考试的报名条件、报考办法和考试科目。\n\n"
+    "第二条 用人单位应当以货币形式按月支付劳动者工资，不得克扣或者无故拖欠劳动者的工资。\n",
+}
+
+
+def test_an_attribute_asked_is_answered_only_by_a_clause_that_states_it_of_what_was_asked(tmp_path, embedder):
+    """报名条件 of the 注册计量师 exam, 工资 of 计量检定人员: the knowledge base names both words, but only of other
+    exams and other workers, and the notice on the exam states no condition; both questions are refused. Asked of
+    what the law states them for, the same words are answered."""
+    index = index_of(tmp_path, embedder, ATTRIBUTES)
+    for question, attribute in (
+        ("注册计量师考试的报名条件是什么？", "报名条件"),
+        ("计量检定人员的工资是多少？", "工资"),
+    ):
+        refused = ask(index, question)
+        assert refused.abstained and not refused.citations, refused.answer
+        assert f"“{attribute}”" in refused.answer
+    published = ask(index, "资格考试的报名条件由谁公布？")
+    assert published.citations[0].clause_id.endswith("/第一条"), published.answer
+    paid = ask(index, "劳动者的工资应当怎么支付？")
+    assert paid.citations[0].clause_id.endswith("/第二条"), paid.answer

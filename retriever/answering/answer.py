@@ -22,7 +22,7 @@ from retriever.documents.clean import fold, normalize_query
 from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice, PlaceScope
 from retriever.answering.query import Query, gloss, question_type, subject_terms, understand, years_named
-from retriever.answering.search import Hit, meaning_coverage, retrieve
+from retriever.answering.search import Hit, coverage, meaning_coverage, retrieve
 
 # Calibrated on the eval/ dev splits (README, "The refusal threshold"): abstain when the best clause covers less
 # than MIN_COVERAGE of the question's subject words and its cosine is below MIN_DENSE (0.885 since the word weights
@@ -302,6 +302,15 @@ def _relevant(index: Index, q: Query, hit: Hit) -> bool:
     return meaning_coverage(q, text) >= MIN_COVERAGE
 
 
+def _states_attribute(q: Query, asked: list[str], hit: Hit) -> bool:
+    """Whether a clause can answer an attribute asked (工资, 地址, 报名条件): it names the attribute, and holds at
+    least MIN_COVERAGE of the other words of the question, what the attribute is asked of (a wage rule of
+    another trade, or a notice on the exam that states no condition, answers no 计量检定员的工资 or 报名条件)."""
+    text = fold(hit.clause.text + hit.clause.heading)
+    of = [t for t in q.terms if not any(t in a or a in t for a in asked)]
+    return any(a in text for a in asked) and (not of or coverage(of, text) >= MIN_COVERAGE)
+
+
 def _abstain(index: Index, q: Query, reason: str, hits: list[Hit], first: list[Citation] = ()) -> Answer:
     """No answer: the reason, and a few clauses a person may still want to read (never as citations)."""
     related = list(first) + [
@@ -484,6 +493,11 @@ def _answer(index: Index, q: Query, k: int, retrieval: str, strict: bool = False
         meta = _metadata_answer(index, q, hits)
         if meta:
             return meta
+    if asked := [t for t in P.ATTRIBUTE_TERMS if t in q.norm]:
+        stating = [h for h in hits if _states_attribute(q, asked, h)]
+        if not stating:
+            return _abstain(index, q, f"{NO_CLAUSE}找到的条款都没有说明“{asked[0]}”。", hits)
+        hits = stating
     if not hits or not _relevant(index, q, hits[0]):
         return _abstain(index, q, NO_CLAUSE, hits)
     if q.qtype == "comparison":
