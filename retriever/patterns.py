@@ -803,6 +803,11 @@ QUESTION_STOPWORDS = set(
 # words (经费, 免费检定), so coverage decides instead.
 ATTRIBUTE_TERMS = "地址 联系电话 联系方式 邮箱 网址 报名条件 报考条件 营业时间 办公时间 工资".split()
 
+# A requirement asked of named things (对学历和工作年限有什么要求, 对加油机有哪些规定): a clause answers only when it
+# names one of them (or the law's word glossed from it); the things are the words after the last 的, split at 和/及/与/、.
+REQUIREMENT_ASK = re.compile(r"对(?P<what>[\u4e00-\u9fff、]{2,16}?)有(?:什么|哪些|何)(?:具体)?(?:要求|规定|限制|条件)")
+REQUIREMENT_SPLIT = re.compile(r"[和及与、]")
+
 # Words a question may use for what notices call otherwise; the notice's word is added to the question.
 SYNONYMS_ZH = {
     "抽查": "抽检",

@@ -340,11 +340,13 @@ def test_who_decides_is_the_body_that_decides_not_the_one_applied_to(tmp_path, e
 # attributes people ask of metrology work (报名条件, 工资) for other exams and other workers.
 ATTRIBUTES = {
     "癸省计量人才工作通知.md": "# 癸省市场监管局关于加强计量人才队伍建设的通知\n\n"
-    "一、加强人才队伍建设\n\n（一）鼓励计量技术人员参加注册计量师考试，逐年提高注册计量师在计量检定机构中的比例。\n\n"
+    "一、加强人才队伍建设\n\n（一）建好人才队伍。鼓励计量技术人员参加注册计量师考试，逐年提高注册计量师在计量检定机构中的比例。"
+    "优化计量人员年龄和学历结构。\n\n"
     "（二）加强计量检定人员业务培训，到2025年培训计量检定人员500人次。\n",
     "中华人民共和国示例考试与劳动法.md": "# 中华人民共和国示例考试与劳动法\n\n"
     "第一条 组织资格考试的行政机关应当事先公布资格考试的报名条件、报考办法和考试科目。\n\n"
-    "第二条 用人单位应当以货币形式按月支付劳动者工资，不得克扣或者无故拖欠劳动者的工资。\n",
+    "第二条 用人单位应当以货币形式按月支付劳动者工资，不得克扣或者无故拖欠劳动者的工资。\n\n"
+    "第三条 报考资格考试的人员，应当具有大学专科以上学历，并从事相关工作满二年。\n",
 }
 
 
@@ -364,3 +366,16 @@ def test_an_attribute_asked_is_answered_only_by_a_clause_that_states_it_of_what_
     assert published.citations[0].clause_id.endswith("/第一条"), published.answer
     paid = ask(index, "劳动者的工资应当怎么支付？")
     assert paid.citations[0].clause_id.endswith("/第二条"), paid.answer
+
+
+def test_a_requirement_asked_of_named_things_is_answered_only_by_a_sentence_that_states_one(tmp_path, embedder):
+    """对学历和工作年限有什么要求 asks a requirement of 学历 and 工作年限: the notice names the exam, and 学历 in
+    another sentence (of its staff); the law sets a 学历 for other exams. Neither states it of the 注册计量师
+    exam, so it is refused; asked of the exams the law speaks of, the article that sets it answers."""
+    index = index_of(tmp_path, embedder, ATTRIBUTES)
+    refused = ask(index, "注册计量师考试报名对学历和工作年限有什么要求？")
+    assert refused.abstained and not refused.citations, refused.answer
+    assert "学历、工作年限" in refused.answer
+    stated = ask(index, "报考资格考试的人员对学历有什么要求？")
+    assert stated.citations[0].clause_id.endswith("/第三条"), stated.answer
+    assert "大学专科以上学历" in stated.answer

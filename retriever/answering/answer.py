@@ -302,13 +302,29 @@ def _relevant(index: Index, q: Query, hit: Hit) -> bool:
     return meaning_coverage(q, text) >= MIN_COVERAGE
 
 
-def _states_attribute(q: Query, asked: list[str], hit: Hit) -> bool:
-    """Whether a clause can answer an attribute asked (工资, 地址, 报名条件): it names the attribute, and holds at
-    least MIN_COVERAGE of the other words of the question, what the attribute is asked of (a wage rule of
-    another trade, or a notice on the exam that states no condition, answers no 计量检定员的工资 or 报名条件)."""
-    text = fold(hit.clause.text + hit.clause.heading)
-    of = [t for t in q.terms if not any(t in a or a in t for a in asked)]
-    return any(a in text for a in asked) and (not of or coverage(of, text) >= MIN_COVERAGE)
+def _states(q: Query, asked: list[list[str]], hit: Hit) -> bool:
+    """Whether a clause answers what a question asks of named things (工资, 报名条件; 对学历有什么要求): one of its
+    sentences names one of them (itself or a law's word glossed from it) and holds at least MIN_COVERAGE of the
+    question's other words, what they are asked of. A wage rule of another trade answers no 计量检定员的工资; a
+    notice that names the 注册计量师 exam, and elsewhere the 学历结构 of its staff, states no 学历 required for it."""
+    names = [w for ws in asked for w in ws]
+    of = [t for t in q.terms if not any(t in w or w in t for w in names)]
+    of += [t for t in q.terms if t not in of and any(t in o for o in of)]  # 加油 of 加油机 is also of 加油站
+    return any(
+        any(w in said for w in names) and (not of or coverage(of, said) >= MIN_COVERAGE)
+        for said in (fold(hit.clause.heading + s) for s in sentences(hit.clause.text))
+    )
+
+
+def _required_of(norm: str) -> list[list[str]]:
+    """The things a requirement is asked of (对学历和工作年限有什么要求 → 学历, 工作年限), each with the law's
+    words glossed from it (电子秤 → 计量器具); empty when the question asks no requirement of named things."""
+    asked = P.REQUIREMENT_ASK.search(norm)
+    if not asked:
+        return []
+    things = [w for w in P.REQUIREMENT_SPLIT.split(asked["what"].split("的")[-1]) if len(w) >= 2]
+    glossary = P.SYNONYMS_ZH | P.EVERYDAY_ZH
+    return [[w, *(g for key, words in glossary.items() if key in w for g in words.split())] for w in things]
 
 
 def _abstain(index: Index, q: Query, reason: str, hits: list[Hit], first: list[Citation] = ()) -> Answer:
@@ -493,10 +509,10 @@ def _answer(index: Index, q: Query, k: int, retrieval: str, strict: bool = False
         meta = _metadata_answer(index, q, hits)
         if meta:
             return meta
-    if asked := [t for t in P.ATTRIBUTE_TERMS if t in q.norm]:
-        stating = [h for h in hits if _states_attribute(q, asked, h)]
+    if asked := [[t] for t in P.ATTRIBUTE_TERMS if t in q.norm] + _required_of(q.norm):
+        stating = [h for h in hits if _states(q, asked, h)]
         if not stating:
-            return _abstain(index, q, f"{NO_CLAUSE}找到的条款都没有说明“{asked[0]}”。", hits)
+            return _abstain(index, q, f"{NO_CLAUSE}找到的条款都没有说明“{'、'.join(ws[0] for ws in asked)}”。", hits)
         hits = stating
     if not hits or not _relevant(index, q, hits[0]):
         return _abstain(index, q, NO_CLAUSE, hits)
