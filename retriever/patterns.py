@@ -794,7 +794,7 @@ QUESTION_STOPWORDS = set(
     "一年 哪一年 哪年 这份 那份 时限 期限 时间 节点 时间节点 时候 什么时候 多久 定下 计划 打算 要 能 会 被 "
     "由 可以 可 能够 把 将 让 给 向 从 以 域性 "
     "这边 那边 这里 那里 这样 那样 这么 那么 所以 因为 但是 如果 就 还 也 都 说 做 允许 行不行 行吗 "
-    "所称 含义 是指 意思 指的是 叫 不是 而非 并非 还是 "
+    "所称 含义 是指 意思 指的是 叫 不是 而非 并非 还是 具体 "
     "the a an of in to for is are what which who when how by and does do".split()
 )
 # Attributes a question may ask for that policy notices do not state (contact details, exam
@@ -803,6 +803,9 @@ QUESTION_STOPWORDS = set(
 # words (经费, 免费检定), so coverage decides instead.
 ATTRIBUTE_TERMS = "地址 联系电话 联系方式 邮箱 网址 报名条件 报考条件 营业时间 办公时间 工资".split()
 
+# A list asked for item by item (具体包括哪些, 具体是哪些, 具体名单): an article that states only what the items have
+# in common (用于贸易结算…的计量器具) does not answer it, a list does.
+ITEMS_ASK = re.compile(r"具体(?:包括|是|有|指|为)?(?:哪些|哪几)|具体(?:名单|清单|目录)")
 # A requirement asked of named things (对学历和工作年限有什么要求, 对加油机有哪些规定): a clause answers only when it
 # names one of them (or the law's word glossed from it); the things are the words after the last 的, split at 和/及/与/、.
 REQUIREMENT_ASK = re.compile(r"对(?P<what>[\u4e00-\u9fff、]{2,16}?)有(?:什么|哪些|何)(?:具体)?(?:要求|规定|限制|条件)")

@@ -379,3 +379,27 @@ def test_a_requirement_asked_of_named_things_is_answered_only_by_a_sentence_that
     stated = ask(index, "报考资格考试的人员对学历有什么要求？")
     assert stated.citations[0].clause_id.endswith("/第三条"), stated.answer
     assert "大学专科以上学历" in stated.answer
+
+
+# A province's rule that sets what the instruments have in common, and a national rule that lists them.
+ITEMS = {
+    "甲乙省计量监督管理条例.md": "# 甲乙省计量监督管理条例\n\n"
+    "第一条 为了加强计量监督管理，制定本条例。\n\n"
+    "第二十条 对用于贸易结算、安全防护、医疗卫生方面且列入强制检定目录的工作计量器具，逐步实行免费强制检定，"
+    "所需费用由同级财政保障。\n",
+    "中华人民共和国示例强制检定办法.md": "# 中华人民共和国示例强制检定办法\n\n"
+    "第一条 为了规范强制检定工作，制定本办法。\n\n"
+    "第二条 下列工作计量器具实行强制检定：\n\n（一）秤；\n\n（二）水表；\n\n（三）燃气表。\n",
+}
+
+
+def test_a_list_asked_item_by_item_is_not_answered_by_what_the_items_have_in_common(tmp_path, embedder):
+    """具体包括哪些 asks for the items: an article that says only what they have in common (用于贸易结算…且列入目录的)
+    is quoted as stating no list, and refused; where an article lists them, the list answers."""
+    index = index_of(tmp_path, embedder, ITEMS)
+    refused = ask(index, "甲乙省免费强制检定具体包括哪些计量器具？")
+    assert refused.abstained and not refused.citations, refused.answer
+    assert "第二十条未规定具体名单" in refused.answer
+    listed = ask(index, "实行强制检定的工作计量器具具体包括哪些？")
+    assert listed.citations[0].clause_id.endswith("/第二条"), listed.answer
+    assert all(item in listed.answer for item in ("秤", "水表", "燃气表"))

@@ -654,6 +654,16 @@ def test_permission_and_recipient_words():
     assert "不得" in P.MAY_MODALS and "应当" in P.MUST_MODALS and "申诉" in P.RECIPIENT_ACTS
 
 
+def test_requirement_and_items_asked():
+    m = search(P.REQUIREMENT_ASK, "注册计量师考试报名对学历和工作年限有什么要求？")
+    assert P.REQUIREMENT_SPLIT.split(m.group("what")) == ["学历", "工作年限"]
+    assert search(P.REQUIREMENT_ASK, "宁波的加油站对加油机有哪些规定").group("what") == "加油机"
+    assert not search(P.REQUIREMENT_ASK, "计量法对什么作了规定")
+    assert search(P.ITEMS_ASK, "浙江免费强制检定具体包括哪些计量器具？")
+    assert search(P.ITEMS_ASK, "具体名单是什么")
+    assert not search(P.ITEMS_ASK, "哪些计量器具实行强制检定？")
+
+
 def test_ordinal_version_and_fine_stated():
     assert search(P.ORDINAL_VERSION, "第三次修订的实施细则").groups() == ("三", "修订")
     assert search(P.FINE_STATED, "罚款1万元以上的，应当报省级人民政府计量行政部门决定")
@@ -994,7 +1004,8 @@ COVERED = (
     "MARKDOWN_QUOTE DECREE ORDER_HEADING ORDER_NO_LINE ISSUES_ANOTHER PART_LABEL SIGNATURE JUDICIAL_TITLE PEOPLES "
     "PLACE_SUFFIXES SUB_PLACE EVENT_INSTRUMENT AMENDING_ACT "
     "EXAM_LABEL EXAM_LABEL_KINDS EXAM_NUMBER EXAM_OPTION EXAM_BLANK JUDGE_BOX JUDGE_WORDS EXAM_NEGATIVE "
-    "EXAM_MULTIPLE_HINT VALIDITY_ASK VALIDITY_STATED NEGATED_PLACE PROVISO CHOICE_ASK WHEN_ASK"
+    "EXAM_MULTIPLE_HINT VALIDITY_ASK VALIDITY_STATED NEGATED_PLACE PROVISO CHOICE_ASK WHEN_ASK "
+    "REQUIREMENT_ASK REQUIREMENT_SPLIT ITEMS_ASK"
 ).split()
 
 
