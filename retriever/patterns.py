@@ -616,6 +616,21 @@ EXAM_MULTIPLE_HINT = re.compile(r"多选|多项|哪些|(?:的有|包括|包含)\
 
 # Cross-language glossary: English metrology and administrative terms to the words Chinese documents use.
 GLOSSARY_EN = {
+    # the attributes people ask that documents seldom state (ATTRIBUTE_TERMS)
+    "salary": "工资",
+    "salaries": "工资",
+    "wage": "工资",
+    "wages": "工资",
+    "phone number": "联系电话",
+    "telephone": "联系电话",
+    "contact details": "联系方式",
+    "contact information": "联系方式",
+    "email": "邮箱",
+    "website": "网址",
+    "office hours": "办公时间",
+    "opening hours": "营业时间",
+    "registration requirements": "报名条件",
+    "eligibility requirements": "报名条件",
     # instruments and standards
     "measuring instruments": "计量器具",
     "measuring instrument": "计量器具",

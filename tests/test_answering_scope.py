@@ -403,3 +403,14 @@ def test_a_list_asked_item_by_item_is_not_answered_by_what_the_items_have_in_com
     listed = ask(index, "实行强制检定的工作计量器具具体包括哪些？")
     assert listed.citations[0].clause_id.endswith("/第二条"), listed.answer
     assert all(item in listed.answer for item in ("秤", "水表", "燃气表"))
+
+
+def test_an_attribute_asked_in_english_is_refused_as_in_chinese(tmp_path, embedder):
+    index = index_of(tmp_path, embedder, ATTRIBUTES)
+    for question, attribute in (
+        ("What is the salary of metrology verification staff?", "工资"),
+        ("What are the registration requirements for the registered metrologist exam?", "报名条件"),
+    ):
+        refused = ask(index, question)
+        assert refused.abstained and not refused.citations, refused.answer
+        assert f"“{attribute}”" in refused.answer
