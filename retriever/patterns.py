@@ -821,7 +821,7 @@ ATTRIBUTE_TERMS = "地址 联系电话 联系方式 邮箱 网址 报名条件 �
 # A list asked for item by item (具体包括哪些, 具体是哪些, 具体名单): an article that states only what the items have
 # in common (用于贸易结算…的计量器具) does not answer it, a list does.
 ITEMS_ASK = re.compile(r"具体(?:包括|是|有|指|为)?(?:哪些|哪几)|具体(?:名单|清单|目录)")
-# A requirement asked of named things (对学历和工作年限有什么要求, 对加油机有哪些规定): a clause answers only when it
+# A requirement asked of named things (对学历和从业年限有哪些要求, 对加油机有什么规定): a clause answers only when it
 # names one of them (or the law's word glossed from it); the things are the words after the last 的, split at 和/及/与/、.
 REQUIREMENT_ASK = re.compile(r"对(?P<what>[\u4e00-\u9fff、]{2,16}?)有(?:什么|哪些|何)(?:具体)?(?:要求|规定|限制|条件)")
 REQUIREMENT_SPLIT = re.compile(r"[和及与、]")

@@ -361,7 +361,7 @@ def test_an_attribute_asked_is_answered_only_by_a_clause_that_states_it_of_what_
     and in English. Asked of what the law states them for, the same words are answered."""
     index = attributes_index
     for question, attribute in (
-        ("注册计量师考试的报名条件是什么？", "报名条件"),
+        ("报考注册计量师需要什么报名条件？", "报名条件"),
         ("计量检定人员的工资是多少？", "工资"),
         ("What is the salary of metrology verification staff?", "工资"),
         ("What are the registration requirements for the registered metrologist exam?", "报名条件"),
@@ -376,13 +376,13 @@ def test_an_attribute_asked_is_answered_only_by_a_clause_that_states_it_of_what_
 
 
 def test_a_requirement_asked_of_named_things_is_answered_only_by_a_sentence_that_states_one(attributes_index):
-    """对学历和工作年限有什么要求 asks a requirement of 学历 and 工作年限: the notice names the exam, and 学历 in
+    """对学历和从业年限有哪些要求 asks a requirement of 学历 and 从业年限: the notice names the exam, and 学历 in
     another sentence (of its staff); the law sets a 学历 for other exams. Neither states it of the 注册计量师
     exam, so it is refused; asked of the exams the law speaks of, the article that sets it answers."""
     index = attributes_index
-    refused = ask(index, "注册计量师考试报名对学历和工作年限有什么要求？")
+    refused = ask(index, "报考注册计量师对学历和从业年限有哪些要求？")
     assert refused.abstained and not refused.citations, refused.answer
-    assert "学历、工作年限" in refused.answer
+    assert "学历、从业年限" in refused.answer
     stated = ask(index, "报考资格考试的人员对学历有什么要求？")
     assert stated.citations[0].clause_id.endswith("/第三条"), stated.answer
     assert "大学专科以上学历" in stated.answer

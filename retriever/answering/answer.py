@@ -303,7 +303,7 @@ def _relevant(index: Index, q: Query, hit: Hit) -> bool:
 
 
 def _states(q: Query, asked: list[list[str]], hit: Hit) -> bool:
-    """Whether a clause answers what a question asks of named things (工资, 报名条件; 对学历有什么要求): one of its
+    """Whether a clause answers what a question asks of named things (工资, 报名条件; 对学历有哪些要求): one of its
     sentences names one of them (itself or a law's word glossed from it) and holds at least MIN_COVERAGE of the
     question's other words, what they are asked of. A wage rule of another trade answers no 计量检定员的工资; a
     notice that names the 注册计量师 exam, and elsewhere the 学历结构 of its staff, states no 学历 required for it."""
@@ -317,7 +317,7 @@ def _states(q: Query, asked: list[list[str]], hit: Hit) -> bool:
 
 
 def _required_of(norm: str) -> list[list[str]]:
-    """The things a requirement is asked of (对学历和工作年限有什么要求 → 学历, 工作年限), each with the law's
+    """The things a requirement is asked of (对学历和从业年限有哪些要求 → 学历, 从业年限), each with the law's
     words glossed from it (电子秤 → 计量器具); empty when the question asks no requirement of named things."""
     asked = P.REQUIREMENT_ASK.search(norm)
     if not asked:
