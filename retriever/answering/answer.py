@@ -21,7 +21,7 @@ from retriever.answering.cite import NO_MATCH, Decline, best_sentence, cite, lab
 from retriever.documents.clean import fold, normalize_query
 from retriever.index import Index
 from retriever.models import Answer, Citation, Clause, Fact, Notice, PlaceScope
-from retriever.answering.query import Query, gloss, question_type, subject_terms, understand, years_named
+from retriever.answering.query import Query, gloss, law_words, question_type, subject_terms, understand, years_named
 from retriever.answering.search import Hit, coverage, meaning_coverage, retrieve
 
 # Calibrated on the eval/ dev splits (README, "The refusal threshold"): abstain when the best clause covers less
@@ -323,8 +323,7 @@ def _required_of(norm: str) -> list[list[str]]:
     if not asked:
         return []
     things = [w for w in P.REQUIREMENT_SPLIT.split(asked["what"].split("的")[-1]) if len(w) >= 2]
-    glossary = P.SYNONYMS_ZH | P.EVERYDAY_ZH
-    return [[w, *(g for key, words in glossary.items() if key in w for g in words.split())] for w in things]
+    return [[w, *glossed] for w, glossed in law_words(things, norm).items()]
 
 
 def _abstain(index: Index, q: Query, reason: str, hits: list[Hit], first: list[Citation] = ()) -> Answer:

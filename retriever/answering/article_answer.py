@@ -475,12 +475,12 @@ def restatement(index: Index, clause: Clause) -> str | None:
 def missing(q: Query, statement: Statement) -> str | None:
     """What the question asks that the clause does not state (a fine's amount, a time limit; the items of a list
     asked for one by one, 具体包括哪些, where the article sets only what they have in common), if anything."""
-    if P.ITEMS_ASK.search(q.norm) and not any(
-        f.kind == "list" and len(f.items) >= 2 and (head is None or _lists(f, head, q))
-        for head in [_list_head(q.norm)]
-        for f in statement.facts
-    ):
-        return "具体名单"
+    if P.ITEMS_ASK.search(q.norm):
+        head = _list_head(q.norm)
+        if not any(
+            f.kind == "list" and len(f.items) >= 2 and (head is None or _lists(f, head, q)) for f in statement.facts
+        ):
+            return "具体名单"
     return next((what for slot, what in REQUIRED.items() if slot in q.slots and slot not in statement.filled), None)
 
 
